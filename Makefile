@@ -1,0 +1,56 @@
+# Parley: `make run` serves the app with the seeds loaded; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test lint typecheck pytest browser-deps bench eval screenshots clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Parley with its development tools
+
+run: $(STAMP) ## Install, migrate, seed and serve on http://$(HOST):$(PORT) (SQLite ./parley.db by default)
+	$(BIN)/parley db upgrade
+	$(BIN)/parley seed
+	$(BIN)/parley serve --host $(HOST) --port $(PORT)
+
+serve: $(STAMP) ## Serve without migrating or seeding
+	$(BIN)/parley serve --host $(HOST) --port $(PORT) --reload
+
+browser-deps: ## Install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing chromium (Debian package) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/ruff format --check app tests bench migrations
+
+typecheck: $(STAMP) ## mypy on app/
+	$(BIN)/mypy app
+
+pytest: $(STAMP) browser-deps ## The test suite, on PostgreSQL and SQLite
+	$(BIN)/pytest -q
+
+test: $(STAMP) browser-deps lint typecheck pytest ## Install everything and run ruff, mypy and pytest
+
+eval: $(STAMP) ## Extraction quality on the seed gold
+	$(BIN)/python bench/eval_extraction.py
+
+bench: $(STAMP) ## Throughput benchmarks
+	$(BIN)/python bench/extraction_throughput.py
+
+clean: ## Remove the virtualenv and the local SQLite database
+	rm -rf $(VENV) parley.db parley.db-wal parley.db-shm

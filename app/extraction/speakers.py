@@ -1,0 +1,259 @@
+"""Who is speaking: from a subject phrase in the parse to an actor in the codebook.
+
+Names and aliases come from the entity ruler; role nouns ("the Kremlin spokesman") resolve to
+whoever held the role on the article's date; pronouns to the most recent compatible speaker;
+bare surnames to the full name used earlier; unknown people become new actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from app.extraction.codebook import Codebook, normalize_name
+from app.extraction.lexicon import (
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
+    PLURAL_PRONOUNS,
+    UNNAMED_SOURCE_NOUNS,
+)
+from app.extraction.types import ActorEntry
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# Phrase-internal dependencies that still belong to the speaker's noun phrase.
+PHRASE_DEPS = {"compound", "amod", "det", "poss", "case", "appos", "nmod", "punct", "prep", "pobj", "cc", "conj", "nummod", "flat"}
+CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp"}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: an actor's canonical name (or None when unnamed), how it was found."""
+
+    name: str | None
+    kind: str = "person"
+    text: str = ""  # the speaker as written
+    role: str | None = None
+    new: bool = False
+    how: str = "name"  # name, role, pronoun, collective, unnamed, new
+
+    @property
+    def confidence(self) -> float:
+        return {"name": 0.9, "collective": 0.85, "role": 0.8, "new": 0.7, "pronoun": 0.7}.get(
+            self.how, 0.4
+        )
+
+
+@dataclass
+class RoleIndex:
+    """Role nouns ("kremlin spokesman") to the actors that held them, with their dates."""
+
+    codebook: Codebook
+    nouns: dict[str, list[tuple[ActorEntry, date | None, date | None, str]]] = field(
+        default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for actor in self.codebook.actors:
+            for role in actor.roles:
+                for noun in role.nouns:
+                    key = normalize_name(noun)
+                    self.nouns.setdefault(key, []).append((actor, role.start, role.end, role.title))
+        self.longest = max((len(key.split()) for key in self.nouns), default=0)
+
+    def holder(self, phrase: str, on: date | None) -> tuple[ActorEntry, str] | None:
+        """The actor holding the longest role noun found at the end of ``phrase`` on that day."""
+        words = normalize_name(phrase).split()
+        for size in range(min(self.longest, len(words)), 0, -1):
+            for begin in range(len(words) - size, -1, -1):
+                key = " ".join(words[begin : begin + size])
+                holders = self.nouns.get(key)
+                if not holders:
+                    continue
+                current = [h for h in holders if _held(h[1], h[2], on)]
+                if current:
+                    actor, _start, _end, _title = current[-1]
+                    return actor, key
+        return None
+
+
+def _held(start: date | None, end: date | None, on: date | None) -> bool:
+    if on is None:
+        return end is None
+    return (start is None or start <= on) and (end is None or on < end)
+
+
+@dataclass
+class Discourse:
+    """What the article has said so far: recent speakers and the names it introduced."""
+
+    recent: list[Speaker] = field(default_factory=list)
+    surnames: dict[str, Speaker] = field(default_factory=dict)
+
+    def remember(self, speaker: Speaker) -> None:
+        if speaker.name is None and speaker.how != "unnamed":
+            return
+        self.recent.append(speaker)
+        if speaker.name and speaker.kind == "person":
+            self.surnames[normalize_name(speaker.name).split()[-1]] = speaker
+
+    def pronoun(self, word: str, codebook: Codebook) -> Speaker | None:
+        lowered = word.lower()
+        for speaker in reversed(self.recent):
+            entry = codebook.actor_named(speaker.name) if speaker.name else None
+            gender = entry.gender if entry else None
+            if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS:
+                wanted = "male" if lowered in MALE_PRONOUNS else "female"
+                if speaker.kind == "person" and speaker.name and gender in (None, wanted):
+                    return speaker
+            elif lowered in PLURAL_PRONOUNS and (speaker.kind != "person" or speaker.how == "unnamed"):
+                return speaker
+        return None
+
+
+class SpeakerResolver:
+    def __init__(self, codebook: Codebook, roles: RoleIndex) -> None:
+        self.codebook = codebook
+        self.roles = roles
+
+    def resolve(self, head: Token, on: date | None, discourse: Discourse) -> Speaker | None:
+        """Resolve the noun phrase headed by ``head`` (a verb's subject, an agent, a pobj)."""
+        if head.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS:
+            found = discourse.pronoun(head.lower_, self.codebook)
+            return None if found is None else _replace(found, how="pronoun", text=head.text)
+        if head.tag_ == "WP" and head.head.dep_ == "relcl":
+            head = head.head.head
+        phrase = noun_phrase(head)
+        phrase_text = phrase.text.strip(" ,")
+        entity = self._entity(head, phrase)
+        if entity is not None:
+            speaker = self._from_entity(entity, discourse)
+            if speaker is not None:
+                role = role_text(phrase, entity)
+                return _replace(speaker, text=phrase_text, role=role or speaker.role)
+        held = self.roles.holder(_role_scope(head, phrase).text, on)
+        if held is not None:
+            actor, _key = held
+            return Speaker(
+                name=actor.name,
+                kind=actor.kind,
+                text=phrase_text,
+                role=_strip_determiner(_role_scope(head, phrase).text),
+                how="role",
+            )
+        if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
+            return Speaker(name=None, kind="group", text=phrase_text, role=_strip_determiner(phrase_text), how="unnamed")
+        return None
+
+    def _entity(self, head: Token, phrase: Span) -> Span | None:
+        """The name in the phrase that is the speaker: the head's own, else an apposition's."""
+        doc = head.doc
+        excluded = set()
+        for token in phrase:
+            if token.dep_ in ("poss", "prep") and token.head.i in {t.i for t in phrase}:
+                excluded.update(t.i for t in token.subtree)
+        candidates = [
+            ent
+            for ent in doc.ents
+            if ent.label_ in NAME_LABELS
+            and ent.start >= phrase.start
+            and ent.end <= phrase.end
+            and not any(t.i in excluded for t in ent)
+        ]
+        if not candidates:
+            return None
+        for ent in candidates:
+            if ent.start <= head.i < ent.end:
+                return ent
+        # "Putin's adviser, Yuri Ushakov": prefer a person over a place or body.
+        persons = [ent for ent in candidates if ent.label_ == "PERSON"]
+        if persons and not self.roles.holder(_role_scope(head, phrase).text, None):
+            return persons[-1]
+        return None
+
+    def _from_entity(self, entity: Span, discourse: Discourse) -> Speaker | None:
+        if entity.ent_id_:
+            actor = self.codebook.actor_by_slug(entity.ent_id_)
+            if actor is not None:
+                how = "name" if actor.kind == "person" else "collective"
+                return Speaker(name=actor.name, kind=actor.kind, text=entity.text, how=how)
+        text = clean_name(entity.text)
+        if not text:
+            return None
+        actor = self.codebook.actor_named(text)
+        if actor is not None:
+            how = "name" if actor.kind == "person" else "collective"
+            return Speaker(name=actor.name, kind=actor.kind, text=entity.text, how=how)
+        if entity.label_ != "PERSON":
+            return None
+        surname = normalize_name(text).split()[-1]
+        if len(text.split()) == 1 and surname in discourse.surnames:
+            known = discourse.surnames[surname]
+            return _replace(known, text=entity.text)
+        return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
+
+
+def clean_name(text: str) -> str:
+    text = re.sub(r"['’]s$", "", text.strip())
+    return text.strip(" ,.;:\"“”‘’'")
+
+
+def noun_phrase(head: Token) -> Span:
+    """The head with its phrase-internal dependents, stopping at clauses."""
+    tokens = [head]
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in CLAUSE_DEPS or child.dep_ not in PHRASE_DEPS:
+                continue
+            if child.dep_ == "punct" and child.text not in ",":
+                continue
+            tokens.append(child)
+            stack.append(child)
+    left = min(t.i for t in tokens)
+    right = max(t.i for t in tokens)
+    return head.doc[left : right + 1]
+
+
+def _role_scope(head: Token, phrase: Span) -> Span:
+    """The part of the phrase that can name a role: up to the head (and its 'of ...' tail)."""
+    right = head.i
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            right = max(right, max(t.i for t in child.subtree))
+    return head.doc[phrase.start : right + 1]
+
+
+def role_text(phrase: Span, entity: Span) -> str | None:
+    """What the phrase says besides the name: "U.K. Foreign Secretary" for "… Yvette Cooper"."""
+    doc = phrase.doc
+    if entity.start > phrase.start:
+        before = doc[phrase.start : entity.start].text.strip(" ,")
+    else:
+        before = ""
+    after = doc[entity.end : phrase.end].text.strip(" ,") if entity.end < phrase.end else ""
+    role = before or after
+    role = _strip_determiner(role)
+    if not role or not any(ch.isalpha() for ch in role) or len(role.split()) > 8:
+        return None
+    return role
+
+
+def _strip_determiner(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,"), flags=re.IGNORECASE)
+
+
+def _replace(speaker: Speaker, **changes: object) -> Speaker:
+    values = {
+        "name": speaker.name,
+        "kind": speaker.kind,
+        "text": speaker.text,
+        "role": speaker.role,
+        "new": speaker.new,
+        "how": speaker.how,
+    }
+    values.update(changes)
+    return Speaker(**values)  # type: ignore[arg-type]

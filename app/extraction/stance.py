@@ -1,0 +1,125 @@
+"""Stance: whether a statement supports, opposes, conditions or merely describes its issue.
+
+Cues come from the governing verb ("rejected", "welcomed"), the claim's own predicate ("is ready
+to", "will not accept", "unacceptable"), conditional connectives ("only if", "provided that"),
+and negation, which flips a cue ("did not rule out" supports).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from app.extraction.lexicon import (
+    CONDITIONAL_MARKERS,
+
+    OPPOSE_VERBS,
+    OPPOSE_WORDS,
+    SUPPORT_VERBS,
+    SUPPORT_WORDS,
+)
+
+CONDITIONAL = re.compile(
+    r"\b(?:" + "|".join(re.escape(marker) for marker in CONDITIONAL_MARKERS) + r")\b", re.IGNORECASE
+)
+# "if" opening a condition on the claim ("if Russia withdraws, we will talk").
+IF_CLAUSE = re.compile(r"(?:^|[,;]\s*|\bbut\s+)if\b|\bif\s+\w+\s+(?:agree|accept|withdraw|stop|end|pull)", re.IGNORECASE)
+DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
+TARGET_DEPS = ("dobj", "pobj", "attr", "xcomp", "nsubjpass")
+
+
+@dataclass(frozen=True)
+class StanceResult:
+    stance: str
+    target: str | None
+    score: float
+
+
+def _negated(token: Token) -> bool:
+    if any(child.dep_ == "neg" or child.lower_ in ("never", "no") for child in token.children):
+        return True
+    # "not ready to accept": the negation sits on the head of an open complement.
+    head = token.head
+    return token.dep_ in ("xcomp", "acomp") and head is not token and any(
+        child.dep_ == "neg" for child in head.children
+    )
+
+
+def _cue(token: Token) -> float:
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    if lemma in ("rule",) and any(c.lower_ == "out" for c in token.children):
+        return -1.0
+    if lemma in OPPOSE_VERBS and token.pos_ == "VERB":
+        return -1.0
+    if lemma in SUPPORT_VERBS and token.pos_ == "VERB":
+        return 1.0
+    if lower in OPPOSE_WORDS or lemma in OPPOSE_WORDS:
+        return -1.0
+    if lower in SUPPORT_WORDS and token.pos_ in ("ADJ", "VERB"):
+        return 1.0
+    return 0.0
+
+
+def _predicate_polarity(span: Span) -> float:
+    """Cues inside the claim, each flipped by its own negation."""
+    score = 0.0
+    for token in span:
+        cue = _cue(token)
+        if cue == 0.0 and token.lower_ in DEMAND_MODALS and token.dep_ == "aux":
+            cue = 0.5
+        if cue == 0.0:
+            if token.lower_ == "never" or (token.dep_ == "neg" and token.head.pos_ in ("VERB", "AUX", "ADJ")):
+                # A bare negation of the claim's action counts against it.
+                if _cue(token.head) == 0.0:
+                    score -= 0.75
+            continue
+        score += -cue if _negated(token) else cue
+    return score
+
+
+def _target(span: Span, issue_words: set[str]) -> str | None:
+    """A short phrase the stance is about: the object of the claim's predicate, or an issue noun."""
+    for chunk in span.noun_chunks:
+        if any(t.lemma_.lower() in issue_words or t.lower_ in issue_words for t in chunk):
+            return chunk.text
+    root = span.root
+    for child in root.children:
+        if child.dep_ in TARGET_DEPS and child.i >= span.start and child.i < span.end:
+            subtree = [t for t in child.subtree if span.start <= t.i < span.end]
+            if 0 < len(subtree) <= 10:
+                return span.doc[subtree[0].i : subtree[-1].i + 1].text
+    return None
+
+
+def classify(
+    claim: Span, governing_verb: Token | None, issue_words: set[str]
+) -> StanceResult:
+    """Stance of one statement; ``claim`` is its span in the parse, ``governing_verb`` the verb
+    that reported it (None for quotes attributed by proximity)."""
+    text = claim.text
+    if CONDITIONAL.search(text) or IF_CLAUSE.search(text) or any(
+        t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in claim
+    ):
+        return StanceResult("conditional", _target(claim, issue_words), 0.0)
+    score = _predicate_polarity(claim)
+    if governing_verb is not None:
+        cue = _cue(governing_verb)
+        if governing_verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
+            cue = 0.0
+        if cue:
+            cue = -cue if _negated(governing_verb) else cue
+            # The governing verb frames the claim ("rejected X"): it outweighs cues inside.
+            score = cue * 2 + (score if cue > 0 else 0.0)
+    if score > 0.25:
+        stance = "supports"
+    elif score < -0.25:
+        stance = "opposes"
+    else:
+        stance = "neutral"
+    target = _target(claim, issue_words) if stance != "neutral" else None
+    return StanceResult(stance, target, score)
+
+

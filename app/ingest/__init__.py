@@ -1,0 +1,1 @@
+"""Getting things into the database: codebooks, articles with their extraction results, jobs."""

@@ -1,0 +1,125 @@
+"""Turn an uploaded or imported file into article text: plain text, Markdown, HTML or PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+from charset_normalizer import from_bytes
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+
+
+class DocumentError(ValueError):
+    """A file that cannot become an article, with the reason a person can act on."""
+
+
+@dataclass
+class Document:
+    text: str
+    file_name: str
+    file_type: str
+    sha256: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+def read_document(data: bytes, file_name: str) -> Document:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"{file_name}: unsupported file type {suffix or '(none)'}; "
+            "use .txt, .md, .html, .htm or .pdf"
+        )
+    if not data.strip():
+        raise DocumentError(f"{file_name}: the file is empty")
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix in PDF_SUFFIXES:
+        document = _read_pdf(data, file_name)
+    elif suffix in HTML_SUFFIXES:
+        document = _read_html(decode_text(data, file_name), file_name)
+    else:
+        document = Document(text=decode_text(data, file_name), file_name=file_name, file_type="")
+    document.file_name, document.sha256 = file_name, digest
+    document.file_type = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}.get(
+        suffix, "text/markdown" if suffix in {".md", ".markdown"} else "text/plain"
+    )
+    if not document.text.strip():
+        raise DocumentError(f"{file_name}: no article text could be found in the file")
+    return document
+
+
+def decode_text(data: bytes, file_name: str) -> str:
+    """Decode bytes as UTF-8 when they are, else by detection; binary data is refused."""
+    if b"\x00" in data[:8192]:
+        raise DocumentError(f"{file_name}: this is a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DocumentError(f"{file_name}: the text encoding could not be recognised")
+    text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise DocumentError(f"{file_name}: this looks like binary data, not text")
+    return text
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls / len(text)
+
+
+def _read_html(markup: str, file_name: str) -> Document:
+    import trafilatura
+
+    if not re.search(r"<\s*(html|body|p|div|article|h1|span)\b", markup, re.IGNORECASE):
+        raise DocumentError(f"{file_name}: this does not look like an HTML page")
+    text = trafilatura.extract(markup, include_comments=False, include_tables=False, favor_recall=True)
+    if not text:
+        raise DocumentError(f"{file_name}: no article text could be found in the page")
+    metadata = trafilatura.extract_metadata(markup)
+    published = None
+    if metadata is not None and metadata.date:
+        try:
+            published = date.fromisoformat(metadata.date[:10])
+        except ValueError:
+            published = None
+    return Document(
+        text=text,
+        file_name=file_name,
+        file_type="text/html",
+        sha256="",
+        title=(metadata.title if metadata else None) or None,
+        outlet=(metadata.sitename if metadata else None) or None,
+        url=(metadata.url if metadata else None) or None,
+        published=published,
+    )
+
+
+def _read_pdf(data: bytes, file_name: str) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.startswith(b"%PDF"):
+        raise DocumentError(f"{file_name}: this is not a PDF file")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = reader.metadata.title if reader.metadata else None
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise DocumentError(f"{file_name}: the PDF could not be read ({exc})") from exc
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    return Document(text=text, file_name=file_name, file_type="application/pdf", sha256="", title=title)

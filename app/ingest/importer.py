@@ -1,0 +1,217 @@
+"""One article into the database, whole or not at all: text, actors, statements and events."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.extraction.codebook import Codebook, normalize_name, slugify
+from app.extraction.types import ExtractionResult
+from app.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventArticle,
+    Issue,
+    Source,
+    Statement,
+    StatementIssue,
+)
+
+
+@dataclass
+class ArticleInput:
+    """An article as it arrives: the text exactly as it will be stored, and what we know of it."""
+
+    text: str
+    title: str
+    outlet: str | None = None
+    url: str | None = None
+    published_on: date | None = None
+    published_precision: str = "day"
+    language: str = "en"
+    file_name: str | None = None
+    file_type: str | None = None
+    file_sha256: str | None = None
+    needs_review: bool = False
+
+
+@dataclass
+class ImportOutcome:
+    status: str  # "imported" or "duplicate"
+    article_id: int
+    statements: int = 0
+    events: int = 0
+    new_actors: list[str] = field(default_factory=list)
+
+
+def content_hash(text: str) -> str:
+    """The identity of a text: the same words with other whitespace or Unicode forms hash alike."""
+    normalized = unicodedata.normalize("NFKC", text)
+    normalized = re.sub(r"\s+", " ", normalized).strip().lower()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def find_duplicate(session: Session, text: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.content_hash == content_hash(text)))
+
+
+def get_or_create_source(session: Session, name: str) -> Source:
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is not None:
+        return source
+    try:
+        with session.begin_nested():
+            source = Source(name=name)
+            session.add(source)
+    except IntegrityError:
+        # Another import created the same outlet between our look-up and our insert.
+        source = session.scalars(select(Source).where(Source.name == name)).one()
+    return source
+
+
+class ActorResolver:
+    """Maps extracted speaker and participant names to actor rows, creating unknown ones."""
+
+    def __init__(self, session: Session, codebook: Codebook) -> None:
+        self.session = session
+        self.codebook = codebook
+        self.created: list[str] = []
+        self._cache: dict[str, Actor] = {}
+
+    def resolve(self, name: str, kind: str = "person") -> Actor:
+        key = normalize_name(name)
+        if key in self._cache:
+            return self._cache[key]
+        entry = self.codebook.actor_named(name)
+        actor = self.session.scalar(select(Actor).where(Actor.slug == entry.slug)) if entry else None
+        if actor is None:
+            actor = self.session.scalar(
+                select(Actor).join(ActorAlias).where(ActorAlias.normalized == key).limit(1)
+            )
+        if actor is None:
+            actor = self._create(name, kind)
+        self._cache[key] = actor
+        return actor
+
+    def _create(self, name: str, kind: str) -> Actor:
+        base = slugify(name)
+        slug, suffix = base, 2
+        while self.session.scalar(select(Actor.id).where(Actor.slug == slug)) is not None:
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        actor = Actor(name=name, slug=slug, kind=kind, needs_review=True)
+        actor.aliases = [ActorAlias(alias=name, normalized=normalize_name(name))]
+        self.session.add(actor)
+        self.session.flush()
+        self.created.append(name)
+        return actor
+
+
+def store_article(
+    session: Session, item: ArticleInput, result: ExtractionResult, codebook: Codebook
+) -> ImportOutcome:
+    """Write one article and its extraction results; the caller owns the transaction.
+
+    Everything happens inside a savepoint, so a conflict (the same text imported concurrently)
+    leaves nothing behind and is reported as a duplicate.
+    """
+    existing = find_duplicate(session, item.text)
+    if existing is not None:
+        return ImportOutcome(status="duplicate", article_id=existing.id)
+    source = get_or_create_source(session, item.outlet) if item.outlet else None
+    try:
+        with session.begin_nested():
+            article = Article(
+                title=item.title,
+                source_id=source.id if source else None,
+                url=item.url,
+                published_on=item.published_on,
+                published_precision=item.published_precision,
+                text=item.text,
+                content_hash=content_hash(item.text),
+                language=item.language,
+                file_name=item.file_name,
+                file_type=item.file_type,
+                file_sha256=item.file_sha256,
+                needs_review=item.needs_review,
+            )
+            session.add(article)
+            session.flush()
+            resolver = ActorResolver(session, codebook)
+            statements = _store_statements(session, article, result, resolver)
+            events = _store_events(session, article, result, resolver)
+    except IntegrityError:
+        existing = find_duplicate(session, item.text)
+        if existing is None:
+            raise
+        return ImportOutcome(status="duplicate", article_id=existing.id)
+    return ImportOutcome(
+        status="imported",
+        article_id=article.id,
+        statements=statements,
+        events=events,
+        new_actors=resolver.created,
+    )
+
+
+def _store_statements(
+    session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
+) -> int:
+    issue_ids = dict(session.execute(select(Issue.slug, Issue.id)).tuples().all())
+    for extracted in result.statements:
+        speaker = resolver.resolve(extracted.speaker) if extracted.speaker else None
+        statement = Statement(
+            article_id=article.id,
+            speaker_id=speaker.id if speaker else None,
+            speaker_text=extracted.speaker_text,
+            speaker_role=extracted.speaker_role,
+            kind=extracted.kind,
+            text=extracted.text,
+            start=extracted.start,
+            end=extracted.end,
+            said_on=extracted.said_on,
+            said_on_precision=extracted.said_on_precision,
+            stance=extracted.stance,
+            stance_target=extracted.stance_target,
+            confidence=extracted.confidence,
+        )
+        statement.issues = [
+            StatementIssue(issue_id=issue_ids[key], rank=rank, score=score)
+            for rank, (key, score) in enumerate(extracted.issues)
+            if key in issue_ids
+        ]
+        session.add(statement)
+    session.flush()
+    return len(result.statements)
+
+
+def _store_events(
+    session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
+) -> int:
+    for extracted in result.events:
+        event = Event(
+            kind=extracted.kind,
+            title=extracted.title,
+            occurred_on=extracted.date,
+            date_precision=extracted.date_precision or "unknown",
+            location=extracted.location,
+        )
+        participants: dict[int, Actor] = {}
+        for name in extracted.participants:
+            actor = resolver.resolve(name)
+            participants[actor.id] = actor
+        event.participants = list(participants.values())
+        event.mentions = [
+            EventArticle(article_id=article.id, start=extracted.start, end=extracted.end)
+        ]
+        session.add(event)
+    session.flush()
+    return len(result.events)

@@ -1,0 +1,65 @@
+"""Batch metadata files (the shape of ``seeds/articles.json``): title, outlet, URL, date per file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+
+class MetadataError(ValueError):
+    """A metadata file that cannot be used, with the reason a person can act on."""
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    file: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+def parse_metadata(raw: bytes | str, origin: str = "metadata") -> dict[str, ArticleMeta]:
+    """Entries keyed by the file's base name, so a file matches wherever its folder is."""
+    try:
+        data: Any = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MetadataError(f"{origin}: not valid JSON ({exc})") from exc
+    if not isinstance(data, list):
+        raise MetadataError(f"{origin}: expected a JSON list of objects with a 'file' key")
+    entries: dict[str, ArticleMeta] = {}
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            raise MetadataError(f"{origin}: entry {index} has no 'file' name")
+        published = item.get("published")
+        try:
+            day = date.fromisoformat(published) if published else None
+        except (TypeError, ValueError) as exc:
+            raise MetadataError(
+                f"{origin}: entry {index} ({item['file']}): published {published!r} "
+                "is not a date (YYYY-MM-DD)"
+            ) from exc
+        meta = ArticleMeta(
+            file=item["file"],
+            title=_text(item.get("title")),
+            outlet=_text(item.get("outlet")),
+            url=_text(item.get("url")),
+            published=day,
+        )
+        entries[PurePosixPath(item["file"]).name] = meta
+    return entries
+
+
+def read_metadata(path: Path) -> dict[str, ArticleMeta]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MetadataError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_metadata(raw, str(path))
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None

@@ -1,0 +1,146 @@
+"""Import articles: read, extract, store — one transaction per article, whatever calls it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import transaction
+from app.extraction.codebook import Codebook
+from app.extraction.pipeline import Extractor
+from app.ingest.codebooks import load_codebook, sync_actors, sync_issues
+from app.ingest.documents import SUPPORTED_SUFFIXES, Document, DocumentError, read_document
+from app.ingest.importer import ArticleInput, ImportOutcome, store_article
+from app.ingest.metadata import ArticleMeta, read_metadata
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # imported, duplicate or failed
+    article_id: int | None = None
+    statements: int = 0
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+def article_input(document: Document, meta: ArticleMeta | None) -> ArticleInput:
+    """Merge what the metadata says with what the file says; metadata wins."""
+    title = (meta.title if meta else None) or document.title or _first_line(document.text)
+    published = (meta.published if meta else None) or document.published
+    return ArticleInput(
+        text=document.text,
+        title=title[:500],
+        outlet=(meta.outlet if meta else None) or document.outlet,
+        url=(meta.url if meta else None) or document.url,
+        published_on=published,
+        published_precision="day" if published else "unknown",
+        file_name=document.file_name,
+        file_type=document.file_type,
+        file_sha256=document.sha256,
+        needs_review=published is None,
+    )
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return "Untitled article"
+
+
+class ArticleImporter:
+    """Extracts and stores articles; the codebook is read from the database once per importer."""
+
+    def __init__(self, factory: sessionmaker[Session], extractor: Extractor | None = None) -> None:
+        self.factory = factory
+        self._extractor = extractor
+
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            with transaction(self.factory) as session:
+                codebook = load_codebook(session)
+            self._extractor = Extractor(codebook)
+        return self._extractor
+
+    def import_input(self, item: ArticleInput) -> ImportOutcome:
+        result = self.extractor.extract(item.text, published=item.published_on, title=item.title)
+        with transaction(self.factory) as session:
+            return store_article(session, item, result, self.extractor.codebook)
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        metadata: dict[str, ArticleMeta] | None = None,
+        on_done: Callable[[FileOutcome], None] | None = None,
+    ) -> ImportReport:
+        report = ImportReport()
+        for path in paths:
+            outcome = self.import_path(path, metadata or {})
+            report.outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        return report
+
+    def import_path(self, path: Path, metadata: dict[str, ArticleMeta]) -> FileOutcome:
+        try:
+            document = read_document(path.read_bytes(), path.name)
+        except (DocumentError, OSError) as exc:
+            message = str(exc) if isinstance(exc, DocumentError) else f"{path}: {exc.strerror}"
+            return FileOutcome(path=str(path), status="failed", error=message)
+        outcome = self.import_input(article_input(document, metadata.get(path.name)))
+        return FileOutcome(
+            path=str(path),
+            status=outcome.status,
+            article_id=outcome.article_id,
+            statements=outcome.statements,
+        )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the supported files inside any folder, walked recursively, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class SeedReport:
+    issues_created: int
+    actors_created: int
+    imports: ImportReport
+
+
+def load_codebooks(session: Session, codebook: Codebook) -> tuple[int, int]:
+    issues = sync_issues(session, codebook.issues)
+    actors = sync_actors(session, codebook.actors)
+    return issues.created, actors.created
+
+
+def seed(factory: sessionmaker[Session], seeds_dir: Path) -> SeedReport:
+    """Load both codebooks, then import the seed articles through the ordinary import path."""
+    codebook = Codebook.from_dir(seeds_dir)
+    with transaction(factory) as session:
+        issues_created, actors_created = load_codebooks(session, codebook)
+    metadata = read_metadata(seeds_dir / "articles.json")
+    paths = [seeds_dir / entry.file for entry in metadata.values()]
+    report = ArticleImporter(factory).import_paths(paths, metadata)
+    return SeedReport(issues_created=issues_created, actors_created=actors_created, imports=report)
+

@@ -1,0 +1,23 @@
+"""Every table Parley has; importing this package registers them all on ``Base.metadata``."""
+
+from app.models.actor import Actor, ActorAlias, ActorRole
+from app.models.article import Article, Source
+from app.models.event import Event, EventArticle, event_actor
+from app.models.issue import Issue
+from app.models.position import Position
+from app.models.statement import Statement, StatementIssue
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "ActorRole",
+    "Article",
+    "Event",
+    "EventArticle",
+    "Issue",
+    "Position",
+    "Source",
+    "Statement",
+    "StatementIssue",
+    "event_actor",
+]

@@ -1,0 +1,81 @@
+"""Statements: who said what, when, quoted or reported, with the exact span of source text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.actor import Actor
+from app.models.article import Article
+from app.models.common import (
+    DATE_PRECISIONS,
+    REVIEW_STATUSES,
+    STANCES,
+    STATEMENT_KINDS,
+    created_at_column,
+    one_of,
+    utcnow,
+)
+from app.models.issue import Issue
+
+
+class Statement(Base):
+    __tablename__ = "statement"
+    __table_args__ = (
+        one_of("kind", STATEMENT_KINDS),
+        one_of("stance", STANCES),
+        one_of("review_status", REVIEW_STATUSES),
+        one_of("said_on_precision", DATE_PRECISIONS),
+        Index("ix_statement_said_on_id", "said_on", "id"),
+        Index("ix_statement_speaker_id_said_on", "speaker_id", "said_on"),
+        Index("ix_statement_article_id_start", "article_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="SET NULL"))
+    speaker_text: Mapped[str | None] = mapped_column(String(300))
+    speaker_role: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int]
+    end: Mapped[int]
+    said_on: Mapped[date | None] = mapped_column(Date)
+    said_on_precision: Mapped[str | None] = mapped_column(String(10))
+    stance: Mapped[str] = mapped_column(String(20), default="neutral")
+    stance_target: Mapped[str | None] = mapped_column(String(500))
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    review_status: Mapped[str] = mapped_column(String(20), default="machine")
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    article: Mapped[Article] = relationship(lazy="raise")
+    speaker: Mapped[Actor | None] = relationship(lazy="raise")
+    issues: Mapped[list[StatementIssue]] = relationship(
+        back_populates="statement",
+        cascade="all, delete-orphan",
+        lazy="raise",
+        order_by="StatementIssue.rank",
+    )
+
+
+class StatementIssue(Base):
+    """An issue a statement is about; rank 0 is the best match."""
+
+    __tablename__ = "statement_issue"
+    __table_args__ = (Index("ix_statement_issue_issue_id_statement_id", "issue_id", "statement_id"),)
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(default=0)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+
+    statement: Mapped[Statement] = relationship(back_populates="issues", lazy="raise")
+    issue: Mapped[Issue] = relationship(lazy="raise")

@@ -1,0 +1,46 @@
+"""Every knob Parley has, read once from the environment (all prefixed ``PARLEY_``)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "parley-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Parley's configuration; tests build their own instead of patching the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PARLEY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./parley.db",
+        description="Any SQLAlchemy URL; postgresql+psycopg://user@host/db in production.",
+    )
+    secret_key: str = Field(default=DEFAULT_SECRET_KEY, description="Signs session cookies.")
+    public_read: bool = Field(default=False, description="Let anonymous visitors read.")
+    seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds")
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    max_upload_files: int = Field(default=200, gt=0)
+    page_size: int = Field(default=50, gt=0, le=500)
+    echo_sql: bool = False
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def issues_codebook(self) -> Path:
+        return self.seeds_dir / "issues.yaml"
+
+    @property
+    def actors_codebook(self) -> Path:
+        return self.seeds_dir / "actors.yaml"
+
+
+def get_settings() -> Settings:
+    return Settings()

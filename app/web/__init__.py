@@ -1,0 +1,1 @@
+"""The browser-facing pages and the JSON API: one router per page family."""

@@ -1,0 +1,143 @@
+"""Shared fixtures: one database per backend per run, migrated and seeded once, and a
+rolled-back transaction around every test.
+
+Set PARLEY_TEST_BACKENDS=sqlite (or postgresql) to run one backend only; the default is both.
+PARLEY_TEST_POSTGRES_URL names the server (a throwaway database is created on it and dropped).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import migrate
+from app.db import make_engine
+from app.extraction.codebook import Codebook
+from app.extraction.pipeline import Extractor
+from app.main import create_app
+from app.settings import PROJECT_ROOT, Settings
+
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+POSTGRES_URL = os.environ.get(
+    "PARLEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = [
+    name
+    for name in os.environ.get("PARLEY_TEST_BACKENDS", "sqlite,postgresql").split(",")
+    if name.strip()
+]
+
+
+class ThrowawayDatabase:
+    """A database of its own for this test run, on SQLite (a file) or PostgreSQL (CREATE DATABASE)."""
+
+    def __init__(self, backend: str, workdir: Path) -> None:
+        self.backend = backend
+        self.name = f"parley_test_{uuid.uuid4().hex[:12]}"
+        if backend == "sqlite":
+            self.url = f"sqlite:///{workdir / (self.name + '.db')}"
+        else:
+            self.url = make_url(POSTGRES_URL).set(database=self.name).render_as_string(
+                hide_password=False
+            )
+
+    def create(self) -> None:
+        if self.backend == "postgresql":
+            with self._admin() as admin:
+                admin.execute(text(f'CREATE DATABASE "{self.name}"'))
+
+    def drop(self) -> None:
+        if self.backend == "postgresql":
+            with self._admin() as admin:
+                admin.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+
+    def _admin(self) -> Connection:
+        engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        return engine.connect()
+
+
+def make_database(backend: str, workdir: Path) -> Iterator[ThrowawayDatabase]:
+    database = ThrowawayDatabase(backend, workdir)
+    database.create()
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+@pytest.fixture(scope="session")
+def codebook() -> Codebook:
+    return Codebook.from_dir(SEEDS_DIR)
+
+
+@pytest.fixture(scope="session")
+def extractor(codebook: Codebook) -> Extractor:
+    return Extractor(codebook)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database with the codebooks and seed articles loaded, shared by the run."""
+    from app.db import make_sessionmaker
+    from app.ingest.service import seed
+
+    for database in make_database(request.param, tmp_path_factory.mktemp("db")):
+        engine = make_engine(database.url)
+        migrate.upgrade(engine)
+        seed(make_sessionmaker(engine), SEEDS_DIR)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def backend(engine: Engine) -> str:
+    return engine.dialect.name
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
+def factory(connection: Connection) -> sessionmaker[Session]:
+    """Sessions inside the test's transaction: their commits are savepoints, all rolled back."""
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    with factory() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(engine: Engine) -> Settings:
+    return Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        seeds_dir=SEEDS_DIR,
+        public_read=True,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings, factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    app = create_app(settings)
+    with TestClient(app) as client:
+        app.state.sessionmaker = factory
+        yield client
