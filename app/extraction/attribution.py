@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from app.extraction.lexicon import (
     COMMUNICATION_VERBS,
     OBJECT_CLAIM_VERBS,
+    POSITION_NOUNS,
     PUBLICATION_WORDS,
     WEAK_COMMUNICATION_VERBS,
 )
@@ -23,6 +24,8 @@ from app.extraction.speakers import Discourse, Speaker, SpeakerResolver
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAIM_PREPOSITIONS = {"of", "as", "for", "against", "over", "to", "on", "about", "that"}
+# Verbs whose preposition names a topic, not a claim: "commented on the failure".
+TOPIC_VERBS = {"comment", "respond", "reply", "react", "speak", "talk", "answer", "remark", "ask"}
 OPENING = {'"', "'", "“", "‘", "«"}
 CLOSING = {'"', "'", "”", "’", "»"}
 
@@ -39,6 +42,7 @@ class Attribution:
     anchor: Token  # the verb, or "according"
     sentence: Span
     claim: tuple[int, int] | None = None  # doc token range of the reported clause
+    more_claims: tuple[tuple[int, int], ...] = ()  # "…, and that B": further clauses of one verb
 
 
 @dataclass
@@ -67,8 +71,16 @@ def subject_of(verb: Token) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
-    # "X said … and added": the second verb shares the first one's subject.
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+    # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+        if _is_reporting_participle(verb):
+            # The parser may hang the participle inside the first claim; its speaker is the
+            # speaker of the nearest reporting verb above it.
+            head = verb.head
+            while head.head.i != head.i and not is_communication_verb(head):
+                head = head.head
+            if is_communication_verb(head):
+                return subject_of(head)
         return subject_of(verb.head)
     return None
 
@@ -92,12 +104,19 @@ class ParagraphAttributor:
                 attribution = self._according_to(token, doc, on, discourse)
             elif is_communication_verb(token):
                 attribution = self._verb(token, on, discourse)
+            elif token.lemma_.lower() in POSITION_NOUNS and token.pos_ == "NOUN":
+                attribution = self._position_noun(token, on, discourse)
             else:
                 attribution = None
+                if token.dep_ in SUBJECT_DEPS and token.pos_ in ("PROPN", "NOUN"):
+                    # Someone doing something else is still the likeliest "he" or "she" later.
+                    mention = self.resolver.resolve(token, on, discourse)
+                    if mention is not None and mention.name:
+                        discourse.remember(mention)
             if attribution is not None:
                 found.append(attribution)
                 discourse.remember(attribution.speaker)
-        return found
+        return _outermost(found)
 
     def _verb(self, verb: Token, on: date | None, discourse: Discourse) -> Attribution | None:
         subject = subject_of(verb)
@@ -106,10 +125,41 @@ class ParagraphAttributor:
         speaker = self.resolver.resolve(subject, on, discourse)
         if speaker is None:
             return None
-        claim = claim_range(verb)
-        if verb.lemma_.lower() in WEAK_COMMUNICATION_VERBS and claim is None:
+        if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN":
+            return None  # "Asked whether …, X said": the question is not the speaker's claim
+        claims = claim_ranges(verb)
+        if verb.lemma_.lower() in WEAK_COMMUNICATION_VERBS and not claims:
             return None
-        return Attribution(speaker=speaker, anchor=verb, sentence=verb.sent, claim=claim)
+        return Attribution(
+            speaker=speaker,
+            anchor=verb,
+            sentence=verb.sent,
+            claim=claims[0] if claims else None,
+            more_claims=tuple(claims[1:]),
+        )
+
+    def _position_noun(self, noun: Token, on: date | None, discourse: Discourse) -> Attribution | None:
+        """ "Kyiv's view that Russia is stalling": the possessor holds the position."""
+        holder = next((child for child in noun.children if child.dep_ == "poss"), None)
+        clause = next(
+            (
+                child
+                for child in noun.children
+                if child.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+            ),
+            None,
+        )
+        if holder is None or clause is None:
+            return None
+        speaker = self.resolver.resolve(holder, on, discourse)
+        if speaker is None:
+            return None
+        claims = _clause_ranges(clause)
+        if not claims:
+            return None
+        return Attribution(
+            speaker=speaker, anchor=noun, sentence=noun.sent, claim=claims[0], more_claims=tuple(claims[1:])
+        )
 
     def _according_to(
         self, according: Token, doc: Doc, on: date | None, discourse: Discourse
@@ -118,7 +168,20 @@ class ParagraphAttributor:
         source = next((child for child in to.children if child.dep_ == "pobj"), None)
         if source is None:
             source = next((child for child in according.children if child.dep_ == "pobj"), None)
-        if source is None or source.lemma_.lower() in PUBLICATION_WORDS:
+        if source is not None and source.lemma_.lower() in PUBLICATION_WORDS:
+            # "according to reports from Bloomberg": the publisher is the source.
+            publisher = next(
+                (
+                    pobj
+                    for prep in source.children
+                    if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of", "in")
+                    for pobj in prep.children
+                    if pobj.dep_ == "pobj"
+                ),
+                None,
+            )
+            source = publisher
+        if source is None:
             return None
         speaker = self.resolver.resolve(source, on, discourse)
         if speaker is None:
@@ -194,6 +257,22 @@ class ParagraphAttributor:
         return self.resolver.resolve(subject, on, discourse)
 
 
+def _outermost(attributions: list[Attribution]) -> list[Attribution]:
+    """Speech reported inside another claim ("Peskov said it was wrong to say Putin rejected
+    the plan") belongs to the outer speaker's claim, not to a statement of its own."""
+    kept = []
+    for attribution in attributions:
+        inside_other = not _is_reporting_participle(attribution.anchor) and any(
+            other is not attribution
+            and other.claim is not None
+            and other.claim[0] <= attribution.anchor.i < other.claim[1]
+            for other in attributions
+        )
+        if not inside_other:
+            kept.append(attribution)
+    return kept
+
+
 def _sentence_at(doc: Doc, char: int) -> Span:
     for sentence in doc.sents:
         if sentence.start_char <= char < sentence.end_char + 1:
@@ -238,17 +317,73 @@ def _claim_touches(doc: Doc, claim: tuple[int, int], start: int, end: int) -> bo
     return span.start_char < end and start < span.end_char
 
 
+def _is_reporting_participle(token: Token) -> bool:
+    """ "…, adding that", "…, maintaining that": a second speech act by the same speaker."""
+    return (
+        token.tag_ == "VBG"
+        and token.lemma_.lower() in COMMUNICATION_VERBS
+        and not any(child.dep_ in SUBJECT_DEPS for child in token.children)
+    )
+
+
+FRAME_MARKS = {"after", "before", "following", "ahead"}
+
+
+def _is_narrator_frame(token: Token, clause: Token) -> bool:
+    """A trailing "after five hours of talks …" or ", raising doubts …" added by the writer."""
+    if token.head.i != clause.i or token.dep_ not in ("advcl", "prep") or token.i < clause.i:
+        return False
+    if token.dep_ == "prep":
+        return token.lower_ in FRAME_MARKS
+    marks = {child.lower_ for child in token.children if child.dep_ == "mark"}
+    if marks & FRAME_MARKS:
+        return True
+    before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+    return token.tag_ == "VBG" and before is not None and before.text == ","
+
+
+def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
+    """A complement clause's range, split where "…, and that B" coordinates a second clause,
+    and cut before a trailing reporting participle (which makes a statement of its own)."""
+    doc = clause.doc
+    excluded = [
+        child
+        for child in clause.subtree
+        if child.i != clause.i
+        and (
+            _is_reporting_participle(child)
+            or _is_narrator_frame(child, clause)
+            or (child.dep_ == "conj" and child.head.i == clause.i and any(g.dep_ == "mark" for g in child.children))
+        )
+    ]
+    end = clause.right_edge.i + 1
+    for child in excluded:
+        if child.left_edge.i > clause.i:
+            end = min(end, child.left_edge.i)
+    start = clause.left_edge.i
+    mark = next((c for c in clause.children if c.dep_ == "mark"), None)
+    if mark is not None and mark.i == start:
+        start += 1  # "that", "whether", "if" introduce the clause; they are not the claim
+    ranges = [trim_range(doc, start, end)]
+    for child in excluded:
+        if child.dep_ == "conj":
+            ranges.extend(_clause_ranges(child))
+    return [r for r in ranges if r is not None]
+
+
+def claim_ranges(verb: Token) -> list[tuple[int, int]]:
+    """Token ranges of what the verb reports: its clause(s), or its object and what follows."""
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if clause is not None:
+        return _clause_ranges(clause)
+    claim = claim_range(verb)
+    return [claim] if claim else []
+
+
 def claim_range(verb: Token) -> tuple[int, int] | None:
-    """The token range of what the verb reports: its clause, or its object and what follows."""
+    """The token range of what the verb reports when it has no clause: object and what follows."""
     doc = verb.doc
     children = list(verb.children)
-    clause = next((c for c in children if c.dep_ == "ccomp"), None)
-    if clause is not None:
-        start = clause.left_edge.i
-        mark = next((c for c in clause.children if c.dep_ == "mark"), None)
-        if mark is not None and mark.i == start:
-            start += 1  # "that", "whether", "if" introduce the clause; they are not the claim
-        return trim_range(doc, start, clause.right_edge.i + 1)
     obj = next((c for c in children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
     tail = [
         c
@@ -256,9 +391,29 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         if c.i > verb.i
         and (
             c.dep_ == "xcomp"
-            or (c.dep_ in ("prep", "dative") and c.lower_ in CLAIM_PREPOSITIONS and not _is_time(c))
+            or (
+                c.dep_ in ("prep", "dative")
+                and c.lower_ in CLAIM_PREPOSITIONS
+                and verb.lemma_.lower() not in TOPIC_VERBS
+                and not _is_time(c)
+            )
         )
     ]
+    if verb.dep_ == "relcl" and (obj is None or obj.tag_ in ("WDT", "WP")):
+        return _relative_claim(verb) if verb.lemma_.lower() in OBJECT_CLAIM_VERBS else None
+    if obj is not None:
+        # "expressed confidence that X": the noun's own clause is the claim.
+        noun_clause = next(
+            (
+                child
+                for child in obj.children
+                if child.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+            ),
+            None,
+        )
+        if noun_clause is not None:
+            ranges = _clause_ranges(noun_clause)
+            return ranges[0] if ranges else None
     if obj is not None and (verb.lemma_.lower() in OBJECT_CLAIM_VERBS or tail):
         right = max([obj.right_edge.i] + [c.right_edge.i for c in tail])
         return trim_range(doc, obj.left_edge.i, right + 1)
@@ -268,6 +423,15 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         right = max(c.right_edge.i for c in tail)
         return trim_range(doc, left, right + 1)
     return None
+
+
+def _relative_claim(verb: Token) -> tuple[int, int] | None:
+    """ "demands that Kyiv has rejected": the claim is the noun phrase the clause modifies."""
+    noun = verb.head
+    top = noun
+    while top.dep_ == "pobj" and top.head.dep_ == "prep" and top.head.head.pos_ in ("NOUN", "PRON", "NUM"):
+        top = top.head.head
+    return trim_range(verb.doc, top.left_edge.i, verb.right_edge.i + 1)
 
 
 def _is_time(preposition: Token) -> bool:

@@ -22,7 +22,8 @@ OBJECT_CLAIM_VERBS = frozenset(
     """
     reject dismiss deny welcome praise criticize criticise condemn denounce decry slam blast
     rebuff dispute question propose demand announce confirm acknowledge admit support back
-    endorse oppose accuse charge urge call warn ask request appeal
+    endorse oppose accuse charge urge call warn ask request appeal promise pledge vow offer rule
+    describe remind refuse express voice emphasize emphasise stress underline underscore highlight
     """.split()
 )
 
@@ -41,7 +42,7 @@ SUPPORT_VERBS = frozenset(
     """
     support back endorse welcome praise urge propose demand insist agree accept favor favour call
     push seek want pledge promise vow commit offer approve advocate appeal plead reaffirm
-    guarantee ensure embrace hail
+    guarantee ensure embrace hail recognize recognise
     """.split()
 )
 # Adjectives and nouns that mark the claim itself as for or against.
@@ -82,7 +83,9 @@ UNNAMED_SOURCE_NOUNS = frozenset(
     """
     official officials source sources diplomat diplomats analyst analysts expert experts observer
     observers person people insider insiders aide aides spokesperson representative representatives
-    lawmaker lawmakers critic critics
+    lawmaker lawmakers critic critics leader leaders minister ministers government governments
+    ally allies partner partners member members country countries capital capitals European
+    Europeans negotiator negotiators envoy envoys commentator commentators
     """.split()
 )
 
@@ -97,3 +100,26 @@ PUBLICATION_WORDS = frozenset(
     report reports media newspaper outlet agency survey poll data statement document draft
     """.split()
 )
+
+# Nouns that report a position when a possessor holds them: "Kyiv's view that …".
+POSITION_NOUNS = frozenset(
+    """
+    view position belief assessment claim insistence argument demand warning statement assertion
+    stance conviction contention proposal suggestion promise pledge hope fear concern
+    """.split()
+)
+
+# Valence (VADER's -4..4 scale) of words that news about negotiations uses for and against.
+DIPLOMATIC_VALENCE = {
+    "pretend": -1.5, "pretending": -1.5, "feign": -2.0, "feigning": -2.0, "stall": -1.5,
+    "stalling": -1.5, "stalled": -1.2, "sabotage": -2.2, "sabotaging": -2.2, "bluster": -1.5,
+    "maximalist": -1.5, "aggressor": -2.0, "aggressively": -1.5, "non-starter": -2.0,
+    "nonstarter": -2.0, "ultimatum": -1.5, "intransigent": -2.0, "stonewall": -1.5,
+    "obstruct": -1.5, "blackmail": -2.5, "annexation": -1.5, "occupation": -1.2,
+    "capitulation": -2.0, "surrender": -1.5, "escalation": -1.5, "provocation": -2.0,
+    "unacceptable": -2.5, "illegitimate": -2.0, "sham": -2.0, "farce": -2.0,
+    "goodwill": 1.5, "credible": 1.0, "firmly": 0.8, "constructive": 1.8, "productive": 1.8,
+    "breakthrough": 2.0, "progress": 1.2, "compromise": 0.8, "de-escalation": 1.5,
+    "lasting": 0.8, "durable": 0.8, "sincere": 1.5, "stability": 1.0, "solidarity": 1.5,
+    "steadfast": 1.5, "unwavering": 1.2, "ready": 1.0, "willing": 1.0, "open": 0.6,
+}

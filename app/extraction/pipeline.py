@@ -191,17 +191,18 @@ def _reported_drafts(
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     for attribution in attributions:
-        if attribution.claim is None:
-            continue
-        span = doc[attribution.claim[0] : attribution.claim[1]]
-        chars = sum(len(t) for t in span) or 1
-        quoted = sum(len(t) for t in span if any(s <= t.idx < e for s, e in quote_ranges))
-        if quoted / chars >= 0.5:
-            continue  # the claim is a quotation, already recorded as a direct quote
-        confidence = attribution.speaker.confidence - 0.05
-        drafts.append(
-            _Draft("reported", span.start_char, span.end_char, attribution.speaker, attribution.anchor, attribution.sentence, confidence)
-        )
+        claims = [attribution.claim, *attribution.more_claims] if attribution.claim else []
+        for first, last in claims:
+            span = doc[first:last]
+            unquoted = [
+                t for t in span if t.is_alpha and not any(s <= t.idx < e for s, e in quote_ranges)
+            ]
+            if len(unquoted) <= 1:
+                continue  # the claim is a quotation, already recorded as a direct quote
+            confidence = attribution.speaker.confidence - 0.05
+            drafts.append(
+                _Draft("reported", span.start_char, span.end_char, attribution.speaker, attribution.anchor, attribution.sentence, confidence)
+            )
     return drafts
 
 

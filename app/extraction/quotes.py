@@ -132,6 +132,12 @@ def opens_with_mark(paragraph: Paragraph) -> bool:
 def find_quotes(paragraph: Paragraph, next_paragraph: Paragraph | None = None) -> list[Quote]:
     """Every quote in the paragraph, in order of position."""
     dash = find_dash(paragraph)
+    if dash is not None and dash.attribution is not None:
+        # "- … - said Peskov, adding: "…"": quotes may follow the attribution.
+        start, end = dash.attribution
+        rest = paragraph.text[start - paragraph.start : end - paragraph.start]
+        doubles, _covered = find_double(rest, start, False)
+        return [dash, *doubles]
     if dash is not None:
         return [dash]
     next_opens = next_paragraph is not None and opens_with_mark(next_paragraph)

@@ -110,6 +110,8 @@ class Discourse:
                     return speaker
             elif lowered in PLURAL_PRONOUNS and (speaker.kind != "person" or speaker.how == "unnamed"):
                 return speaker
+            elif lowered == "it" and speaker.name and speaker.kind in ("state", "organization"):
+                return speaker
         return None
 
 
@@ -120,13 +122,16 @@ class SpeakerResolver:
 
     def resolve(self, head: Token, on: date | None, discourse: Discourse) -> Speaker | None:
         """Resolve the noun phrase headed by ``head`` (a verb's subject, an agent, a pobj)."""
-        if head.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS:
+        if head.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"it"}:
             found = discourse.pronoun(head.lower_, self.codebook)
             return None if found is None else _replace(found, how="pronoun", text=head.text)
         if head.tag_ == "WP" and head.head.dep_ == "relcl":
             head = head.head.head
         phrase = noun_phrase(head)
         phrase_text = phrase.text.strip(" ,")
+        if any(child.dep_ == "conj" for child in head.children):
+            # "Ukraine and its European allies said": a coalition, not one speaker.
+            return Speaker(name=None, kind="group", text=phrase_text, role=_strip_determiner(phrase_text), how="unnamed")
         entity = self._entity(head, phrase)
         if entity is not None:
             speaker = self._from_entity(entity, discourse)
@@ -186,6 +191,8 @@ class SpeakerResolver:
         if actor is not None:
             how = "name" if actor.kind == "person" else "collective"
             return Speaker(name=actor.name, kind=actor.kind, text=entity.text, how=how)
+        if entity.label_ == "ORG" and len(text) > 2:
+            return Speaker(name=text, kind="organization", text=entity.text, new=True, how="new")
         if entity.label_ != "PERSON":
             return None
         surname = normalize_name(text).split()[-1]
@@ -197,6 +204,7 @@ class SpeakerResolver:
 
 def clean_name(text: str) -> str:
     text = re.sub(r"['’]s$", "", text.strip())
+    text = re.sub(r"^(?:the|The)\s+", "", text)
     return text.strip(" ,.;:\"“”‘’'")
 
 

@@ -12,8 +12,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from functools import lru_cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
 from app.extraction.lexicon import (
     CONDITIONAL_MARKERS,
+    DIPLOMATIC_VALENCE,
 
     OPPOSE_VERBS,
     OPPOSE_WORDS,
@@ -26,6 +31,8 @@ CONDITIONAL = re.compile(
 )
 # "if" opening a condition on the claim ("if Russia withdraws, we will talk").
 IF_CLAUSE = re.compile(r"(?:^|[,;]\s*|\bbut\s+)if\b|\bif\s+\w+\s+(?:agree|accept|withdraw|stop|end|pull)", re.IGNORECASE)
+VALENCE_WEIGHT = 1.5
+ENDING_VERBS = {"end", "stop", "halt", "cease", "finish"}
 DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
 TARGET_DEPS = ("dobj", "pobj", "attr", "xcomp", "nsubjpass")
 
@@ -42,7 +49,7 @@ def _negated(token: Token) -> bool:
         return True
     # "not ready to accept": the negation sits on the head of an open complement.
     head = token.head
-    return token.dep_ in ("xcomp", "acomp") and head is not token and any(
+    return token.dep_ in ("xcomp", "acomp") and head.i != token.i and any(
         child.dep_ == "neg" for child in head.children
     )
 
@@ -63,10 +70,24 @@ def _cue(token: Token) -> float:
     return 0.0
 
 
+def _ended(span: Span) -> set[int]:
+    """Tokens that an ending verb governs: "end the war" is for peace, whatever "war" weighs."""
+    ended: set[int] = set()
+    for token in span:
+        if token.lemma_.lower() in ENDING_VERBS:
+            for child in token.children:
+                if child.dep_ in ("dobj", "xcomp", "pobj"):
+                    ended.update(t.i for t in child.subtree)
+    return ended
+
+
 def _predicate_polarity(span: Span) -> float:
     """Cues inside the claim, each flipped by its own negation."""
     score = 0.0
     for token in span:
+        if token.lemma_.lower() in ENDING_VERBS and any(c.dep_ in ("dobj", "xcomp") for c in token.children):
+            score += -0.75 if _negated(token) else 0.75
+            continue
         cue = _cue(token)
         if cue == 0.0 and token.lower_ in DEMAND_MODALS and token.dep_ == "aux":
             cue = 0.5
@@ -94,6 +115,19 @@ def _target(span: Span, issue_words: set[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _valence() -> SentimentIntensityAnalyzer:
+    """VADER's packaged lexicon, taught the valence of diplomatic vocabulary."""
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.lexicon.update(DIPLOMATIC_VALENCE)
+    return analyzer
+
+
+def valence(text: str) -> float:
+    """How positively the words themselves speak, from -1 to 1."""
+    return float(_valence().polarity_scores(text)["compound"])
+
+
 def classify(
     claim: Span, governing_verb: Token | None, issue_words: set[str]
 ) -> StanceResult:
@@ -104,7 +138,9 @@ def classify(
         t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in claim
     ):
         return StanceResult("conditional", _target(claim, issue_words), 0.0)
-    score = _predicate_polarity(claim)
+    ended = _ended(claim)
+    weighed = "".join(t.text_with_ws for t in claim if t.i not in ended) if ended else text
+    score = _predicate_polarity(claim) + VALENCE_WEIGHT * valence(weighed)
     if governing_verb is not None:
         cue = _cue(governing_verb)
         if governing_verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
@@ -113,9 +149,9 @@ def classify(
             cue = -cue if _negated(governing_verb) else cue
             # The governing verb frames the claim ("rejected X"): it outweighs cues inside.
             score = cue * 2 + (score if cue > 0 else 0.0)
-    if score > 0.25:
+    if score > 0.5:
         stance = "supports"
-    elif score < -0.25:
+    elif score < -0.5:
         stance = "opposes"
     else:
         stance = "neutral"
