@@ -6,13 +6,17 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 app = typer.Typer(
     name="parley",
@@ -24,8 +28,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Migrate the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 class CliError(Exception):
@@ -39,7 +43,7 @@ def main_options(
     """Parley: track peace-negotiation positions over time."""
 
 
-def _engine(settings: Settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> Engine:
     from app.db import make_engine
 
     return make_engine(settings.database_url)
@@ -76,7 +80,9 @@ def db_downgrade(
 
     settings = Settings()
     migrate.downgrade(_engine(settings), revision)
-    console.print(f"Database at revision [bold]{migrate.current_revision(_engine(settings)) or 'base'}[/].")
+    console.print(
+        f"Database at revision [bold]{migrate.current_revision(_engine(settings)) or 'base'}[/]."
+    )
 
 
 @db_app.command("current")
@@ -91,7 +97,7 @@ def db_current() -> None:
     console.print(f"current: {current or 'base (empty)'}  head: {head}  ({state})")
 
 
-def _sessionmaker(settings: Settings):  # type: ignore[no-untyped-def]
+def _sessionmaker(settings: Settings) -> sessionmaker[Session]:
     from app import migrate
     from app.db import make_sessionmaker
 
@@ -111,7 +117,8 @@ def seed() -> None:
     imports = report.imports
     console.print(
         f"Codebooks: {report.issues_created} new issues, {report.actors_created} new actors. "
-        f"Articles: {imports.count('imported')} imported, {imports.count('duplicate')} already there, "
+        f"Articles: {imports.count('imported')} imported, "
+        f"{imports.count('duplicate')} already there, "
         f"{imports.count('failed')} failed."
     )
     for outcome in imports.outcomes:
@@ -128,7 +135,9 @@ def import_articles(
     ],
     metadata: Annotated[
         Path | None,
-        typer.Option(help="JSON list in the shape of seeds/articles.json.", exists=True, dir_okay=False),
+        typer.Option(
+            help="JSON list in the shape of seeds/articles.json.", exists=True, dir_okay=False
+        ),
     ] = None,
 ) -> None:
     """Import articles from files and folders (folders are walked)."""
@@ -150,7 +159,9 @@ def import_articles(
         report = importer.import_paths(files, meta, on_done=lambda _o: progress.advance(task))
     table = Table("file", "result", "article", "statements")
     for outcome in report.outcomes:
-        result = outcome.status if outcome.status != "failed" else f"[red]failed:[/] {outcome.error}"
+        result = (
+            outcome.status if outcome.status != "failed" else f"[red]failed:[/] {outcome.error}"
+        )
         table.add_row(outcome.path, result, str(outcome.article_id or ""), str(outcome.statements))
     console.print(table)
     console.print(
@@ -168,7 +179,9 @@ def extract(
         str | None, typer.Option(help="Publication date YYYY-MM-DD; resolves 'on Tuesday'.")
     ] = None,
     title: Annotated[str | None, typer.Option(help="The article's title.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for several files).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (JSON Lines for several files).")
+    ] = False,
 ) -> None:
     """Extract statements, events and actors from article files, without touching the database."""
     from app.extraction.codebook import Codebook, CodebookError
@@ -188,7 +201,9 @@ def extract(
     except CodebookError as exc:
         raise CliError(str(exc)) from exc
     extractor = Extractor(codebook)
-    results = extractor.extract_many([text for _path, text in texts], published=published_on, title=title)
+    results = extractor.extract_many(
+        [text for _path, text in texts], published=published_on, title=title
+    )
     for (path, _text), result in zip(texts, results, strict=True):
         payload = result_to_dict(result)
         if as_json:
@@ -205,10 +220,12 @@ def _parse_published(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--published") from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--published"
+        ) from None
 
 
-def _print_result(path: Path, payload: dict) -> None:  # type: ignore[type-arg]
+def _print_result(path: Path, payload: dict[str, Any]) -> None:
     table = Table(title=str(path), show_lines=False)
     for column in ("speaker", "kind", "said on", "issues", "stance", "text"):
         table.add_column(column, overflow="fold")

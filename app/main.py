@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from app.db import make_engine, make_sessionmaker
 from app.settings import PROJECT_ROOT, Settings
-from app.web import health, pages
+from app.web import health, pages, uploads
 from app.web.templating import templates
 
 
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(uploads.router)
     _install_error_pages(app)
     return app
 

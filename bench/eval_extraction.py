@@ -111,7 +111,9 @@ class Scores:
     date: Accuracy
 
 
-def score(pairs_of_files: list[tuple[dict[str, Any], dict[str, Any]]], details: bool = False) -> Scores:
+def score(
+    pairs_of_files: list[tuple[dict[str, Any], dict[str, Any]]], details: bool = False
+) -> Scores:
     scores = Scores(Counts(), Counts(), Counts(), Accuracy(), Accuracy(), Accuracy(), Accuracy())
     for gold_doc, predicted_doc in pairs_of_files:
         gold, predicted = gold_doc["statements"], predicted_doc["statements"]
@@ -174,9 +176,13 @@ def run(gold_dir: Path, details: bool) -> Scores:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "gold")
-    parser.add_argument("--details", action="store_true", help="List misses, extras and wrong fields.")
+    parser.add_argument(
+        "--details", action="store_true", help="List misses, extras and wrong fields."
+    )
     args = parser.parse_args()
     scores = run(args.gold, args.details)
     print()

@@ -37,7 +37,7 @@ BACKENDS = [
 
 
 class ThrowawayDatabase:
-    """A database of its own for this test run, on SQLite (a file) or PostgreSQL (CREATE DATABASE)."""
+    """A database of its own for this run: a SQLite file, or CREATE DATABASE on PostgreSQL."""
 
     def __init__(self, backend: str, workdir: Path) -> None:
         self.backend = backend
@@ -45,8 +45,8 @@ class ThrowawayDatabase:
         if backend == "sqlite":
             self.url = f"sqlite:///{workdir / (self.name + '.db')}"
         else:
-            self.url = make_url(POSTGRES_URL).set(database=self.name).render_as_string(
-                hide_password=False
+            self.url = (
+                make_url(POSTGRES_URL).set(database=self.name).render_as_string(hide_password=False)
             )
 
     def create(self) -> None:
@@ -84,7 +84,9 @@ def extractor(codebook: Codebook) -> Extractor:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """A migrated database with the codebooks and seed articles loaded, shared by the run."""
     from app.db import make_sessionmaker
     from app.ingest.service import seed

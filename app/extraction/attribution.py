@@ -22,6 +22,8 @@ from app.extraction.lexicon import (
 from app.extraction.quotes import Quote
 from app.extraction.speakers import Discourse, Speaker, SpeakerResolver
 
+PRONOUNS = {"he", "she", "they", "it"}
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAIM_PREPOSITIONS = {"of", "as", "for", "against", "over", "to", "on", "about", "that"}
 # Verbs whose preposition names a topic, not a claim: "commented on the failure".
@@ -31,7 +33,12 @@ CLOSING = {'"', "'", "”", "’", "»"}
 
 
 def _unbalanced(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”") or text.count("‘") > text.count("’") or text.count("'") % 2 == 1
+    return (
+        text.count('"') % 2 == 1
+        or text.count("“") > text.count("”")
+        or text.count("‘") > text.count("’")
+        or text.count("'") % 2 == 1
+    )
 
 
 @dataclass
@@ -43,6 +50,7 @@ class Attribution:
     sentence: Span
     claim: tuple[int, int] | None = None  # doc token range of the reported clause
     more_claims: tuple[tuple[int, int], ...] = ()  # "…, and that B": further clauses of one verb
+    quote_only: bool = False  # "asked X" with no clause of its own can only introduce a quote
 
 
 @dataclass
@@ -72,7 +80,11 @@ def subject_of(verb: Token) -> Token | None:
                 if grandchild.dep_ == "pobj":
                     return grandchild
     # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+    if (
+        verb.dep_ in ("conj", "advcl", "xcomp")
+        and verb.head.pos_ in ("VERB", "AUX")
+        and verb.head.i != verb.i
+    ):
         if _is_reporting_participle(verb):
             # The parser may hang the participle inside the first claim; its speaker is the
             # speaker of the nearest reporting verb above it.
@@ -97,10 +109,15 @@ class ParagraphAttributor:
         self, doc: Doc, quote_ranges: list[tuple[int, int]], on: date | None, discourse: Discourse
     ) -> list[Attribution]:
         found: list[Attribution] = []
+        discourse.paragraph_people = []
         for token in doc:
             if _inside(token.idx, quote_ranges):
                 continue
-            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            if (
+                token.lower_ == "according"
+                and token.i + 1 < len(doc)
+                and doc[token.i + 1].lower_ == "to"
+            ):
                 attribution = self._according_to(token, doc, on, discourse)
             elif is_communication_verb(token):
                 attribution = self._verb(token, on, discourse)
@@ -113,6 +130,8 @@ class ParagraphAttributor:
                     mention = self.resolver.resolve(token, on, discourse)
                     if mention is not None and mention.name:
                         discourse.remember(mention)
+                        if mention.kind == "person":
+                            discourse.paragraph_people.append((token.idx, mention))
             if attribution is not None:
                 found.append(attribution)
                 discourse.remember(attribution.speaker)
@@ -128,24 +147,26 @@ class ParagraphAttributor:
         if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN":
             return None  # "Asked whether …, X said": the question is not the speaker's claim
         claims = claim_ranges(verb)
-        if verb.lemma_.lower() in WEAK_COMMUNICATION_VERBS and not claims:
-            return None
         return Attribution(
             speaker=speaker,
             anchor=verb,
             sentence=verb.sent,
             claim=claims[0] if claims else None,
             more_claims=tuple(claims[1:]),
+            quote_only=verb.lemma_.lower() in WEAK_COMMUNICATION_VERBS and not claims,
         )
 
-    def _position_noun(self, noun: Token, on: date | None, discourse: Discourse) -> Attribution | None:
+    def _position_noun(
+        self, noun: Token, on: date | None, discourse: Discourse
+    ) -> Attribution | None:
         """ "Kyiv's view that Russia is stalling": the possessor holds the position."""
         holder = next((child for child in noun.children if child.dep_ == "poss"), None)
         clause = next(
             (
                 child
                 for child in noun.children
-                if child.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+                if child.dep_ in ("acl", "ccomp")
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
             ),
             None,
         )
@@ -158,7 +179,11 @@ class ParagraphAttributor:
         if not claims:
             return None
         return Attribution(
-            speaker=speaker, anchor=noun, sentence=noun.sent, claim=claims[0], more_claims=tuple(claims[1:])
+            speaker=speaker,
+            anchor=noun,
+            sentence=noun.sent,
+            claim=claims[0],
+            more_claims=tuple(claims[1:]),
         )
 
     def _according_to(
@@ -193,7 +218,9 @@ class ParagraphAttributor:
             claim = (phrase_end, sentence.end)
         else:
             claim = (sentence.start, phrase_start)
-        return Attribution(speaker=speaker, anchor=according, sentence=sentence, claim=trim_range(doc, *claim))
+        return Attribution(
+            speaker=speaker, anchor=according, sentence=sentence, claim=trim_range(doc, *claim)
+        )
 
     def quote_speakers(
         self,
@@ -212,7 +239,9 @@ class ParagraphAttributor:
             sentence = _sentence_at(doc, start)
             speaker, confidence = None, 0.3
             if quote.attribution is not None:
-                speaker = self._dash_attribution(doc, quote, attributions)
+                offset = quote.start - start
+                local_attribution = (quote.attribution[0] - offset, quote.attribution[1] - offset)
+                speaker = self._dash_attribution(doc, quote, local_attribution, on, discourse)
                 confidence = 0.85
             if speaker is None:
                 speaker = _nearest(attributions, start, end, doc, quote_ranges, same_sentence=True)
@@ -227,34 +256,50 @@ class ParagraphAttributor:
                 speaker, confidence = results[-1][1], 0.6
             if speaker is None and previous is not None and (opens_paragraph or position == 0):
                 speaker, confidence = previous, 0.55
-            if speaker is None:
-                confidence = 0.3
-            else:
-                confidence = min(confidence, speaker.confidence + 0.05)
+            if speaker is None and discourse.paragraph_people:
+                # "Witkoff described the meeting. “…”": the person the paragraph is about.
+                nearest = min(discourse.paragraph_people, key=lambda item: abs(item[0] - start))
+                speaker, confidence = nearest[1], 0.45
+            confidence = 0.3 if speaker is None else min(confidence, speaker.confidence + 0.05)
             results.append((quote, speaker, confidence, sentence))
         return results
 
     def _dash_attribution(
-        self, doc: Doc, quote: Quote, attributions: list[Attribution]
+        self, doc: Doc, quote: Quote, local: tuple[int, int], on: date | None, discourse: Discourse
     ) -> Speaker | None:
-        for attribution in attributions:
-            if attribution.anchor.idx >= doc[0].idx and attribution.claim is None:
-                return attribution.speaker
-        return attributions[-1].speaker if attributions else None
+        """ "- … - Zelensky said at a press conference.": the parse of such a line is
+        unreliable, so the speaker is the name (or pronoun) next to a speech verb after the dash."""
+        start, end = local
+        region = [t for t in doc if start <= t.idx < end]
+        if not any(is_communication_verb(t) or t.lemma_.lower() in COMMUNICATION_VERBS for t in region):
+            return None
+        for token in region:
+            if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PRONOUNS:
+                speaker = self.resolver.resolve(token, on, discourse)
+                if speaker is not None:
+                    return speaker
+        return None
 
-    def _colon_intro(self, doc: Doc, start: int, on: date | None, discourse: Discourse) -> Speaker | None:
-        """"Rutte's message was short: '…'" — the clause before a colon names the speaker."""
+    def _colon_intro(
+        self, doc: Doc, start: int, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """ "Rutte's message was short: '…'" — the clause before a colon names the speaker."""
         before = [t for t in doc if t.idx < start]
         while before and (before[-1].is_space or before[-1].text in "\"'“‘«"):
             before.pop()
         if not before or before[-1].text != ":":
             return None
-        sentence = before[-1].sent
-        root = sentence.root
-        subject = subject_of(root) if root.pos_ in ("VERB", "AUX") else root
-        if subject is None:
+        colon = before[-1]
+        subjects = [t for t in colon.sent if t.i < colon.i and t.dep_ in SUBJECT_DEPS]
+        if not subjects:
             return None
-        return self.resolver.resolve(subject, on, discourse)
+        subject = subjects[0]
+        speaker = self.resolver.resolve(subject, on, discourse)
+        if speaker is None:
+            # "Mark Rutte's message to Moscow was short:" — the possessor speaks.
+            owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+            speaker = self.resolver.resolve(owner, on, discourse) if owner is not None else None
+        return speaker
 
 
 def _outermost(attributions: list[Attribution]) -> list[Attribution]:
@@ -295,10 +340,16 @@ def _nearest(
         anchor = attribution.anchor
         if same_sentence and anchor.sent.start not in sentences:
             continue
-        if attribution.claim is not None and not _claim_is_quote(doc, attribution.claim, quote_ranges):
-            # A verb that reports its own clause does not introduce a quote elsewhere.
-            if not same_sentence or not _claim_touches(doc, attribution.claim, start, end):
-                continue
+        if attribution.quote_only and not same_sentence:
+            continue
+        reports_own_clause = attribution.claim is not None and not _claim_is_quote(
+            doc, attribution.claim, quote_ranges
+        )
+        # A verb that reports its own clause does not introduce a quote elsewhere.
+        if reports_own_clause and (
+            not same_sentence or not _claim_touches(doc, attribution.claim, start, end)  # type: ignore[arg-type]
+        ):
+            continue
         distance = start - anchor.idx if anchor.idx < start else anchor.idx - end
         if best is None or distance < best[0]:
             best = (distance, attribution.speaker)
@@ -353,7 +404,11 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
         and (
             _is_reporting_participle(child)
             or _is_narrator_frame(child, clause)
-            or (child.dep_ == "conj" and child.head.i == clause.i and any(g.dep_ == "mark" for g in child.children))
+            or (
+                child.dep_ == "conj"
+                and child.head.i == clause.i
+                and any(g.dep_ == "mark" for g in child.children)
+            )
         )
     ]
     end = clause.right_edge.i + 1
@@ -373,11 +428,44 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
 
 def claim_ranges(verb: Token) -> list[tuple[int, int]]:
     """Token ranges of what the verb reports: its clause(s), or its object and what follows."""
-    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if clause is not None:
-        return _clause_ranges(clause)
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not clauses:
+        # "Kyiv said March 11 that it accepted …": the small model hangs the clause on the date.
+        clauses = [
+            grandchild
+            for child in verb.children
+            if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ == "DATE"
+            for grandchild in child.children
+            if grandchild.dep_ in ("relcl", "acl") and grandchild.left_edge.lower_ == "that"
+        ]
+    if len(clauses) > 1 and all(c.i > verb.i for c in clauses):
+        # One clause split in two by the parser ("X was willing … provided that …").
+        first, last = clauses[0], clauses[-1]
+        start = first.left_edge.i
+        if first.left_edge.dep_ == "mark":
+            start += 1
+        merged = trim_range(verb.doc, start, last.right_edge.i + 1)
+        return [merged] if merged else []
+    if clauses:
+        return _clause_ranges(clauses[0])
+    if verb.lemma_.lower() == "describe" and not any(c.lower_ == "as" for c in verb.children):
+        return []  # "described the meeting": a description of something, not a claim
+    introduced = _as_clause_claim(verb)
+    if introduced is not None:
+        return [introduced]
     claim = claim_range(verb)
     return [claim] if claim else []
+
+
+def _as_clause_claim(verb: Token) -> tuple[int, int] | None:
+    """ "As Vance told reporters, Europe will …": the main clause is the claim."""
+    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return None
+    head = verb.head
+    start = verb.right_edge.i + 1
+    if start > head.i:
+        start = head.left_edge.i
+    return trim_range(verb.doc, max(start, head.left_edge.i), head.right_edge.i + 1)
 
 
 def claim_range(verb: Token) -> tuple[int, int] | None:
@@ -407,7 +495,8 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
             (
                 child
                 for child in obj.children
-                if child.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+                if child.dep_ in ("acl", "ccomp")
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
             ),
             None,
         )
@@ -419,7 +508,11 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         return trim_range(doc, obj.left_edge.i, right + 1)
     if tail:
         first = min(tail, key=lambda c: c.i)
-        left = first.i + 1 if first.dep_ == "prep" and first.lower_ in ("for", "on", "about", "against") else first.left_edge.i
+        left = (
+            first.i + 1
+            if first.dep_ == "prep" and first.lower_ in ("for", "on", "about", "against")
+            else first.left_edge.i
+        )
         right = max(c.right_edge.i for c in tail)
         return trim_range(doc, left, right + 1)
     return None
@@ -429,7 +522,11 @@ def _relative_claim(verb: Token) -> tuple[int, int] | None:
     """ "demands that Kyiv has rejected": the claim is the noun phrase the clause modifies."""
     noun = verb.head
     top = noun
-    while top.dep_ == "pobj" and top.head.dep_ == "prep" and top.head.head.pos_ in ("NOUN", "PRON", "NUM"):
+    while (
+        top.dep_ == "pobj"
+        and top.head.dep_ == "prep"
+        and top.head.head.pos_ in ("NOUN", "PRON", "NUM")
+    ):
         top = top.head.head
     return trim_range(verb.doc, top.left_edge.i, verb.right_edge.i + 1)
 
@@ -442,7 +539,9 @@ def _is_time(preposition: Token) -> bool:
 def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Drop leading and trailing punctuation and spaces (keeping a closing quotation mark whose
     opening mark is inside); None if too little is left."""
-    while start < end and (doc[start].is_space or (doc[start].is_punct and doc[start].text not in OPENING)):
+    while start < end and (
+        doc[start].is_space or (doc[start].is_punct and doc[start].text not in OPENING)
+    ):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1

@@ -17,13 +17,16 @@ BOILERPLATE_LINE = re.compile(
       | \d+\s+min(?:ute)?s?\s+read\b.*
       | the\s+audio\s+version\s+of\s+this\s+article\b.*
       | this\s+(?:article|audio)\s+(?:is|was)\s+(?:generated|produced|narrated)\b.*
-      | (?:share|share\s+this\s+(?:article|story)|tweet|email|print|copy\s+link)\s*(?:on\s+\w+)?\s*$
-      | (?:related|read\s+more|read\s+also|see\s+also|also\s+read|more\s+on\s+this|recommended)\s*:.*
+      | (?:share|share\s+this\s+(?:article|story)|tweet|email|print|copy\s+link)
+        \s*(?:on\s+\w+)?\s*$
+      | (?:related|read\s+more|read\s+also|see\s+also|also\s+read|more\s+on\s+this|recommended)
+        \s*:.*
       | (?:advertisement|sponsored(?:\s+content)?|sign\s+up\b.*|subscribe\b.*|newsletter\b.*)
       | (?:photo|image|file\s+photo|video)\s*(?::|—|-|credit).*
       | .*\((?:ap|reuters|afp|getty\s+images|epa|anadolu)\s+photo[^)]*\)\s*$
       | (?:©|copyright\b|\(c\)\s).*
-      | by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$
+      | by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}
+        (?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$
       | updated\s*:?.*\d{4}.*
       | (?:published|posted)\s*:?.*\d{4}.*
       | \(reporting\s+by\b.*
@@ -34,11 +37,14 @@ BOILERPLATE_LINE = re.compile(
 
 # "KYIV, Ukraine (AP) —" or "MOSCOW (Reuters) -": a dateline before the first sentence.
 DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,40})?\s*(?:\((?:AP|Reuters|AFP|dpa|UPI|Xinhua|TASS)\)\s*)?[—–-]{1,2}\s+"
+    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,40})?\s*"
+    r"(?:\((?:AP|Reuters|AFP|dpa|UPI|Xinhua|TASS)\)\s*)?[—–-]{1,2}\s+"
 )
 
 # A site name glued to the first word of the text: "· novinite.comKremlin spokesman".
-GLUED_SITE = re.compile(r"^\s*[·•|]?\s*(?:www\.)?[\w-]+\.(?:com|net|org|co\.uk|eu|ru|ua|info|news)(?=[A-Z])")
+GLUED_SITE = re.compile(
+    r"^\s*[·•|]?\s*(?:www\.)?[\w-]+\.(?:com|net|org|co\.uk|eu|ru|ua|info|news)(?=[A-Z])"
+)
 
 # A heading: short, no sentence-final punctuation, no quotation marks opening a sentence.
 MAX_HEADING_WORDS = 14
@@ -64,7 +70,7 @@ def is_heading(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped.split()) > MAX_HEADING_WORDS:
         return False
-    if stripped[-1] in ".!?\"”’»:;…)" or stripped[0] in "-–—\"“«‘'":
+    if stripped[-1] in '.!?"”’»:;…)' or stripped[0] in "-–—\"“«‘'":
         return False
     return not re.search(r"\b(said|says|told|stated|added)\b", stripped, re.IGNORECASE)
 
@@ -101,7 +107,9 @@ def paragraphs(cleaned: str) -> list[Paragraph]:
     return found
 
 
-PARSE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'"})
+PARSE_TRANSLATION = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'"}
+)
 
 
 def for_parser(text: str) -> str:

@@ -119,7 +119,7 @@ def _parse_with_dateparser(text: str, reference: date | None) -> date | None:
         from datetime import datetime
 
         settings["RELATIVE_BASE"] = datetime(reference.year, reference.month, reference.day)
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
 
 

@@ -13,14 +13,56 @@ from app.extraction.types import Event
 
 # Ordered from most to least specific: the first kind whose trigger matches names the event.
 TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("prisoner_exchange", re.compile(r"\b(?:prisoner|pow|captive)s?\b[\w\s-]{0,20}\b(?:exchange|swap)|\b(?:exchange|swap)(?:d|ped)?\b[\w\s-]{0,25}\b(?:prisoners|pows|captives|bodies)\b", re.I)),
-    ("violation", re.compile(r"\b(?:violat(?:ed|ion|ions|ing)|breach(?:ed|es)?)\b[\w\s-]{0,30}\b(?:ceasefire|truce|cease-fire)|\b(?:ceasefire|truce|cease-fire)\s+(?:violations?|breach)", re.I)),
-    ("ceasefire", re.compile(r"\b(?:declared|announced|agreed(?:\s+to)?|proposed|ordered|began|start(?:ed)?|enter(?:ed)?\s+into\s+force)\b[\w\s-]{0,30}\b(?:ceasefire|truce|cease-fire)|\b(?:ceasefire|truce|cease-fire)\s+(?:took|takes|came|went|began|begins|starts|will\s+start|expired|ended)", re.I)),
+    (
+        "prisoner_exchange",
+        re.compile(
+            r"\b(?:prisoner|pow|captive)s?\b[\w\s-]{0,20}\b(?:exchange|swap)|\b(?:exchange|swap)(?:d|ped)?\b[\w\s-]{0,25}\b(?:prisoners|pows|captives|bodies)\b",
+            re.I,
+        ),
+    ),
+    (
+        "violation",
+        re.compile(
+            r"\b(?:violat(?:ed|ion|ions|ing)|breach(?:ed|es)?)\b[\w\s-]{0,30}\b(?:ceasefire|truce|cease-fire)|\b(?:ceasefire|truce|cease-fire)\s+(?:violations?|breach)",
+            re.I,
+        ),
+    ),
+    (
+        "ceasefire",
+        re.compile(
+            r"\b(?:declared|announced|agreed(?:\s+to)?|proposed|ordered|began|start(?:ed)?|enter(?:ed)?\s+into\s+force)\b[\w\s-]{0,30}\b(?:ceasefire|truce|cease-fire)|\b(?:ceasefire|truce|cease-fire)\s+(?:took|takes|came|went|began|begins|starts|will\s+start|expired|ended)",
+            re.I,
+        ),
+    ),
     ("summit", re.compile(r"\bsummit\b", re.I)),
-    ("call", re.compile(r"\b(?:phone|telephone)\s+(?:call|conversation|talks)\b|\bspoke\s+(?:by|on\s+the)\s+(?:phone|telephone)|\b(?:a|the|their)\s+call\s+with\b|\bvideo\s+call\b", re.I)),
-    ("agreement", re.compile(r"\b(?:signed|agreed\s+on|reached|struck|concluded|sealed)\b[\w\s-]{0,30}\b(?:agreement|deal|accord|memorandum|treaty|framework)\b", re.I)),
-    ("proposal", re.compile(r"\b(?:proposed|put\s+forward|presented|unveiled|submitted|drafted|offered)\b[\w\s-]{0,40}\b(?:plan|proposal|framework|memorandum|peace\s+deal|points?)\b|\b\d+-point\s+(?:plan|proposal|peace\s+plan)\b", re.I)),
-    ("talks", re.compile(r"\b(?:talks|negotiations|round\s+of\s+(?:talks|negotiations)|peace\s+talks)\b(?![\w\s]{0,12}\b(?:ahead|planned|expected|could|would|may|might)\b)", re.I)),
+    (
+        "call",
+        re.compile(
+            r"\b(?:phone|telephone)\s+(?:call|conversation|talks)\b|\bspoke\s+(?:by|on\s+the)\s+(?:phone|telephone)|\b(?:a|the|their)\s+call\s+with\b|\bvideo\s+call\b",
+            re.I,
+        ),
+    ),
+    (
+        "agreement",
+        re.compile(
+            r"\b(?:signed|agreed\s+on|reached|struck|concluded|sealed)\b[\w\s-]{0,30}\b(?:agreement|deal|accord|memorandum|treaty|framework)\b",
+            re.I,
+        ),
+    ),
+    (
+        "proposal",
+        re.compile(
+            r"\b(?:proposed|put\s+forward|presented|unveiled|submitted|drafted|offered)\b[\w\s-]{0,40}\b(?:plan|proposal|framework|memorandum|peace\s+deal|points?)\b|\b\d+-point\s+(?:plan|proposal|peace\s+plan)\b",
+            re.I,
+        ),
+    ),
+    (
+        "talks",
+        re.compile(
+            r"\b(?:talks|negotiations|round\s+of\s+(?:talks|negotiations)|peace\s+talks)\b(?![\w\s]{0,12}\b(?:ahead|planned|expected|could|would|may|might)\b)",
+            re.I,
+        ),
+    ),
     ("meeting", re.compile(r"\b(?:met|meets|meeting|hosted|visited|received)\b", re.I)),
 )
 # "at the Kremlin" places an event in Moscow, and so on.
@@ -33,7 +75,10 @@ VENUES = {
     "downing street": "London",
     "bankova": "Kyiv",
 }
-FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|planned|scheduled|expected\s+to|could|may|might|next\s+week|upcoming)\b", re.I)
+FUTURE = re.compile(
+    r"\b(?:will|would|plans?\s+to|planned|scheduled|expected\s+to|could|may|might|next\s+week|upcoming)\b",
+    re.I,
+)
 TITLES = {
     "talks": "Talks",
     "meeting": "Meeting",

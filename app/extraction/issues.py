@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from app.extraction.types import IssueEntry
 
@@ -19,6 +19,24 @@ FALLBACK_ISSUE = "other"
 STATEMENT_WEIGHT = 1.0
 CONTEXT_WEIGHT = 0.35
 MAX_ISSUES = 3
+
+
+def syntactic_weight(token: Token, span: Span) -> float:
+    """How central a word is to what the statement asserts: the predicate and its objects count
+    most, the subject a little less, time and place adjuncts least; deeper words count less."""
+    root = span.root
+    depth, weight = 0, 1.0
+    current = token
+    while current.i != root.i and span.start <= current.head.i < span.end and depth < 12:
+        if current.dep_ in ("nsubj", "nsubjpass"):
+            weight *= 0.8
+        elif current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX", "ADJ"):
+            weight *= 0.6
+        elif current.dep_ == "advcl":
+            weight *= 0.6
+        current = current.head
+        depth += 1
+    return weight / (1 + 0.25 * depth)
 
 
 def _key(token: Token) -> str:
@@ -32,36 +50,53 @@ class IssueMatcher:
         self.fallback = FALLBACK_ISSUE if FALLBACK_ISSUE in self.issue_order else None
         self.patterns: dict[str, list[tuple[tuple[str, ...], str, float]]] = defaultdict(list)
         keywords = [(issue.slug, keyword) for issue in issues for keyword in issue.keywords]
-        disabled = [name for name in nlp.pipe_names if name not in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")]
+        disabled = [
+            name
+            for name in nlp.pipe_names
+            if name not in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+        ]
         with nlp.select_pipes(disable=disabled):
             docs = nlp.pipe((keyword for _slug, keyword in keywords), batch_size=256)
-            for (slug, keyword), doc in zip(keywords, docs, strict=True):
-                for variant in {tuple(_key(t) for t in doc if not t.is_punct), tuple(t.lower_ for t in doc if not t.is_punct)}:
+            for (slug, _keyword), doc in zip(keywords, docs, strict=True):
+                for variant in {
+                    tuple(_key(t) for t in doc if not t.is_punct),
+                    tuple(t.lower_ for t in doc if not t.is_punct),
+                }:
                     if variant and slug != self.fallback:
-                        weight = 1.0 + 0.5 * (len(variant) - 1)
+                        weight = 1.0 + 0.25 * (len(variant) - 1)
                         self.patterns[variant[0]].append((variant, slug, weight))
         for candidates in self.patterns.values():
             candidates.sort(key=lambda item: -len(item[0]))  # the longest keyword claims a word
 
-    def _scan(self, tokens: list[Token], weight: float, scores: dict[str, float]) -> None:
+    def _scan(
+        self, tokens: list[Token], weights: list[float], scores: dict[str, float]
+    ) -> None:
+        """Add each keyword match's weight; a word counts once, for the longest keyword on it."""
         keys = [_key(t) for t in tokens]
         lowers = [t.lower_ for t in tokens]
-        seen: set[tuple[int, str]] = set()
+        consumed: set[int] = set()
         for index in range(len(tokens)):
-            for candidates in (self.patterns.get(keys[index], ()), self.patterns.get(lowers[index], ())):
-                for pattern, slug, pattern_weight in candidates:
-                    size = len(pattern)
-                    window = keys[index : index + size]
-                    lower_window = lowers[index : index + size]
-                    if (tuple(window) == pattern or tuple(lower_window) == pattern) and (index, slug) not in seen:
-                        seen.add((index, slug))
-                        scores[slug] += weight * pattern_weight
+            if index in consumed:
+                continue
+            candidates = [*self.patterns.get(keys[index], ()), *self.patterns.get(lowers[index], ())]
+            candidates.sort(key=lambda item: -len(item[0]))
+            for pattern, slug, pattern_weight in candidates:
+                size = len(pattern)
+                if tuple(keys[index : index + size]) != pattern and tuple(
+                    lowers[index : index + size]
+                ) != pattern:
+                    continue
+                scores[slug] += weights[index] * pattern_weight
+                consumed.update(range(index, index + size))
+                break
 
-    def rank(self, statement: Iterable[Token], context: Iterable[Token]) -> list[tuple[str, float]]:
+    def rank(self, statement: Span, context: Iterable[Token]) -> list[tuple[str, float]]:
         """Issue keys with scores, best first; the fallback issue when nothing matches."""
         scores: dict[str, float] = defaultdict(float)
-        self._scan(list(statement), STATEMENT_WEIGHT, scores)
-        self._scan(list(context), CONTEXT_WEIGHT, scores)
+        words = list(statement)
+        self._scan(words, [STATEMENT_WEIGHT * syntactic_weight(t, statement) for t in words], scores)
+        others = list(context)
+        self._scan(others, [CONTEXT_WEIGHT] * len(others), scores)
         ranked = sorted(
             ((slug, score) for slug, score in scores.items() if score > 0),
             key=lambda item: (-item[1], self.issue_order.get(item[0], 99)),
@@ -69,4 +104,6 @@ class IssueMatcher:
         if not ranked:
             return [(self.fallback, 0.0)] if self.fallback else []
         best = ranked[0][1]
-        return [(slug, round(score, 3)) for slug, score in ranked[:MAX_ISSUES] if score >= 0.34 * best]
+        return [
+            (slug, round(score, 3)) for slug, score in ranked[:MAX_ISSUES] if score >= 0.34 * best
+        ]

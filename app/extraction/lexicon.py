@@ -35,7 +35,7 @@ OPPOSE_VERBS = frozenset(
     """
     reject dismiss deny oppose refuse rule criticize criticise condemn denounce decry slam blast
     rebuff dispute accuse warn question doubt veto block resist object protest condemn undermine
-    sabotage refute
+    sabotage refute hesitate
     """.split()
 )
 SUPPORT_VERBS = frozenset(

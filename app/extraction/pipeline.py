@@ -23,7 +23,7 @@ from app.extraction.nlp import build_pipeline
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.speakers import Discourse, RoleIndex, Speaker, SpeakerResolver
 from app.extraction.stance import classify
-from app.extraction.types import ExtractionResult, MentionedActor, Statement
+from app.extraction.types import Event, ExtractionResult, MentionedActor, Statement
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
 PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
@@ -96,6 +96,7 @@ class Extractor:
         statements: list[Statement] = []
         sentence_facts: list[SentenceFacts] = []
         previous: Speaker | None = None
+        left_open: list[Statement] = []  # unattributed quotes that run on into the next paragraph
         title_tokens = list(self.nlp.make_doc(title)) if title else []
         for index, (paragraph, doc) in enumerate(zip(paras, docs, strict=True)):
             following = paras[index + 1] if index + 1 < len(paras) else None
@@ -103,19 +104,40 @@ class Extractor:
             local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
             quote_ranges = [(start, end) for _q, start, end in local]
             attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
-            drafts = self._quote_drafts(doc, local, attributions, previous, paragraph, published, discourse)
+            drafts = self._quote_drafts(
+                doc, local, attributions, previous, paragraph, published, discourse
+            )
             drafts += _reported_drafts(doc, attributions, quote_ranges)
             paragraph_dates = _dates_outside(doc, quote_ranges, published)
-            for draft in sorted(drafts, key=lambda d: d.start):
-                statements.append(
-                    self._finish(text, paragraph, doc, draft, quote_ranges, paragraph_dates, published, title_tokens)
+            finished = [
+                self._finish(
+                    text, paragraph, doc, draft, quote_ranges, paragraph_dates, published, title_tokens
                 )
+                for draft in sorted(drafts, key=lambda d: d.start)
+            ]
+            continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
+            if left_open and continued and opens_with_mark(paragraph):
+                for statement in left_open:
+                    _take_speaker(statement, continued[0])
+            left_open = [
+                s
+                for s in finished
+                if s.kind == "direct_quote"
+                and s.speaker is None
+                and any(q.open_end and q.start == s.start for q in quotes)
+            ]
+            statements.extend(finished)
+            for draft in drafts:
                 if draft.speaker is not None:
                     previous = draft.speaker
-            sentence_facts.extend(_sentence_facts(doc, paragraph, quote_ranges, published, self.codebook))
+            sentence_facts.extend(
+                _sentence_facts(doc, paragraph, quote_ranges, published, self.codebook)
+            )
         events = find_events(sentence_facts, published)
         return ExtractionResult(
-            statements=statements, events=events, actors=_mentioned(statements, events, self.codebook)
+            statements=statements,
+            events=events,
+            actors=_mentioned(statements, events, self.codebook),
         )
 
     def _quote_drafts(
@@ -132,9 +154,11 @@ class Extractor:
         resolved = self.attributor.quote_speakers(
             doc, local, attributions, previous, opens_with_mark(paragraph), published, discourse
         )
-        for (quote, start, end), (_quote, speaker, confidence, sentence) in zip(local, resolved, strict=True):
+        for (_quote, start, end), (_same, speaker, confidence, sentence) in zip(
+            local, resolved, strict=True
+        ):
             words = len(paragraph.text[start:end].split())
-            if speaker is None and words < MIN_UNATTRIBUTED_QUOTE_WORDS:
+            if speaker is None and words < MIN_UNATTRIBUTED_QUOTE_WORDS and not _quote.open_end:
                 continue  # a title or scare quote, not somebody's words
             anchor = _anchor_for(attributions, speaker, sentence)
             drafts.append(_Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
@@ -179,7 +203,18 @@ class Extractor:
         )
 
 
-def _anchor_for(attributions: list[Attribution], speaker: Speaker | None, sentence: Span) -> Token | None:
+def _take_speaker(statement: Statement, source: Statement) -> None:
+    """A quote left open at a paragraph's end is spoken by whoever speaks its continuation."""
+    statement.speaker = source.speaker
+    statement.speaker_text = source.speaker_text
+    statement.speaker_role = source.speaker_role
+    statement.speaker_new = source.speaker_new
+    statement.confidence = min(source.confidence, 0.6)
+
+
+def _anchor_for(
+    attributions: list[Attribution], speaker: Speaker | None, sentence: Span
+) -> Token | None:
     for attribution in attributions:
         if attribution.speaker == speaker and attribution.sentence.start == sentence.start:
             return attribution.anchor
@@ -201,12 +236,22 @@ def _reported_drafts(
                 continue  # the claim is a quotation, already recorded as a direct quote
             confidence = attribution.speaker.confidence - 0.05
             drafts.append(
-                _Draft("reported", span.start_char, span.end_char, attribution.speaker, attribution.anchor, attribution.sentence, confidence)
+                _Draft(
+                    "reported",
+                    span.start_char,
+                    span.end_char,
+                    attribution.speaker,
+                    attribution.anchor,
+                    attribution.sentence,
+                    confidence,
+                )
             )
     return drafts
 
 
-def _dates_outside(doc: Doc, quote_ranges: list[tuple[int, int]], published: date | None) -> list[ResolvedDate]:
+def _dates_outside(
+    doc: Doc, quote_ranges: list[tuple[int, int]], published: date | None
+) -> list[ResolvedDate]:
     text = doc.text
     return [
         found
@@ -269,9 +314,16 @@ def _sentence_facts(
             if ent.label_ in ("GPE", "LOC", "FAC"):
                 places.append(ent.text)
         dates = [
-            ResolvedDate(found.day, found.precision, found.start + sentence.start_char, found.end + sentence.start_char)
+            ResolvedDate(
+                found.day,
+                found.precision,
+                found.start + sentence.start_char,
+                found.end + sentence.start_char,
+            )
             for found in find_dates(sentence.text, published)
-            if not any(start <= found.start + sentence.start_char < end for start, end in quote_ranges)
+            if not any(
+                start <= found.start + sentence.start_char < end for start, end in quote_ranges
+            )
         ]
         facts.append(
             SentenceFacts(
@@ -286,7 +338,9 @@ def _sentence_facts(
     return facts
 
 
-def _mentioned(statements: list[Statement], events, codebook: Codebook) -> list[MentionedActor]:  # type: ignore[no-untyped-def]
+def _mentioned(
+    statements: list[Statement], events: list[Event], codebook: Codebook
+) -> list[MentionedActor]:
     found: dict[str, MentionedActor] = {}
     for statement in statements:
         if statement.speaker and statement.speaker not in found:
@@ -297,5 +351,7 @@ def _mentioned(statements: list[Statement], events, codebook: Codebook) -> list[
         for name in event.participants:
             if name not in found:
                 entry = codebook.actor_named(name)
-                found[name] = MentionedActor(name, entry.kind if entry else "person", new=entry is None)
+                found[name] = MentionedActor(
+                    name, entry.kind if entry else "person", new=entry is None
+                )
     return list(found.values())

@@ -52,7 +52,9 @@ def _opens(text: str, index: int) -> bool:
     return (before in BEFORE_OPEN or before.isspace()) and bool(after) and not after.isspace()
 
 
-def find_double(text: str, base: int, next_opens: bool) -> tuple[list[Quote], list[tuple[int, int]]]:
+def find_double(
+    text: str, base: int, next_opens: bool
+) -> tuple[list[Quote], list[tuple[int, int]]]:
     """Double-mark quotes, and the local ranges they cover (to keep singles out of them)."""
     quotes: list[Quote] = []
     covered: list[tuple[int, int]] = []
@@ -64,7 +66,11 @@ def find_double(text: str, base: int, next_opens: bool) -> tuple[list[Quote], li
             continue
         closers = DOUBLE_OPEN[mark]
         close = next(
-            (j for j in range(index + 1, length) if text[j] in closers or (mark == "“" and text[j] == '"')),
+            (
+                j
+                for j in range(index + 1, length)
+                if text[j] in closers or (mark == "“" and text[j] == '"')
+            ),
             -1,
         )
         # A curly opening used again as a closing mark (“…“) is a common slip.

@@ -8,7 +8,7 @@ bare surnames to the full name used earlier; unknown people become new actors.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -24,7 +24,22 @@ from app.extraction.types import ActorEntry
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 # Phrase-internal dependencies that still belong to the speaker's noun phrase.
-PHRASE_DEPS = {"compound", "amod", "det", "poss", "case", "appos", "nmod", "punct", "prep", "pobj", "cc", "conj", "nummod", "flat"}
+PHRASE_DEPS = {
+    "compound",
+    "amod",
+    "det",
+    "poss",
+    "case",
+    "appos",
+    "nmod",
+    "punct",
+    "prep",
+    "pobj",
+    "cc",
+    "conj",
+    "nummod",
+    "flat",
+}
 CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp"}
 
 
@@ -91,6 +106,8 @@ class Discourse:
 
     recent: list[Speaker] = field(default_factory=list)
     surnames: dict[str, Speaker] = field(default_factory=dict)
+    # People named as the subject of any verb in the current paragraph, with where they stand.
+    paragraph_people: list[tuple[int, Speaker]] = field(default_factory=list)
 
     def remember(self, speaker: Speaker) -> None:
         if speaker.name is None and speaker.how != "unnamed":
@@ -108,9 +125,10 @@ class Discourse:
                 wanted = "male" if lowered in MALE_PRONOUNS else "female"
                 if speaker.kind == "person" and speaker.name and gender in (None, wanted):
                     return speaker
-            elif lowered in PLURAL_PRONOUNS and (speaker.kind != "person" or speaker.how == "unnamed"):
-                return speaker
-            elif lowered == "it" and speaker.name and speaker.kind in ("state", "organization"):
+            elif (
+                lowered in PLURAL_PRONOUNS
+                and (speaker.kind != "person" or speaker.how == "unnamed")
+            ) or (lowered == "it" and speaker.name and speaker.kind in ("state", "organization")):
                 return speaker
         return None
 
@@ -124,20 +142,26 @@ class SpeakerResolver:
         """Resolve the noun phrase headed by ``head`` (a verb's subject, an agent, a pobj)."""
         if head.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"it"}:
             found = discourse.pronoun(head.lower_, self.codebook)
-            return None if found is None else _replace(found, how="pronoun", text=head.text)
+            return None if found is None else replace(found, how="pronoun", text=head.text)
         if head.tag_ == "WP" and head.head.dep_ == "relcl":
             head = head.head.head
         phrase = noun_phrase(head)
         phrase_text = phrase.text.strip(" ,")
         if any(child.dep_ == "conj" for child in head.children):
             # "Ukraine and its European allies said": a coalition, not one speaker.
-            return Speaker(name=None, kind="group", text=phrase_text, role=_strip_determiner(phrase_text), how="unnamed")
+            return Speaker(
+                name=None,
+                kind="group",
+                text=phrase_text,
+                role=_strip_determiner(phrase_text),
+                how="unnamed",
+            )
         entity = self._entity(head, phrase)
         if entity is not None:
             speaker = self._from_entity(entity, discourse)
             if speaker is not None:
                 role = role_text(phrase, entity)
-                return _replace(speaker, text=phrase_text, role=role or speaker.role)
+                return replace(speaker, text=phrase_text, role=role or speaker.role)
         held = self.roles.holder(_role_scope(head, phrase).text, on)
         if held is not None:
             actor, _key = held
@@ -149,13 +173,19 @@ class SpeakerResolver:
                 how="role",
             )
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
-            return Speaker(name=None, kind="group", text=phrase_text, role=_strip_determiner(phrase_text), how="unnamed")
+            return Speaker(
+                name=None,
+                kind="group",
+                text=phrase_text,
+                role=_strip_determiner(phrase_text),
+                how="unnamed",
+            )
         return None
 
     def _entity(self, head: Token, phrase: Span) -> Span | None:
         """The name in the phrase that is the speaker: the head's own, else an apposition's."""
         doc = head.doc
-        excluded = set()
+        excluded: set[int] = set()
         for token in phrase:
             if token.dep_ in ("poss", "prep") and token.head.i in {t.i for t in phrase}:
                 excluded.update(t.i for t in token.subtree)
@@ -198,7 +228,7 @@ class SpeakerResolver:
         surname = normalize_name(text).split()[-1]
         if len(text.split()) == 1 and surname in discourse.surnames:
             known = discourse.surnames[surname]
-            return _replace(known, text=entity.text)
+            return replace(known, text=entity.text)
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
 
 
@@ -238,10 +268,9 @@ def _role_scope(head: Token, phrase: Span) -> Span:
 def role_text(phrase: Span, entity: Span) -> str | None:
     """What the phrase says besides the name: "U.K. Foreign Secretary" for "… Yvette Cooper"."""
     doc = phrase.doc
-    if entity.start > phrase.start:
-        before = doc[phrase.start : entity.start].text.strip(" ,")
-    else:
-        before = ""
+    before = (
+        doc[phrase.start : entity.start].text.strip(" ,") if entity.start > phrase.start else ""
+    )
     after = doc[entity.end : phrase.end].text.strip(" ,") if entity.end < phrase.end else ""
     role = before or after
     role = _strip_determiner(role)
@@ -252,16 +281,3 @@ def role_text(phrase: Span, entity: Span) -> str | None:
 
 def _strip_determiner(text: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,"), flags=re.IGNORECASE)
-
-
-def _replace(speaker: Speaker, **changes: object) -> Speaker:
-    values = {
-        "name": speaker.name,
-        "kind": speaker.kind,
-        "text": speaker.text,
-        "role": speaker.role,
-        "new": speaker.new,
-        "how": speaker.how,
-    }
-    values.update(changes)
-    return Speaker(**values)  # type: ignore[arg-type]

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from spacy.tokens import Span, Token
-
 from functools import lru_cache
 
+from spacy.tokens import Span, Token
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from app.extraction.lexicon import (
     CONDITIONAL_MARKERS,
     DIPLOMATIC_VALENCE,
-
     OPPOSE_VERBS,
     OPPOSE_WORDS,
     SUPPORT_VERBS,
@@ -30,7 +27,10 @@ CONDITIONAL = re.compile(
     r"\b(?:" + "|".join(re.escape(marker) for marker in CONDITIONAL_MARKERS) + r")\b", re.IGNORECASE
 )
 # "if" opening a condition on the claim ("if Russia withdraws, we will talk").
-IF_CLAUSE = re.compile(r"(?:^|[,;]\s*|\bbut\s+)if\b|\bif\s+\w+\s+(?:agree|accept|withdraw|stop|end|pull)", re.IGNORECASE)
+IF_CLAUSE = re.compile(
+    r"(?:^|[,;]\s*|\bbut\s+)if\b|\bif\s+\w+\s+(?:agree|accept|withdraw|stop|end|pull)",
+    re.IGNORECASE,
+)
 VALENCE_WEIGHT = 1.5
 ENDING_VERBS = {"end", "stop", "halt", "cease", "finish"}
 DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
@@ -49,8 +49,10 @@ def _negated(token: Token) -> bool:
         return True
     # "not ready to accept": the negation sits on the head of an open complement.
     head = token.head
-    return token.dep_ in ("xcomp", "acomp") and head.i != token.i and any(
-        child.dep_ == "neg" for child in head.children
+    return (
+        token.dep_ in ("xcomp", "acomp")
+        and head.i != token.i
+        and any(child.dep_ == "neg" for child in head.children)
     )
 
 
@@ -85,17 +87,21 @@ def _predicate_polarity(span: Span) -> float:
     """Cues inside the claim, each flipped by its own negation."""
     score = 0.0
     for token in span:
-        if token.lemma_.lower() in ENDING_VERBS and any(c.dep_ in ("dobj", "xcomp") for c in token.children):
+        if token.lemma_.lower() in ENDING_VERBS and any(
+            c.dep_ in ("dobj", "xcomp") for c in token.children
+        ):
             score += -0.75 if _negated(token) else 0.75
             continue
         cue = _cue(token)
         if cue == 0.0 and token.lower_ in DEMAND_MODALS and token.dep_ == "aux":
             cue = 0.5
         if cue == 0.0:
-            if token.lower_ == "never" or (token.dep_ == "neg" and token.head.pos_ in ("VERB", "AUX", "ADJ")):
-                # A bare negation of the claim's action counts against it.
-                if _cue(token.head) == 0.0:
-                    score -= 0.75
+            bare_negation = token.lower_ == "never" or (
+                token.dep_ == "neg" and token.head.pos_ in ("VERB", "AUX", "ADJ")
+            )
+            # A bare negation of the claim's action counts against it.
+            if bare_negation and _cue(token.head) == 0.0:
+                score -= 0.75
             continue
         score += -cue if _negated(token) else cue
     return score
@@ -128,14 +134,14 @@ def valence(text: str) -> float:
     return float(_valence().polarity_scores(text)["compound"])
 
 
-def classify(
-    claim: Span, governing_verb: Token | None, issue_words: set[str]
-) -> StanceResult:
+def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -> StanceResult:
     """Stance of one statement; ``claim`` is its span in the parse, ``governing_verb`` the verb
     that reported it (None for quotes attributed by proximity)."""
     text = claim.text
-    if CONDITIONAL.search(text) or IF_CLAUSE.search(text) or any(
-        t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in claim
+    if (
+        CONDITIONAL.search(text)
+        or IF_CLAUSE.search(text)
+        or any(t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in claim)
     ):
         return StanceResult("conditional", _target(claim, issue_words), 0.0)
     ended = _ended(claim)
@@ -157,5 +163,3 @@ def classify(
         stance = "neutral"
     target = _target(claim, issue_words) if stance != "neutral" else None
     return StanceResult(stance, target, score)
-
-

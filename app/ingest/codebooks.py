@@ -107,7 +107,9 @@ def _merge_roles(actor: Actor, roles: tuple[RoleEntry, ...]) -> bool:
     for role in roles:
         if (role.title, role.start) not in known:
             actor.roles.append(
-                ActorRole(title=role.title, nouns=list(role.nouns), start_on=role.start, end_on=role.end)
+                ActorRole(
+                    title=role.title, nouns=list(role.nouns), start_on=role.start, end_on=role.end
+                )
             )
             changed = True
     return changed
@@ -135,7 +137,10 @@ def load_codebook(session: Session) -> Codebook:
                 aliases=tuple(alias.alias for alias in actor.aliases),
                 roles=tuple(
                     RoleEntry(
-                        title=role.title, nouns=tuple(role.nouns), start=role.start_on, end=role.end_on
+                        title=role.title,
+                        nouns=tuple(role.nouns),
+                        start=role.start_on,
+                        end=role.end_on,
                     )
                     for role in actor.roles
                 ),
@@ -146,7 +151,10 @@ def load_codebook(session: Session) -> Codebook:
         ],
         issues=[
             IssueEntry(
-                slug=issue.slug, name=issue.name, question=issue.question, keywords=tuple(issue.keywords)
+                slug=issue.slug,
+                name=issue.name,
+                question=issue.question,
+                keywords=tuple(issue.keywords),
             )
             for issue in issues
         ],

@@ -48,7 +48,9 @@ def read_document(data: bytes, file_name: str) -> Document:
     elif suffix in HTML_SUFFIXES:
         document = _read_html(decode_text(data, file_name), file_name)
     else:
-        document = Document(text=decode_text(data, file_name), file_name=file_name, file_type="")
+        document = Document(
+            text=decode_text(data, file_name), file_name=file_name, file_type="", sha256=""
+        )
     document.file_name, document.sha256 = file_name, digest
     document.file_type = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}.get(
         suffix, "text/markdown" if suffix in {".md", ".markdown"} else "text/plain"
@@ -87,7 +89,9 @@ def _read_html(markup: str, file_name: str) -> Document:
 
     if not re.search(r"<\s*(html|body|p|div|article|h1|span)\b", markup, re.IGNORECASE):
         raise DocumentError(f"{file_name}: this does not look like an HTML page")
-    text = trafilatura.extract(markup, include_comments=False, include_tables=False, favor_recall=True)
+    text = trafilatura.extract(
+        markup, include_comments=False, include_tables=False, favor_recall=True
+    )
     if not text:
         raise DocumentError(f"{file_name}: no article text could be found in the page")
     metadata = trafilatura.extract_metadata(markup)
@@ -122,4 +126,6 @@ def _read_pdf(data: bytes, file_name: str) -> Document:
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise DocumentError(f"{file_name}: the PDF could not be read ({exc})") from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())
-    return Document(text=text, file_name=file_name, file_type="application/pdf", sha256="", title=title)
+    return Document(
+        text=text, file_name=file_name, file_type="application/pdf", sha256="", title=title
+    )

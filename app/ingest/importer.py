@@ -92,7 +92,9 @@ class ActorResolver:
         if key in self._cache:
             return self._cache[key]
         entry = self.codebook.actor_named(name)
-        actor = self.session.scalar(select(Actor).where(Actor.slug == entry.slug)) if entry else None
+        actor = (
+            self.session.scalar(select(Actor).where(Actor.slug == entry.slug)) if entry else None
+        )
         if actor is None:
             actor = self.session.scalar(
                 select(Actor).join(ActorAlias).where(ActorAlias.normalized == key).limit(1)

@@ -1,4 +1,4 @@
-"""Batch metadata files (the shape of ``seeds/articles.json``): title, outlet, URL, date per file."""
+"""Batch metadata files (the shape of ``seeds/articles.json``): title, outlet, URL and date."""
 
 from __future__ import annotations
 

@@ -114,7 +114,11 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                )
             )
         else:
             found.append(path)
@@ -143,4 +147,3 @@ def seed(factory: sessionmaker[Session], seeds_dir: Path) -> SeedReport:
     paths = [seeds_dir / entry.file for entry in metadata.values()]
     report = ArticleImporter(factory).import_paths(paths, metadata)
     return SeedReport(issues_created=issues_created, actors_created=actors_created, imports=report)
-

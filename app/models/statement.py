@@ -68,12 +68,16 @@ class StatementIssue(Base):
     """An issue a statement is about; rank 0 is the best match."""
 
     __tablename__ = "statement_issue"
-    __table_args__ = (Index("ix_statement_issue_issue_id_statement_id", "issue_id", "statement_id"),)
+    __table_args__ = (
+        Index("ix_statement_issue_issue_id_statement_id", "issue_id", "statement_id"),
+    )
 
     statement_id: Mapped[int] = mapped_column(
         ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
     )
-    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True)
+    issue_id: Mapped[int] = mapped_column(
+        ForeignKey("issue.id", ondelete="CASCADE"), primary_key=True
+    )
     rank: Mapped[int] = mapped_column(default=0)
     score: Mapped[float] = mapped_column(Float, default=0.0)
 

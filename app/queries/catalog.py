@@ -73,9 +73,13 @@ def get_article(session: Session, article_id: int) -> ArticleDetail | None:
         .order_by(Event.occurred_on)
     ).all()
     copies = session.scalars(
-        select(Article).options(joinedload(Article.source)).where(Article.duplicate_of_id == article_id)
+        select(Article)
+        .options(joinedload(Article.source))
+        .where(Article.duplicate_of_id == article_id)
     ).all()
-    return ArticleDetail(article=article, statements=list(statements), events=list(events), copies=list(copies))
+    return ArticleDetail(
+        article=article, statements=list(statements), events=list(events), copies=list(copies)
+    )
 
 
 @dataclass

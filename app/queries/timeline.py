@@ -29,7 +29,7 @@ class TimelineDay:
     statements: list[Statement] = field(default_factory=list)
 
 
-def statements_query(filters: TimelineFilters) -> Select[tuple[Statement]]:
+def statements_query(filters: TimelineFilters) -> Select[Statement]:
     query = select(Statement).where(Statement.review_status != "rejected")
     if filters.actor_ids:
         query = query.where(Statement.speaker_id.in_(filters.actor_ids))
@@ -52,7 +52,9 @@ def statements_query(filters: TimelineFilters) -> Select[tuple[Statement]]:
     return query
 
 
-def load_timeline(session: Session, filters: TimelineFilters, limit: int = 200) -> list[TimelineDay]:
+def load_timeline(
+    session: Session, filters: TimelineFilters, limit: int = 200
+) -> list[TimelineDay]:
     """Days newest first; statements without a known day come last."""
     statements = session.scalars(
         statements_query(filters)
@@ -83,4 +85,3 @@ def load_timeline(session: Session, filters: TimelineFilters, limit: int = 200) 
         day.day = statement.said_on
         day.statements.append(statement)
     return sorted(days.values(), key=lambda d: (d.day is not None, d.day or date.min), reverse=True)
-

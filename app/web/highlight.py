@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Generic, Protocol, TypeVar
 
 
@@ -26,7 +27,7 @@ def segments(text: str, spans: Sequence[S]) -> list[Segment[S]]:
     valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
     cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid)})
     result: list[Segment[S]] = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in pairwise(cuts):
         covering = [s for s in valid if s.start <= left and right <= s.end]
         best = min(covering, key=lambda s: s.end - s.start) if covering else None
         if result and result[-1].span is best:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import Request
+from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
@@ -13,7 +14,12 @@ from app.settings import PROJECT_ROOT
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
 
-PRECISION_FORMATS = {"day": "%-d %b %Y", "week": "week of %-d %b %Y", "month": "%B %Y", "year": "%Y"}
+PRECISION_FORMATS = {
+    "day": "%-d %b %Y",
+    "week": "week of %-d %b %Y",
+    "month": "%B %Y",
+    "year": "%Y",
+}
 
 
 def format_date(day: date | None, precision: str | None = "day") -> str:
@@ -22,7 +28,15 @@ def format_date(day: date | None, precision: str | None = "day") -> str:
     return day.strftime(PRECISION_FORMATS.get(precision, "%-d %b %Y"))
 
 
+@pass_context
+def url_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    """A root-relative link to a named route, so pages work behind any proxy or host name."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **params))
+
+
 templates.env.filters["fdate"] = format_date
+templates.env.globals["url_for"] = url_for
 
 
 def render(

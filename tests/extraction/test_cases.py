@@ -14,6 +14,16 @@ from app.extraction.pipeline import Extractor
 from app.extraction.types import Statement
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
+# A case may carry `known_gap: reason`: a documented limitation, expected to fail (strictly, so
+# that the day it passes the marker must go).
+PARAMS = [
+    pytest.param(
+        case,
+        id=case["id"],
+        marks=[pytest.mark.xfail(reason=case["known_gap"], strict=True)] if "known_gap" in case else [],
+    )
+    for case in CASES
+]
 
 
 def _matches(found: Statement, expected: dict[str, Any]) -> list[str]:
@@ -35,7 +45,7 @@ def _overlaps(found: Statement, start: int, end: int) -> bool:
     return found.start < end and start < found.end
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", PARAMS)
 def test_case(case: dict[str, Any], extractor: Extractor) -> None:
     text = case["text"]
     published = case.get("published")
@@ -50,7 +60,10 @@ def test_case(case: dict[str, Any], extractor: Extractor) -> None:
         exact = [s for s in result.statements if (s.start, s.end) == (start, end)]
         overlapping = exact or [s for s in result.statements if _overlaps(s, start, end)]
         if not exact:
-            failures.append(f"no statement with exactly {expected['text']!r}; found {[s.text for s in overlapping]}")
+            failures.append(
+                f"no statement with exactly {expected['text']!r}; "
+                f"found {[s.text for s in overlapping]}"
+            )
             continue
         best = min((_matches(s, expected) for s in exact), key=len)
         if best:

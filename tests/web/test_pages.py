@@ -1,0 +1,123 @@
+"""Every page answers with real content from the seeded database, parsed as a user sees it."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Article, Statement
+
+
+def soup(client: TestClient, url: str, status: int = 200) -> BeautifulSoup:
+    response = client.get(url, headers={"Accept": "text/html"})
+    assert response.status_code == status, response.text[:500]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def test_navigation_links_every_section(client: TestClient) -> None:
+    page = soup(client, "/")
+    links = {a.get_text(strip=True): a["href"] for a in page.select("header nav a")}
+    assert links == {
+        "Timeline": "/timeline",
+        "Issues": "/issues",
+        "Actors": "/actors",
+        "Articles": "/articles",
+        "Upload": "/upload",
+    }
+
+
+def test_timeline_shows_seed_statements_newest_first(client: TestClient) -> None:
+    page = soup(client, "/timeline")
+    days = [h.get_text(strip=True) for h in page.select(".day-heading")]
+    assert days[0] == "3 Dec 2025"
+    statements = page.select("article.statement")
+    assert len(statements) >= 20
+    speakers = {s.select_one(".speaker").get_text(strip=True) for s in statements}
+    assert {"Yvette Cooper", "Dmitry Peskov"} <= speakers
+    first = statements[0]
+    assert first.select_one(".evidence")["href"].startswith("/articles/")
+    assert first.select_one(".stance-badge").get_text(strip=True) in {
+        "supports",
+        "opposes",
+        "conditional",
+        "neutral",
+    }
+
+
+def test_home_is_the_timeline(client: TestClient) -> None:
+    assert soup(client, "/").select_one("h1").get_text() == "Timeline"
+
+
+def test_articles_list_has_the_five_seeds(client: TestClient) -> None:
+    rows = soup(client, "/articles").select("table.data tbody tr")
+    titles = [row.select_one("td:nth-of-type(2) a").get_text(strip=True) for row in rows]
+    assert len(titles) == 5
+    assert (
+        "Europeans accuse Putin of feigning interest in peace after talks with U.S. envoys"
+        in titles
+    )
+
+
+def test_article_page_highlights_each_statement(client: TestClient, session: Session) -> None:
+    article = session.scalars(select(Article).where(Article.title.like("Europeans accuse%"))).one()
+    statements = session.scalars(select(Statement).where(Statement.article_id == article.id)).all()
+    page = soup(client, f"/articles/{article.id}")
+    assert page.select_one("h1").get_text(strip=True) == article.title
+    marks = page.select(".article-text mark")
+    assert {mark["id"] for mark in marks} <= {f"statement-{s.id}" for s in statements}
+    assert len(marks) >= len(statements) // 2
+    # The text on the page is the stored text, character for character.
+    assert page.select_one(".article-text").get_text() == article.text
+
+
+def test_issue_and_actor_lists_and_pages(client: TestClient) -> None:
+    issues = soup(client, "/issues").select("table.data tbody tr")
+    assert len(issues) == 13
+    territory = soup(client, "/issues/territory")
+    assert territory.select_one("h1").get_text(strip=True) == "Territory"
+    actors = soup(client, "/actors").select("table.data tbody tr")
+    assert len(actors) >= 60
+    putin = soup(client, "/actors/vladimir-putin")
+    assert putin.select_one("h1").get_text(" ", strip=True).startswith("Vladimir Putin")
+    assert "President of Russia" in putin.select_one("ul.roles").get_text()
+    assert putin.select("article.statement")
+
+
+def test_unknown_records_are_404_pages(client: TestClient) -> None:
+    assert "no article 999999" in soup(client, "/articles/999999", 404).get_text()
+    assert soup(client, "/issues/no-such-issue", 404).select_one("h1").get_text() == "Not found"
+    assert soup(client, "/actors/nobody", 404)
+    assert soup(client, "/no/such/page", 404)
+
+
+def test_bad_path_parameter_is_422(client: TestClient) -> None:
+    page = soup(client, "/articles/not-a-number", 422)
+    assert "not valid" in page.get_text()
+    api = client.get("/articles/not-a-number", headers={"Accept": "application/json"})
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["field"] == "article_id"
+
+
+def test_healthz_reports_the_database(client: TestClient, backend: str) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == backend
+    assert body["schema_revision"]
+
+
+def test_openapi_and_docs_are_served(client: TestClient) -> None:
+    assert client.get("/openapi.json").json()["info"]["title"] == "Parley"
+    assert client.get("/docs").status_code == 200
+
+
+def test_vendored_assets_are_served(client: TestClient) -> None:
+    page = soup(client, "/")
+    for script in page.select("script[src]"):
+        assert not script["src"].startswith("http")
+        assert client.get(script["src"]).status_code == 200
+    stylesheet = page.select_one("link[rel=stylesheet]")["href"]
+    assert client.get(stylesheet).status_code == 200
