@@ -139,12 +139,18 @@ def import_articles(
             help="JSON list in the shape of seeds/articles.json.", exists=True, dir_okay=False
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=32, help="Processes importing in parallel.")
+    ] = 1,
 ) -> None:
-    """Import articles from files and folders (folders are walked)."""
+    """Import articles from files and folders (folders are walked), as one import job."""
     from rich.progress import Progress
 
+    from app.db import transaction
+    from app.ingest.jobs import create_job, get_job, item_counts
     from app.ingest.metadata import MetadataError, read_metadata
-    from app.ingest.service import ArticleImporter, expand_paths
+    from app.ingest.service import expand_paths
+    from app.ingest.workers import new_items, run_in_processes
 
     try:
         meta = read_metadata(metadata) if metadata else {}
@@ -153,23 +159,55 @@ def import_articles(
     files = expand_paths(paths)
     if not files:
         raise CliError("no importable files (.txt .md .html .htm .pdf) found in the paths given")
-    importer = ArticleImporter(_sessionmaker(Settings()))
+    settings = Settings()
+    factory = _sessionmaker(settings)
+    with transaction(factory) as session:
+        job_id = create_job(session, new_items(files, meta, settings.max_upload_bytes), "cli").id
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Importing", total=len(files))
-        report = importer.import_paths(files, meta, on_done=lambda _o: progress.advance(task))
-    table = Table("file", "result", "article", "statements")
-    for outcome in report.outcomes:
-        result = (
-            outcome.status if outcome.status != "failed" else f"[red]failed:[/] {outcome.error}"
-        )
-        table.add_row(outcome.path, result, str(outcome.article_id or ""), str(outcome.statements))
-    console.print(table)
+        task = progress.add_task(f"Import job {job_id}", total=len(files))
+
+        def show() -> None:
+            with transaction(factory) as session:
+                counts = item_counts(session, job_id)
+            done = sum(counts.get(s, 0) for s in ("imported", "duplicate", "failed"))
+            progress.update(task, completed=done)
+
+        run_in_processes(settings, factory, job_id, workers, on_progress=show)
+    with transaction(factory) as session:
+        view = get_job(session, job_id)
+        assert view is not None
+        table = Table("file", "result", "article", "statements", title=f"Import job {job_id}")
+        for item in view.job.items:
+            result = item.status if item.status != "failed" else f"[red]failed:[/] {item.error}"
+            table.add_row(item.file_name, result, str(item.article_id or ""), str(item.statements))
+        console.print(table)
+        counts = view.counts
     console.print(
-        f"{report.count('imported')} imported, {report.count('duplicate')} duplicates, "
-        f"{report.count('failed')} failed."
+        f"{counts.get('imported', 0)} imported, {counts.get('duplicate', 0)} duplicates, "
+        f"{counts.get('failed', 0)} failed."
     )
-    if report.count("failed"):
+    if counts.get("failed", 0):
         raise typer.Exit(1)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=16, help="Jobs run at once.")] = 1,
+    once: Annotated[
+        bool, typer.Option("--once", help="Process what is queued, then exit.")
+    ] = False,
+) -> None:
+    """Run import jobs from the PostgreSQL task queue (uploads and the API queue them)."""
+    from app.ingest.queue import run_worker
+
+    settings = Settings()
+    if settings.is_sqlite:
+        raise CliError(
+            "the worker needs PostgreSQL; with SQLite, imports run inside `parley serve`"
+        )
+    factory = _sessionmaker(settings)
+    console.print("Parley import worker started; waiting for jobs.")
+    run_worker(settings, factory, wait=not once, concurrency=concurrency)
 
 
 @app.command()

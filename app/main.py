@@ -13,8 +13,9 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from app.db import make_engine, make_sessionmaker
+from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
-from app.web import health, pages, uploads
+from app.web import health, jobs, pages, uploads
 from app.web.templating import templates
 
 
@@ -26,9 +27,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, echo=settings.echo_sql)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.dispatcher = make_dispatcher(settings, app.state.sessionmaker)
         try:
             yield
         finally:
+            app.state.dispatcher.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(uploads.router)
+    app.include_router(jobs.router)
     _install_error_pages(app)
     return app
 

@@ -11,6 +11,11 @@ from sqlalchemy.engine import Engine
 from app.settings import PROJECT_ROOT
 
 
+def include_object(_obj: object, name: str | None, type_: str, *_args: object) -> bool:
+    """The task queue's tables belong to procrastinate (created by their own revision)."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_upload_files: int = Field(default=200, gt=0)
     page_size: int = Field(default=50, gt=0, le=500)
+    job_runner: Literal["auto", "thread", "queue", "inline"] = Field(
+        default="auto",
+        description="Where imports run: auto is a web-process thread on SQLite and the "
+        "procrastinate queue (`parley worker`) on PostgreSQL.",
+    )
+    stale_item_seconds: int = Field(
+        default=300, gt=0, description="An item running this long was interrupted; retry it."
+    )
     echo_sql: bool = False
 
     @cached_property

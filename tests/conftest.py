@@ -134,12 +134,26 @@ def settings(engine: Engine) -> Settings:
         database_url=engine.url.render_as_string(hide_password=False),
         seeds_dir=SEEDS_DIR,
         public_read=True,
+        job_runner="inline",
     )
 
 
-@pytest.fixture
-def client(settings: Settings, factory: sessionmaker[Session]) -> Iterator[TestClient]:
+def client_for(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> Iterator[TestClient]:
+    """A client whose requests run inside the test's transaction; jobs run inline."""
+    from app.ingest.queue import InlineRunner
+    from app.ingest.service import ArticleImporter
+
     app = create_app(settings)
     with TestClient(app) as client:
         app.state.sessionmaker = factory
+        app.state.dispatcher = InlineRunner(factory, ArticleImporter(factory, extractor))
         yield client
+
+
+@pytest.fixture
+def client(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> Iterator[TestClient]:
+    yield from client_for(settings, factory, extractor)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 import app.models  # noqa: F401
 from app import migrate
 from app.db import Base, make_engine
+from app.migrate import include_object
 from tests.conftest import BACKENDS, make_database
 
 CORE_TABLES = {
@@ -30,6 +31,8 @@ CORE_TABLES = {
     "event",
     "event_actor",
     "event_article",
+    "import_job",
+    "import_item",
 }
 
 
@@ -51,7 +54,9 @@ def test_upgrade_creates_the_core_tables(empty_engine: Engine) -> None:
 def test_models_and_migrations_agree(empty_engine: Engine) -> None:
     migrate.upgrade(empty_engine)
     with empty_engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
@@ -60,6 +65,12 @@ def test_downgrade_to_base_leaves_no_tables(empty_engine: Engine) -> None:
     migrate.upgrade(empty_engine)
     migrate.downgrade(empty_engine, "base")
     remaining = set(inspect(empty_engine).get_table_names()) - {"alembic_version"}
+    if empty_engine.dialect.name == "postgresql":
+        with empty_engine.connect() as connection:
+            leftovers = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%%'"
+            ).scalar()
+        assert leftovers == 0
     assert remaining == set()
     assert migrate.current_revision(empty_engine) is None
 

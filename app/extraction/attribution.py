@@ -271,7 +271,9 @@ class ParagraphAttributor:
         unreliable, so the speaker is the name (or pronoun) next to a speech verb after the dash."""
         start, end = local
         region = [t for t in doc if start <= t.idx < end]
-        if not any(is_communication_verb(t) or t.lemma_.lower() in COMMUNICATION_VERBS for t in region):
+        if not any(
+            is_communication_verb(t) or t.lemma_.lower() in COMMUNICATION_VERBS for t in region
+        ):
             return None
         for token in region:
             if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PRONOUNS:
@@ -459,7 +461,9 @@ def claim_ranges(verb: Token) -> list[tuple[int, int]]:
 
 def _as_clause_claim(verb: Token) -> tuple[int, int] | None:
     """ "As Vance told reporters, Europe will …": the main clause is the claim."""
-    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+    if verb.dep_ != "advcl" or not any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in verb.children
+    ):
         return None
     head = verb.head
     start = verb.right_edge.i + 1

@@ -30,9 +30,9 @@ def syntactic_weight(token: Token, span: Span) -> float:
     while current.i != root.i and span.start <= current.head.i < span.end and depth < 12:
         if current.dep_ in ("nsubj", "nsubjpass"):
             weight *= 0.8
-        elif current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX", "ADJ"):
-            weight *= 0.6
-        elif current.dep_ == "advcl":
+        elif current.dep_ == "advcl" or (
+            current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX", "ADJ")
+        ):
             weight *= 0.6
         current = current.head
         depth += 1
@@ -68,9 +68,7 @@ class IssueMatcher:
         for candidates in self.patterns.values():
             candidates.sort(key=lambda item: -len(item[0]))  # the longest keyword claims a word
 
-    def _scan(
-        self, tokens: list[Token], weights: list[float], scores: dict[str, float]
-    ) -> None:
+    def _scan(self, tokens: list[Token], weights: list[float], scores: dict[str, float]) -> None:
         """Add each keyword match's weight; a word counts once, for the longest keyword on it."""
         keys = [_key(t) for t in tokens]
         lowers = [t.lower_ for t in tokens]
@@ -78,13 +76,17 @@ class IssueMatcher:
         for index in range(len(tokens)):
             if index in consumed:
                 continue
-            candidates = [*self.patterns.get(keys[index], ()), *self.patterns.get(lowers[index], ())]
+            candidates = [
+                *self.patterns.get(keys[index], ()),
+                *self.patterns.get(lowers[index], ()),
+            ]
             candidates.sort(key=lambda item: -len(item[0]))
             for pattern, slug, pattern_weight in candidates:
                 size = len(pattern)
-                if tuple(keys[index : index + size]) != pattern and tuple(
-                    lowers[index : index + size]
-                ) != pattern:
+                if (
+                    tuple(keys[index : index + size]) != pattern
+                    and tuple(lowers[index : index + size]) != pattern
+                ):
                     continue
                 scores[slug] += weights[index] * pattern_weight
                 consumed.update(range(index, index + size))
@@ -94,7 +96,9 @@ class IssueMatcher:
         """Issue keys with scores, best first; the fallback issue when nothing matches."""
         scores: dict[str, float] = defaultdict(float)
         words = list(statement)
-        self._scan(words, [STATEMENT_WEIGHT * syntactic_weight(t, statement) for t in words], scores)
+        self._scan(
+            words, [STATEMENT_WEIGHT * syntactic_weight(t, statement) for t in words], scores
+        )
         others = list(context)
         self._scan(others, [CONTEXT_WEIGHT] * len(others), scores)
         ranked = sorted(

@@ -28,7 +28,9 @@ OBJECT_CLAIM_VERBS = frozenset(
 )
 
 # Verbs that attribute only when a clause follows them; alone they describe something else.
-WEAK_COMMUNICATION_VERBS = frozenset({"call", "ask", "point", "describe", "voice", "express", "report"})
+WEAK_COMMUNICATION_VERBS = frozenset(
+    {"call", "ask", "point", "describe", "voice", "express", "report"}
+)
 
 # Lemmas that carry a stance in the governing verb.
 OPPOSE_VERBS = frozenset(
@@ -111,15 +113,53 @@ POSITION_NOUNS = frozenset(
 
 # Valence (VADER's -4..4 scale) of words that news about negotiations uses for and against.
 DIPLOMATIC_VALENCE = {
-    "pretend": -1.5, "pretending": -1.5, "feign": -2.0, "feigning": -2.0, "stall": -1.5,
-    "stalling": -1.5, "stalled": -1.2, "sabotage": -2.2, "sabotaging": -2.2, "bluster": -1.5,
-    "maximalist": -1.5, "aggressor": -2.0, "aggressively": -1.5, "non-starter": -2.0,
-    "nonstarter": -2.0, "ultimatum": -1.5, "intransigent": -2.0, "stonewall": -1.5,
-    "obstruct": -1.5, "blackmail": -2.5, "annexation": -1.5, "occupation": -1.2,
-    "capitulation": -2.0, "surrender": -1.5, "escalation": -1.5, "provocation": -2.0,
-    "unacceptable": -2.5, "illegitimate": -2.0, "sham": -2.0, "farce": -2.0,
-    "goodwill": 1.5, "credible": 1.0, "firmly": 0.8, "constructive": 1.8, "productive": 1.8,
-    "breakthrough": 2.0, "progress": 1.2, "compromise": 0.8, "de-escalation": 1.5,
-    "lasting": 0.8, "durable": 0.8, "sincere": 1.5, "stability": 1.0, "solidarity": 1.5,
-    "steadfast": 1.5, "unwavering": 1.2, "ready": 1.0, "willing": 1.0, "open": 0.6,
+    "pretend": -1.5,
+    "pretending": -1.5,
+    "feign": -2.0,
+    "feigning": -2.0,
+    "stall": -1.5,
+    "stalling": -1.5,
+    "stalled": -1.2,
+    "sabotage": -2.2,
+    "sabotaging": -2.2,
+    "bluster": -1.5,
+    "maximalist": -1.5,
+    "aggressor": -2.0,
+    "aggressively": -1.5,
+    "non-starter": -2.0,
+    "nonstarter": -2.0,
+    "ultimatum": -1.5,
+    "intransigent": -2.0,
+    "stonewall": -1.5,
+    "obstruct": -1.5,
+    "blackmail": -2.5,
+    "annexation": -1.5,
+    "occupation": -1.2,
+    "capitulation": -2.0,
+    "surrender": -1.5,
+    "escalation": -1.5,
+    "provocation": -2.0,
+    "unacceptable": -2.5,
+    "illegitimate": -2.0,
+    "sham": -2.0,
+    "farce": -2.0,
+    "goodwill": 1.5,
+    "credible": 1.0,
+    "firmly": 0.8,
+    "constructive": 1.8,
+    "productive": 1.8,
+    "breakthrough": 2.0,
+    "progress": 1.2,
+    "compromise": 0.8,
+    "de-escalation": 1.5,
+    "lasting": 0.8,
+    "durable": 0.8,
+    "sincere": 1.5,
+    "stability": 1.0,
+    "solidarity": 1.5,
+    "steadfast": 1.5,
+    "unwavering": 1.2,
+    "ready": 1.0,
+    "willing": 1.0,
+    "open": 0.6,
 }

@@ -111,7 +111,14 @@ class Extractor:
             paragraph_dates = _dates_outside(doc, quote_ranges, published)
             finished = [
                 self._finish(
-                    text, paragraph, doc, draft, quote_ranges, paragraph_dates, published, title_tokens
+                    text,
+                    paragraph,
+                    doc,
+                    draft,
+                    quote_ranges,
+                    paragraph_dates,
+                    published,
+                    title_tokens,
                 )
                 for draft in sorted(drafts, key=lambda d: d.start)
             ]

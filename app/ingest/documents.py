@@ -65,13 +65,12 @@ def decode_text(data: bytes, file_name: str) -> str:
     if b"\x00" in data[:8192]:
         raise DocumentError(f"{file_name}: this is a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise DocumentError(f"{file_name}: the text encoding could not be recognised")
-    text = str(best)
+        best = from_bytes(data).best()
+        if best is None or best.encoding is None:
+            raise DocumentError(f"{file_name}: the text encoding could not be recognised") from None
+        text = str(best)
     if _control_ratio(text) > 0.05:
         raise DocumentError(f"{file_name}: this looks like binary data, not text")
     return text

@@ -4,6 +4,7 @@ from app.models.actor import Actor, ActorAlias, ActorRole
 from app.models.article import Article, Source
 from app.models.event import Event, EventArticle, event_actor
 from app.models.issue import Issue
+from app.models.job import ImportItem, ImportJob
 from app.models.position import Position
 from app.models.statement import Statement, StatementIssue
 
@@ -14,6 +15,8 @@ __all__ = [
     "Article",
     "Event",
     "EventArticle",
+    "ImportItem",
+    "ImportJob",
     "Issue",
     "Position",
     "Source",

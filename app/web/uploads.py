@@ -1,4 +1,4 @@
-"""The upload form: paste an article or choose files, and see each one imported or refused."""
+"""The upload form: paste an article or choose files; a valid upload becomes an import job."""
 
 from __future__ import annotations
 
@@ -6,22 +6,21 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.ingest.documents import Document, DocumentError, read_document
+from app.db import transaction
+from app.ingest.documents import DocumentError, read_document
+from app.ingest.jobs import NewItem, create_job, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
-from app.ingest.service import ArticleImporter, FileOutcome, article_input
 from app.web.templating import render
 
 router = APIRouter()
+PASTED_NAME = "pasted-text.txt"
 
 
-class FormErrors(dict[str, str]):
-    """Field name to a message a person can act on."""
-
-
-def parse_form_date(value: str, errors: FormErrors) -> date | None:
+def parse_form_date(value: str, errors: dict[str, str]) -> date | None:
     if not value.strip():
         return None
     try:
@@ -37,7 +36,7 @@ def parse_form_date(value: str, errors: FormErrors) -> date | None:
 
 @router.get("/upload", name="upload")
 def upload_form(request: Request) -> Response:
-    return render(request, "uploads/form.html", {"errors": {}, "values": {}, "outcomes": []})
+    return render(request, "uploads/form.html", {"errors": {}, "values": {}})
 
 
 @router.post("/upload", name="upload_submit")
@@ -51,9 +50,12 @@ async def upload_submit(
     files: Annotated[list[UploadFile] | None, File()] = None,
     metadata: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
+    """Check the whole request first; a request that cannot import anything is refused whole
+    (422, the form again with the reasons); otherwise queue a job and show its progress."""
     settings = request.app.state.settings
+    limit = settings.max_upload_bytes
     values = {"text": text, "title": title, "outlet": outlet, "url": url, "published": published}
-    errors = FormErrors()
+    errors: dict[str, str] = {}
     chosen = [f for f in files or [] if f.filename]
     published_on = parse_form_date(published, errors)
     if url.strip() and not url.strip().startswith(("http://", "https://")):
@@ -62,67 +64,60 @@ async def upload_submit(
         errors["text"] = "Paste an article's text here, or choose one or more files below."
     if text.strip() and not title.strip():
         errors["title"] = "A pasted article needs a title."
+    if len(text.encode("utf-8")) > limit:
+        errors["text"] = f"The text is larger than the {limit / 1_000_000:g} MB limit."
     if len(chosen) > settings.max_upload_files:
         errors["files"] = f"Choose at most {settings.max_upload_files} files at once."
     meta: dict[str, ArticleMeta] = {}
     if metadata is not None and metadata.filename:
         try:
-            meta = parse_metadata(await metadata.read(), metadata.filename)
+            meta = parse_metadata(await metadata.read(limit + 1), metadata.filename)
         except MetadataError as exc:
             errors["metadata"] = str(exc)
-    if len(text.encode("utf-8")) > settings.max_upload_bytes:
-        errors["text"] = (
-            f"The text is larger than the {settings.max_upload_bytes // 1_000_000} MB limit."
+
+    items: list[NewItem] = []
+    if not errors and text.strip():
+        form_meta = meta_dict(
+            None,
+            title=title.strip(),
+            outlet=outlet.strip(),
+            url=url.strip(),
+            published=published_on,
         )
+        items.append(NewItem(PASTED_NAME, text.encode("utf-8"), form_meta))
+    if not errors:
+        for upload in chosen:
+            items.append(await _checked_file(upload, meta, outlet.strip(), published_on, limit))
+        if all(item.error for item in items):
+            errors["files"] = "None of the files can be imported: " + "; ".join(
+                item.error or "" for item in items
+            )
     if errors:
-        context = {"errors": errors, "values": values, "outcomes": []}
-        return render(request, "uploads/form.html", context, status_code=422)
-
-    documents: list[tuple[str, Document | None, str | None]] = []
-    if text.strip():
-        pasted = Document(text=text, file_name="", file_type="text/plain", sha256="")
-        pasted.title, pasted.outlet, pasted.url = (
-            title.strip(),
-            outlet.strip() or None,
-            url.strip() or None,
+        return render(
+            request, "uploads/form.html", {"errors": errors, "values": values}, status_code=422
         )
-        pasted.published = published_on
-        documents.append(("pasted text", pasted, None))
-    for upload in chosen:
-        name = upload.filename or "file"
-        data = await upload.read(settings.max_upload_bytes + 1)
-        if len(data) > settings.max_upload_bytes:
-            documents.append(
-                (
-                    name,
-                    None,
-                    f"{name}: larger than the {settings.max_upload_bytes // 1_000_000} MB limit",
-                )
-            )
-            continue
-        try:
-            read = read_document(data, name)
-        except DocumentError as exc:
-            documents.append((name, None, str(exc)))
-            continue
-        read.published = published_on or read.published
-        read.outlet = outlet.strip() or read.outlet
-        documents.append((name, read, None))
 
-    importer = ArticleImporter(request.app.state.sessionmaker)
-    outcomes: list[FileOutcome] = []
-    for name, document, problem in documents:
-        if document is None:
-            outcomes.append(FileOutcome(path=name, status="failed", error=problem))
-            continue
-        item = article_input(document, meta.get(name))
-        result = await run_in_threadpool(importer.import_input, item)
-        outcomes.append(
-            FileOutcome(
-                path=name,
-                status=result.status,
-                article_id=result.article_id,
-                statements=result.statements,
-            )
-        )
-    return render(request, "uploads/form.html", {"errors": {}, "values": {}, "outcomes": outcomes})
+    factory = request.app.state.sessionmaker
+    with transaction(factory) as session:
+        job_id = create_job(session, items, origin="upload").id
+    await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
+    return RedirectResponse(request.app.url_path_for("job", job_id=job_id), status_code=303)
+
+
+async def _checked_file(
+    upload: UploadFile,
+    meta: dict[str, ArticleMeta],
+    outlet: str,
+    published: date | None,
+    limit: int,
+) -> NewItem:
+    """Read one file and check that it can become an article; a bad one is kept with its reason."""
+    name = upload.filename or "file"
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        return NewItem(name, None, error=f"{name}: larger than the {limit / 1_000_000:g} MB limit")
+    try:
+        await run_in_threadpool(read_document, data, name)
+    except DocumentError as exc:
+        return NewItem(name, None, error=str(exc))
+    return NewItem(name, data, meta_dict(meta.get(name), outlet=outlet, published=published))

@@ -20,7 +20,9 @@ PARAMS = [
     pytest.param(
         case,
         id=case["id"],
-        marks=[pytest.mark.xfail(reason=case["known_gap"], strict=True)] if "known_gap" in case else [],
+        marks=[pytest.mark.xfail(reason=case["known_gap"], strict=True)]
+        if "known_gap" in case
+        else [],
     )
     for case in CASES
 ]

@@ -1,0 +1,150 @@
+"""Where import jobs run: a procrastinate worker on PostgreSQL, a thread in the web process on
+SQLite, or inline (the request waits; used by tests and scripts). Same code path every time."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import transaction
+from app.ingest.jobs import requeue_stale, run_job
+from app.ingest.service import ArticleImporter
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "imports"
+TASK_NAME = "parley.import_job"
+
+
+class Dispatcher(Protocol):
+    def dispatch(self, job_id: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class InlineRunner:
+    """Runs the job before returning: for tests, scripts and the CLI."""
+
+    def __init__(self, factory: sessionmaker[Session], importer: ArticleImporter | None = None):
+        self.factory = factory
+        self.importer = importer or ArticleImporter(factory)
+
+    def dispatch(self, job_id: int) -> None:
+        run_job(self.factory, job_id, self.importer)
+
+    def stop(self) -> None:
+        return None
+
+
+class ThreadRunner:
+    """One background thread in the web process works through jobs in order (SQLite)."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self.factory = factory
+        self.jobs: queue.Queue[int | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="parley-imports", daemon=True)
+        self.importer = ArticleImporter(factory)
+
+    def start(self) -> None:
+        # Nothing else runs jobs against this database: whatever was running when the process
+        # stopped was interrupted, so it goes back in the queue now.
+        with transaction(self.factory) as session:
+            pending = requeue_stale(session, older_than=timedelta(0))
+        for job_id in pending:
+            self.jobs.put(job_id)
+        self.thread.start()
+
+    def dispatch(self, job_id: int) -> None:
+        self.jobs.put(job_id)
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while (job_id := self.jobs.get()) is not None:
+            try:
+                run_job(self.factory, job_id, self.importer)
+            except Exception:  # the thread must outlive a broken job; the job page shows it
+                log.exception("import job %s stopped with an error", job_id)
+
+
+def conninfo(database_url: str) -> str:
+    """The libpq form of a SQLAlchemy PostgreSQL URL."""
+    url = make_url(database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def make_queue_app(settings: Settings, factory: sessionmaker[Session] | None = None) -> Any:
+    """The procrastinate app with Parley's one task; ``factory`` is needed only to run it."""
+    import procrastinate
+
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url))
+    )
+    state: dict[str, ArticleImporter] = {}
+
+    @app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=False)
+    def import_job(job_id: int) -> None:
+        if factory is None:
+            raise RuntimeError("this process only defers jobs; run `parley worker` to import")
+        importer = state.setdefault("importer", ArticleImporter(factory))
+        run_job(factory, job_id, importer)
+
+    return app
+
+
+def defer(app: Any, job_ids: list[int]) -> None:
+    """Queue a task per import job; one already waiting for the same job is enough."""
+    from procrastinate import exceptions
+
+    with app.open():
+        for job_id in job_ids:
+            with contextlib.suppress(exceptions.AlreadyEnqueued):
+                app.configure_task(TASK_NAME, queueing_lock=f"job-{job_id}").defer(job_id=job_id)
+
+
+class QueueDispatcher:
+    """Defers a procrastinate job for each import job (PostgreSQL); `parley worker` runs them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = make_queue_app(settings)
+
+    def dispatch(self, job_id: int) -> None:
+        defer(self.app, [job_id])
+
+    def stop(self) -> None:
+        return None
+
+
+def make_dispatcher(settings: Settings, factory: sessionmaker[Session]) -> Dispatcher:
+    mode = settings.job_runner
+    if mode == "auto":
+        mode = "thread" if settings.is_sqlite else "queue"
+    if mode == "inline":
+        return InlineRunner(factory)
+    if mode == "queue":
+        return QueueDispatcher(settings)
+    runner = ThreadRunner(factory)
+    runner.start()
+    return runner
+
+
+def run_worker(
+    settings: Settings, factory: sessionmaker[Session], *, wait: bool = True, concurrency: int = 1
+) -> None:
+    """`parley worker`: put interrupted work back in the queue, then process jobs."""
+    app = make_queue_app(settings, factory)
+    with transaction(factory) as session:
+        pending = requeue_stale(session, older_than=timedelta(seconds=settings.stale_item_seconds))
+    defer(app, pending)
+    app.run_worker(
+        queues=[QUEUE_NAME], wait=wait, concurrency=concurrency, install_signal_handlers=wait
+    )
