@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,33 @@ def client(
     settings: Settings, factory: sessionmaker[Session], extractor: Extractor
 ) -> Iterator[TestClient]:
     yield from client_for(settings, factory, extractor)
+
+
+@dataclass
+class CommittedDatabase:
+    """A migrated database with the codebooks, whose writes really commit (for work that other
+    connections or processes must see: workers, threads, concurrent imports)."""
+
+    url: str
+    engine: Engine
+    factory: sessionmaker[Session]
+
+
+@pytest.fixture
+def committed_database(
+    request: pytest.FixtureRequest, tmp_path: Path, codebook: Codebook
+) -> Iterator[CommittedDatabase]:
+    from app.db import make_sessionmaker, transaction
+    from app.ingest.service import load_codebooks
+
+    backend = getattr(request, "param", "postgresql")
+    if backend not in BACKENDS:
+        pytest.skip(f"{backend} is not among PARLEY_TEST_BACKENDS")
+    for database in make_database(backend, tmp_path):
+        engine = make_engine(database.url)
+        migrate.upgrade(engine)
+        factory = make_sessionmaker(engine)
+        with transaction(factory) as session:
+            load_codebooks(session, codebook)
+        yield CommittedDatabase(database.url, engine, factory)
+        engine.dispose()

@@ -1,0 +1,228 @@
+"""Import jobs: items claimed once, each imported whole or not at all, results kept, interrupted
+work resumed — inline, in a thread (SQLite), and by a real procrastinate worker (PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import transaction
+from app.extraction.pipeline import Extractor
+from app.ingest.importer import ArticleInput, store_article
+from app.ingest.jobs import NewItem, claim_next, create_job, get_job, requeue_stale, run_job
+from app.ingest.queue import QueueDispatcher, ThreadRunner
+from app.ingest.service import ArticleImporter
+from app.models import Article, ImportItem, ImportJob
+from app.settings import Settings
+from tests.conftest import CommittedDatabase
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+TEXT = "Lavrov said on Monday that Moscow would not accept European troops in Ukraine."
+
+
+def corpus_items(count: int) -> list[NewItem]:
+    files = sorted(CORPUS.glob("*.txt"))[:count]
+    assert len(files) == count, f"the development corpus is expected at {CORPUS}"
+    return [NewItem(path.name, path.read_bytes(), {"published": "2025-06-01"}) for path in files]
+
+
+def test_inline_job_imports_fails_and_deduplicates(
+    factory: sessionmaker[Session], session: Session, extractor: Extractor
+) -> None:
+    items = [
+        NewItem("a.txt", TEXT.encode()),
+        NewItem("copy.txt", ("  " + TEXT).encode()),
+        NewItem("bad.txt", b"\xff\xfe\x00\x00binary"),
+        NewItem("big.txt", None, error="big.txt: larger than the 10 MB limit"),
+    ]
+    with transaction(factory) as writer:
+        job_id = create_job(writer, items).id
+    run_job(factory, job_id, ArticleImporter(factory, extractor))
+    view = get_job(session, job_id)
+    assert view is not None
+    statuses = {item.file_name: item.status for item in view.job.items}
+    assert statuses == {
+        "a.txt": "imported",
+        "copy.txt": "duplicate",
+        "bad.txt": "failed",
+        "big.txt": "failed",
+    }
+    assert view.job.state == "done"
+    assert all(item.content is None for item in view.job.items)  # bytes are dropped once done
+    assert view.counts == {"imported": 1, "duplicate": 1, "failed": 2}
+
+
+def test_a_job_whose_every_item_fails_is_failed(
+    factory: sessionmaker[Session], session: Session, extractor: Extractor
+) -> None:
+    with transaction(factory) as writer:
+        job_id = create_job(writer, [NewItem("x.txt", b"")]).id
+    run_job(factory, job_id, ArticleImporter(factory, extractor))
+    assert session.get_one(ImportJob, job_id).state == "failed"
+
+
+def test_an_item_is_claimed_only_once(factory: sessionmaker[Session]) -> None:
+    with transaction(factory) as writer:
+        job_id = create_job(writer, [NewItem("a.txt", b"text")]).id
+    with transaction(factory) as writer:
+        first = claim_next(writer, job_id)
+    with transaction(factory) as writer:
+        second = claim_next(writer, job_id)
+    assert first is not None and second is None
+
+
+def test_stale_items_are_requeued(factory: sessionmaker[Session], session: Session) -> None:
+    with transaction(factory) as writer:
+        job_id = create_job(writer, [NewItem("a.txt", b"text")]).id
+        claim_next(writer, job_id)
+    with transaction(factory) as writer:
+        assert requeue_stale(writer, older_than=timedelta(hours=1)) == [job_id]
+        still = writer.scalars(select(ImportItem.status).where(ImportItem.job_id == job_id)).one()
+        assert still == "running"  # too recent to be declared dead
+        requeue_stale(writer, older_than=timedelta(0))
+    session.expire_all()
+    assert (
+        session.scalars(select(ImportItem.status).where(ImportItem.job_id == job_id)).one()
+        == "queued"
+    )
+
+
+@pytest.mark.parametrize("committed_database", ["sqlite"], indirect=True)
+def test_sqlite_thread_runner_resumes_interrupted_jobs_at_start(
+    committed_database: CommittedDatabase,
+) -> None:
+    factory = committed_database.factory
+    with transaction(factory) as session:
+        job_id = create_job(session, corpus_items(2)).id
+        claim_next(session, job_id)  # as if the last process died while importing it
+    runner = ThreadRunner(factory)
+    runner.start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with transaction(factory) as session:
+            if session.get_one(ImportJob, job_id).state == "done":
+                break
+        time.sleep(0.2)
+    runner.stop()
+    with transaction(factory) as session:
+        view = get_job(session, job_id)
+        assert view is not None and view.job.state == "done"
+        assert view.counts == {"imported": 2}
+
+
+@pytest.mark.parametrize("committed_database", ["postgresql"], indirect=True)
+def test_procrastinate_worker_processes_a_job(committed_database: CommittedDatabase) -> None:
+    from app.ingest.queue import run_worker
+
+    settings = Settings(database_url=committed_database.url, job_runner="queue")
+    with transaction(committed_database.factory) as session:
+        job_id = create_job(session, corpus_items(2)).id
+    QueueDispatcher(settings).dispatch(job_id)
+    run_worker(settings, committed_database.factory, wait=False)
+    with transaction(committed_database.factory) as session:
+        view = get_job(session, job_id)
+        assert view is not None and view.job.state == "done"
+        assert view.counts == {"imported": 2}
+
+
+def _worker(url: str, *extra: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    env |= {"PARLEY_DATABASE_URL": url, "PARLEY_STALE_ITEM_SECONDS": "1"}
+    parley = str(Path(sys.executable).with_name("parley"))
+    return subprocess.Popen(
+        [parley, "worker", *extra],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.parametrize("committed_database", ["postgresql"], indirect=True)
+def test_a_killed_worker_leaves_no_partial_article_and_the_job_completes(
+    committed_database: CommittedDatabase,
+) -> None:
+    factory = committed_database.factory
+    settings = Settings(database_url=committed_database.url, job_runner="queue")
+    with transaction(factory) as session:
+        job_id = create_job(session, corpus_items(8)).id
+    QueueDispatcher(settings).dispatch(job_id)
+    worker = _worker(committed_database.url)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with transaction(factory) as session:
+                done = session.scalar(
+                    select(func.count())
+                    .select_from(ImportItem)
+                    .where(ImportItem.job_id == job_id, ImportItem.status == "imported")
+                )
+            if done and done >= 2:
+                break
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    with transaction(factory) as session:
+        articles = session.scalar(select(func.count()).select_from(Article)) or 0
+        imported = session.scalar(
+            select(func.count()).select_from(ImportItem).where(ImportItem.status == "imported")
+        )
+        assert 2 <= articles < 8
+        assert (
+            articles == imported
+        )  # no article without its item's result, and no item without its article
+        assert session.get_one(ImportJob, job_id).state == "running"
+    time.sleep(1.2)  # let the interrupted item become stale
+    again = _worker(committed_database.url, "--once")
+    output, _ = again.communicate(timeout=300)
+    assert again.returncode == 0, output
+    with transaction(factory) as session:
+        view = get_job(session, job_id)
+        assert view is not None and view.job.state == "done", view.counts
+        assert view.counts == {"imported": 8}
+        assert session.scalar(select(func.count()).select_from(Article)) == 8
+
+
+@pytest.mark.parametrize("committed_database", ["postgresql", "sqlite"], indirect=True)
+def test_twenty_concurrent_imports_of_one_text_make_one_article(
+    committed_database: CommittedDatabase, extractor: Extractor
+) -> None:
+    factory = committed_database.factory
+    result = extractor.extract(TEXT)
+
+    def attempt(n: int) -> str:
+        with transaction(factory) as session:
+            return store_article(
+                session, ArticleInput(text=TEXT, title=f"Copy {n}"), result, extractor.codebook
+            ).status
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(attempt, range(20)))
+    assert statuses.count("imported") == 1
+    assert statuses.count("duplicate") == 19
+    with transaction(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1
+
+
+def test_running_job_without_items_is_settled(
+    factory: sessionmaker[Session], session: Session, extractor: Extractor
+) -> None:
+    with transaction(factory) as writer:
+        job_id = create_job(writer, []).id
+        writer.execute(update(ImportJob).where(ImportJob.id == job_id).values(state="running"))
+    run_job(factory, job_id, ArticleImporter(factory, extractor))
+    session.expire_all()
+    assert session.get_one(ImportJob, job_id).state == "done"
