@@ -62,7 +62,7 @@ class IssueMatcher:
                     tuple(_key(t) for t in doc if not t.is_punct),
                     tuple(t.lower_ for t in doc if not t.is_punct),
                 }:
-                    if variant and slug != self.fallback:
+                    if variant:
                         weight = 1.0 + 0.25 * (len(variant) - 1)
                         self.patterns[variant[0]].append((variant, slug, weight))
         for candidates in self.patterns.values():
@@ -92,21 +92,41 @@ class IssueMatcher:
                 consumed.update(range(index, index + size))
                 break
 
-    def rank(self, statement: Span, context: Iterable[Token]) -> list[tuple[str, float]]:
-        """Issue keys with scores, best first; the fallback issue when nothing matches."""
+    def prior(self, docs: Iterable[Iterable[Token]]) -> str | None:
+        """The article's main issue: what its words are most about, the fallback aside."""
+        scores: dict[str, float] = defaultdict(float)
+        for doc in docs:
+            words = list(doc)
+            self._scan(words, [1.0] * len(words), scores)
+        scores.pop(self.fallback or "", None)
+        return max(scores, key=lambda slug: scores[slug]) if scores else None
+
+    def rank(
+        self, statement: Span, context: Iterable[Token], prior: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Issue keys with scores, best first. A statement whose words name no issue at all
+        takes the article's main issue (``prior``), as a reader would; one that speaks only of
+        war or peace in general gets the fallback issue."""
         scores: dict[str, float] = defaultdict(float)
         words = list(statement)
         self._scan(
             words, [STATEMENT_WEIGHT * syntactic_weight(t, statement) for t in words], scores
         )
+        if self.fallback and set(scores) == {self.fallback}:
+            # The statement itself speaks of war or peace in general: the sentence around it
+            # does not make it about something more specific.
+            return [(self.fallback, round(scores[self.fallback], 3))]
         others = list(context)
         self._scan(others, [CONTEXT_WEIGHT] * len(others), scores)
+        general = scores.pop(self.fallback or "", 0.0)
         ranked = sorted(
             ((slug, score) for slug, score in scores.items() if score > 0),
             key=lambda item: (-item[1], self.issue_order.get(item[0], 99)),
         )
         if not ranked:
-            return [(self.fallback, 0.0)] if self.fallback else []
+            if prior is not None and not general:
+                return [(prior, 0.0)]
+            return [(self.fallback, round(general, 3))] if self.fallback else []
         best = ranked[0][1]
         return [
             (slug, round(score, 3)) for slug, score in ranked[:MAX_ISSUES] if score >= 0.34 * best

@@ -98,6 +98,7 @@ class Extractor:
         previous: Speaker | None = None
         left_open: list[Statement] = []  # unattributed quotes that run on into the next paragraph
         title_tokens = list(self.nlp.make_doc(title)) if title else []
+        prior = self.issues.prior(docs)
         for index, (paragraph, doc) in enumerate(zip(paras, docs, strict=True)):
             following = paras[index + 1] if index + 1 < len(paras) else None
             quotes = find_quotes(paragraph, following)
@@ -109,19 +110,18 @@ class Extractor:
             )
             drafts += _reported_drafts(doc, attributions, quote_ranges)
             paragraph_dates = _dates_outside(doc, quote_ranges, published)
-            finished = [
-                self._finish(
-                    text,
-                    paragraph,
-                    doc,
-                    draft,
-                    quote_ranges,
-                    paragraph_dates,
-                    published,
-                    title_tokens,
+            carried = _sentence_initial_dates(doc, paragraph_dates)
+            finished = []
+            for draft in sorted(drafts, key=lambda d: d.start):
+                day, precision, explicit = _said_on(
+                    draft, quote_ranges, paragraph_dates, carried, published
                 )
-                for draft in sorted(drafts, key=lambda d: d.start)
-            ]
+                if explicit and day is not None and precision is not None:
+                    carried.append(_Dated(draft.sentence.start_char, day, precision))
+                    carried.sort(key=lambda dated: dated.position)
+                finished.append(
+                    self._finish(text, paragraph, doc, draft, (day, precision), title_tokens, prior)
+                )
             continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
             if left_open and continued and opens_with_mark(paragraph):
                 for statement in left_open:
@@ -179,17 +179,16 @@ class Extractor:
         paragraph: Paragraph,
         doc: Doc,
         draft: _Draft,
-        quote_ranges: list[tuple[int, int]],
-        paragraph_dates: list[ResolvedDate],
-        published: date | None,
+        said: tuple[date | None, str | None],
         title_tokens: list[Token],
+        prior: str | None,
     ) -> Statement:
         span = doc.char_span(draft.start, draft.end, alignment_mode="expand") or draft.sentence
         context = [t for t in draft.sentence if not (span.start <= t.i < span.end)]
-        issues = self.issues.rank(span, context + title_tokens)
+        issues = self.issues.rank(span, context + title_tokens, prior)
         governing = draft.anchor if draft.kind == "reported" else None
         stance = classify(span, governing, self.issue_words)
-        said_on, precision = _said_on(doc, draft, quote_ranges, paragraph_dates, published)
+        said_on, precision = said
         speaker = draft.speaker
         start, end = paragraph.start + draft.start, paragraph.start + draft.end
         return Statement(
@@ -267,15 +266,27 @@ def _dates_outside(
     ]
 
 
+@dataclass(frozen=True)
+class _Dated:
+    """A day the paragraph has established, and where: it carries to later past-tense speech."""
+
+    position: int
+    day: date
+    precision: str
+
+
 def _said_on(
-    doc: Doc,
     draft: _Draft,
     quote_ranges: list[tuple[int, int]],
     paragraph_dates: list[ResolvedDate],
+    carried: list[_Dated],
     published: date | None,
-) -> tuple[date | None, str | None]:
-    """The day of the words: a time expression about the speech act, else the paragraph's,
-    else the publication day — unless the verb says it is not news of the day ("has said")."""
+) -> tuple[date | None, str | None, bool]:
+    """The day of the words, and whether the sentence itself said so.
+
+    A time expression about the speech act wins; then a verb that is not news of the day
+    ("has said", "has long argued", "continues to insist") has no day; then past-tense speech
+    takes the day the paragraph established earlier; else the publication day."""
     sentence = draft.sentence
     claim = (draft.start, draft.end) if draft.kind == "reported" else (-1, -1)
     in_sentence = [
@@ -288,19 +299,47 @@ def _said_on(
     if in_sentence:
         anchor = draft.anchor.idx if draft.anchor is not None else draft.start
         best = min(in_sentence, key=lambda found: abs(found.start - anchor))
-        return best.day, best.precision
-    earlier = [found for found in paragraph_dates if found.start < sentence.start_char]
-    if earlier:
-        return earlier[-1].day, earlier[-1].precision
-    if draft.anchor is not None and _present_perfect(draft.anchor):
-        return None, None
-    return (published, "day") if published else (None, None)
+        return best.day, best.precision, True
+    verb = draft.anchor
+    if verb is not None and _not_of_the_day(verb):
+        return None, None, False
+    earlier = [dated for dated in carried if dated.position < sentence.start_char]
+    if earlier and (verb is None or verb.tag_ in ("VBD", "VBN")):
+        return earlier[-1].day, earlier[-1].precision, False
+    return (published, "day", False) if published else (None, None, False)
 
 
-def _present_perfect(verb: Token) -> bool:
-    return verb.tag_ == "VBN" and any(
+HABITUAL_ADVERBS = {
+    "repeatedly",
+    "long",
+    "often",
+    "previously",
+    "recently",
+    "consistently",
+    "always",
+}
+HABITUAL_HEADS = {"continue", "keep"}
+
+
+def _not_of_the_day(verb: Token) -> bool:
+    """ "has said", "has long rejected", "recently stated", "continues to express"."""
+    if verb.tag_ == "VBN" and any(
         child.dep_ == "aux" and child.lower_ in PRESENT_PERFECT_AUX for child in verb.children
-    )
+    ):
+        return True
+    if any(child.dep_ == "advmod" and child.lower_ in HABITUAL_ADVERBS for child in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in HABITUAL_HEADS
+
+
+def _sentence_initial_dates(doc: Doc, paragraph_dates: list[ResolvedDate]) -> list[_Dated]:
+    """ "On Tuesday, …" / "Earlier this month, …": a date that frames its whole sentence."""
+    found = []
+    for sentence in doc.sents:
+        for dated in paragraph_dates:
+            if sentence.start_char <= dated.start <= sentence.start_char + 4:
+                found.append(_Dated(dated.start, dated.day, dated.precision))
+    return found
 
 
 def _sentence_facts(
