@@ -43,7 +43,7 @@ OPPOSE_VERBS = frozenset(
 SUPPORT_VERBS = frozenset(
     """
     support back endorse welcome praise urge propose demand insist agree accept favor favour call
-    push seek want pledge promise vow commit offer approve advocate appeal plead reaffirm
+    seek want pledge promise vow commit offer approve advocate appeal plead reaffirm
     guarantee ensure embrace hail recognize recognise
     """.split()
 )
@@ -77,6 +77,11 @@ CONDITIONAL_MARKERS = (
     "dependent on",
     "contingent on",
     "subject to",
+    "as a condition",
+    "a precondition",
+    "precondition",
+    "prerequisite",
+    "conditions for",
 )
 NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "nothing", "none"})
 
@@ -158,6 +163,8 @@ DIPLOMATIC_VALENCE = {
     "stability": 1.0,
     "solidarity": 1.5,
     "steadfast": 1.5,
+    "correct": 1.2,
+    "accurate": 1.2,
     "unwavering": 1.2,
     "ready": 1.0,
     "willing": 1.0,

@@ -33,6 +33,7 @@ IF_CLAUSE = re.compile(
 )
 VALENCE_WEIGHT = 1.5
 ENDING_VERBS = {"end", "stop", "halt", "cease", "finish"}
+PRETENCE_VERBS = {"pretend", "feign", "fake", "imitate"}
 DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
 TARGET_DEPS = ("dobj", "pobj", "attr", "xcomp", "nsubjpass")
 
@@ -61,6 +62,13 @@ def _cue(token: Token) -> float:
     lower = token.lower_
     if lemma in ("rule",) and any(c.lower_ == "out" for c in token.children):
         return -1.0
+    if lemma in ("stand", "side") and token.pos_ == "VERB":
+        # "stands firmly with Ukraine" is solidarity; "stands against" is not.
+        preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
+        if preps & {"with", "by", "behind"}:
+            return 1.0
+        if "against" in preps:
+            return -1.0
     if lemma in OPPOSE_VERBS and token.pos_ == "VERB":
         return -1.0
     if lemma in SUPPORT_VERBS and token.pos_ == "VERB":
@@ -73,35 +81,56 @@ def _cue(token: Token) -> float:
 
 
 def _ended(span: Span) -> set[int]:
-    """Tokens that an ending verb governs: "end the war" is for peace, whatever "war" weighs."""
+    """Tokens whose own valence would mislead: what an ending verb governs ("end the war" is for
+    peace, whatever "war" weighs), what a pretence verb governs ("pretending to pursue peace"),
+    and what a negated cue governs ("doesn't want … peace": the cue has decided already)."""
     ended: set[int] = set()
     for token in span:
-        if token.lemma_.lower() in ENDING_VERBS:
+        governs = token.lemma_.lower() in ENDING_VERBS | PRETENCE_VERBS or (
+            _cue(token) != 0.0 and _negated(token)
+        )
+        if governs:
             for child in token.children:
                 if child.dep_ in ("dobj", "xcomp", "pobj"):
                     ended.update(t.i for t in child.subtree)
     return ended
 
 
+def _demands(token: Token) -> bool:
+    """ "must withdraw", "should take steps", "have to make sure", "need to end"."""
+    if token.lower_ in DEMAND_MODALS and token.dep_ == "aux":
+        return True
+    return token.lemma_.lower() in ("have", "need") and any(
+        child.dep_ == "xcomp" and any(g.lower_ == "to" for g in child.children)
+        for child in token.children
+    )
+
+
 def _predicate_polarity(span: Span) -> float:
     """Cues inside the claim, each flipped by its own negation."""
     score = 0.0
+    governed = _ended(span)
     for token in span:
+        if token.i in governed:
+            continue
         if token.lemma_.lower() in ENDING_VERBS and any(
             c.dep_ in ("dobj", "xcomp") for c in token.children
         ):
             score += -0.75 if _negated(token) else 0.75
             continue
+        if token.lemma_.lower() in PRETENCE_VERBS:
+            score -= 1.0
+            continue
         cue = _cue(token)
-        if cue == 0.0 and token.lower_ in DEMAND_MODALS and token.dep_ == "aux":
-            cue = 0.5
+        if cue == 0.0 and _demands(token):
+            cue = 0.6
         if cue == 0.0:
             bare_negation = token.lower_ == "never" or (
                 token.dep_ == "neg" and token.head.pos_ in ("VERB", "AUX", "ADJ")
             )
             # A bare negation of the claim's action counts against it.
             if bare_negation and _cue(token.head) == 0.0:
-                score -= 0.75
+                score -= 0.4
             continue
         score += -cue if _negated(token) else cue
     return score
@@ -146,7 +175,10 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
         return StanceResult("conditional", _target(claim, issue_words), 0.0)
     ended = _ended(claim)
     weighed = "".join(t.text_with_ws for t in claim if t.i not in ended) if ended else text
-    score = _predicate_polarity(claim) + VALENCE_WEIGHT * valence(weighed)
+    cues = _predicate_polarity(claim)
+    # Explicit cues ("will not accept") say more than the general tone of the words.
+    weight = VALENCE_WEIGHT if abs(cues) < 0.75 else VALENCE_WEIGHT / 2
+    score = cues + weight * valence(weighed)
     if governing_verb is not None:
         cue = _cue(governing_verb)
         if governing_verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
