@@ -23,6 +23,22 @@ from app.extraction.quotes import Quote
 from app.extraction.speakers import Discourse, Speaker, SpeakerResolver
 
 PRONOUNS = {"he", "she", "they", "it"}
+DISCLOSURE_VERBS = {
+    "comment",
+    "give",
+    "elaborate",
+    "disclose",
+    "specify",
+    "provide",
+    "reveal",
+    "say",
+    "discuss",
+    "answer",
+    "confirm",
+    "name",
+    "detail",
+    "share",
+}
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAIM_PREPOSITIONS = {"of", "as", "for", "against", "over", "to", "on", "about", "that"}
@@ -146,6 +162,11 @@ class ParagraphAttributor:
             return None
         if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN":
             return None  # "Asked whether …, X said": the question is not the speaker's claim
+        if verb.lemma_.lower() in ("refuse", "decline") and any(
+            child.dep_ == "xcomp" and child.lemma_.lower() in DISCLOSURE_VERBS
+            for child in verb.children
+        ):
+            return None  # "refused to give details": nothing was said
         claims = claim_ranges(verb)
         return Attribution(
             speaker=speaker,

@@ -280,4 +280,4 @@ def role_text(phrase: Span, entity: Span) -> str | None:
 
 
 def _strip_determiner(text: str) -> str:
-    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,"), flags=re.IGNORECASE)
+    return re.sub(r"^(?:the|a|an)(?:\s+|$)", "", text.strip(" ,"), flags=re.IGNORECASE)
