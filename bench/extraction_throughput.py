@@ -4,7 +4,8 @@ same texts with the same spaCy pipeline, in one run, and the ratio between them 
 Run: .venv/bin/python bench/extraction_throughput.py [--rounds 5] [--corpus ../shared/corpus]
 
 Each round times both on the seed articles and the development corpus; medians are reported.
-The pipeline's peak memory (RSS of a fresh process that only extracts) is printed too (aim: <= 400 MB).
+The pipeline's peak memory (RSS of a fresh process that only extracts) is printed too
+(aim: <= 400 MB).
 """
 
 from __future__ import annotations
