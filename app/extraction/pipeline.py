@@ -200,6 +200,7 @@ class Extractor:
             speaker_text=speaker.text if speaker else None,
             speaker_role=speaker.role if speaker else None,
             speaker_new=speaker.new if speaker else False,
+            speaker_kind=speaker.kind if speaker else None,
             issues=issues,
             stance=stance.stance,
             stance_target=stance.target,
@@ -391,7 +392,7 @@ def _mentioned(
     for statement in statements:
         if statement.speaker and statement.speaker not in found:
             entry = codebook.actor_named(statement.speaker)
-            kind = entry.kind if entry else "person"
+            kind = entry.kind if entry else statement.speaker_kind or "person"
             found[statement.speaker] = MentionedActor(statement.speaker, kind, new=entry is None)
     for event in events:
         for name in event.participants:

@@ -51,6 +51,7 @@ class Statement:
     speaker_text: str | None = None
     speaker_role: str | None = None
     speaker_new: bool = False
+    speaker_kind: str | None = None  # person, state, organization or group
     issues: list[tuple[str, float]] = field(default_factory=list)
     stance: str = "neutral"
     stance_target: str | None = None

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
+from app.ingest.dedup import corroborate, find_near_duplicate, index_article
 from app.models import (
     Actor,
     ActorAlias,
@@ -51,6 +52,7 @@ class ImportOutcome:
     statements: int = 0
     events: int = 0
     new_actors: list[str] = field(default_factory=list)
+    duplicate_of: int | None = None  # the original this article rewrites or syndicates
 
 
 def content_hash(text: str) -> str:
@@ -81,13 +83,15 @@ def get_or_create_source(session: Session, name: str) -> Source:
 class ActorResolver:
     """Maps extracted speaker and participant names to actor rows, creating unknown ones."""
 
-    def __init__(self, session: Session, codebook: Codebook) -> None:
+    def __init__(self, session: Session, codebook: Codebook, result: ExtractionResult) -> None:
         self.session = session
         self.codebook = codebook
         self.created: list[str] = []
         self._cache: dict[str, Actor] = {}
+        self._kinds = {actor.name: actor.kind for actor in result.actors}
 
-    def resolve(self, name: str, kind: str = "person") -> Actor:
+    def resolve(self, name: str) -> Actor:
+        kind = self._kinds.get(name, "person")
         key = normalize_name(name)
         if key in self._cache:
             return self._cache[key]
@@ -129,6 +133,7 @@ def store_article(
     if existing is not None:
         return ImportOutcome(status="duplicate", article_id=existing.id)
     source = get_or_create_source(session, item.outlet) if item.outlet else None
+    near = find_near_duplicate(session, item.text)
     try:
         with session.begin_nested():
             article = Article(
@@ -144,12 +149,16 @@ def store_article(
                 file_type=item.file_type,
                 file_sha256=item.file_sha256,
                 needs_review=item.needs_review,
+                duplicate_of_id=near.article_id if near else None,
             )
             session.add(article)
             session.flush()
-            resolver = ActorResolver(session, codebook)
+            resolver = ActorResolver(session, codebook, result)
             statements = _store_statements(session, article, result, resolver)
             events = _store_events(session, article, result, resolver)
+            index_article(session, article)
+            corroborate(session, article, statements)
+            session.flush()
     except IntegrityError:
         existing = find_duplicate(session, item.text)
         if existing is None:
@@ -158,16 +167,18 @@ def store_article(
     return ImportOutcome(
         status="imported",
         article_id=article.id,
-        statements=statements,
+        statements=len(statements),
         events=events,
         new_actors=resolver.created,
+        duplicate_of=near.article_id if near else None,
     )
 
 
 def _store_statements(
     session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
-) -> int:
+) -> list[Statement]:
     issue_ids = dict(session.execute(select(Issue.slug, Issue.id)).tuples().all())
+    stored: list[Statement] = []
     for extracted in result.statements:
         speaker = resolver.resolve(extracted.speaker) if extracted.speaker else None
         statement = Statement(
@@ -191,8 +202,9 @@ def _store_statements(
             if key in issue_ids
         ]
         session.add(statement)
+        stored.append(statement)
     session.flush()
-    return len(result.statements)
+    return stored
 
 
 def _store_events(

@@ -2,6 +2,7 @@
 
 from app.models.actor import Actor, ActorAlias, ActorRole
 from app.models.article import Article, Source
+from app.models.dedup import ArticleBand
 from app.models.event import Event, EventArticle, event_actor
 from app.models.issue import Issue
 from app.models.job import ImportItem, ImportJob
@@ -13,6 +14,7 @@ __all__ = [
     "ActorAlias",
     "ActorRole",
     "Article",
+    "ArticleBand",
     "Event",
     "EventArticle",
     "ImportItem",

@@ -49,6 +49,11 @@ class Statement(Base):
     stance_target: Mapped[str | None] = mapped_column(String(500))
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     review_status: Mapped[str] = mapped_column(String(20), default="machine")
+    # The earlier statement this one repeats (same speaker, nearly the same words, another
+    # outlet): the timeline shows the earlier one, "reported by N outlets".
+    corroborates_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statement.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -56,6 +61,12 @@ class Statement(Base):
 
     article: Mapped[Article] = relationship(lazy="raise")
     speaker: Mapped[Actor | None] = relationship(lazy="raise")
+    corroborations: Mapped[list[Statement]] = relationship(
+        back_populates="corroborates", lazy="raise", order_by="Statement.id"
+    )
+    corroborates: Mapped[Statement | None] = relationship(
+        remote_side=[id], back_populates="corroborations", lazy="raise"
+    )
     issues: Mapped[list[StatementIssue]] = relationship(
         back_populates="statement",
         cascade="all, delete-orphan",

@@ -30,7 +30,10 @@ class TimelineDay:
 
 
 def statements_query(filters: TimelineFilters) -> Select[Statement]:
-    query = select(Statement).where(Statement.review_status != "rejected")
+    # A statement another outlet repeated is shown once, with its corroborations.
+    query = select(Statement).where(
+        Statement.review_status != "rejected", Statement.corroborates_id.is_(None)
+    )
     if filters.actor_ids:
         query = query.where(Statement.speaker_id.in_(filters.actor_ids))
     if filters.stances:
@@ -62,6 +65,9 @@ def load_timeline(
             joinedload(Statement.speaker),
             joinedload(Statement.article).joinedload(Article.source),
             selectinload(Statement.issues).joinedload(StatementIssue.issue),
+            selectinload(Statement.corroborations)
+            .joinedload(Statement.article)
+            .joinedload(Article.source),
         )
         .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
         .limit(limit)

@@ -230,3 +230,37 @@ def test_jobs_list_and_unknown_job(client: TestClient) -> None:
     assert rows and rows[0].select_one("a")["href"].startswith("/jobs/")
     assert client.get("/jobs/999999", headers={"Accept": "text/html"}).status_code == 404
     assert client.get("/api/jobs/999999").json() == {"detail": "There is no import job 999999."}
+
+
+def test_the_same_story_from_a_second_outlet_is_one_story_with_two_sources(
+    client: TestClient, session: Session
+) -> None:
+    story = (
+        "Ukraine's Foreign Minister Andrii Sybiha said on Wednesday that Kyiv would send Rustem "
+        "Umerov to Geneva for talks with Marco Rubio and Steve Witkoff on the 28-point plan. "
+        "“We are ready to work on every point,” Sybiha said. Kremlin spokesman Dmitry Peskov "
+        "said Moscow had not received the revised draft and that Vladimir Putin would study it."
+    )
+    first = client.post(
+        "/upload",
+        data={"title": "Kyiv sends Umerov", "text": story, "outlet": "Wire A"},
+        follow_redirects=False,
+    )
+    copy = "GENEVA (Wire B) — " + story.replace("said on Wednesday", "announced on Wednesday")
+    second = client.post(
+        "/upload",
+        data={"title": "Umerov to Geneva", "text": copy, "outlet": "Wire B"},
+        follow_redirects=False,
+    )
+    original_id = client.get("/api" + first.headers["location"]).json()["items"][0]["article_id"]
+    page = BeautifulSoup(client.get(second.headers["location"]).text, "html.parser")
+    assert page.select_one(".copy-of a")["href"] == f"/articles/{original_id}"
+    original = BeautifulSoup(client.get(f"/articles/{original_id}").text, "html.parser")
+    assert "Wire B" in original.select_one("dl.meta").get_text()
+    timeline = BeautifulSoup(client.get("/timeline").text, "html.parser")
+    quote = [s for s in timeline.select("article.statement") if "every point" in s.get_text()]
+    assert len(quote) == 1
+    assert (
+        quote[0].select_one("details.sources summary").get_text(strip=True)
+        == "reported by 2 outlets"
+    )

@@ -1,0 +1,174 @@
+"""One story, many sources: near-duplicate articles by MinHash LSH, and repeated statements by
+fuzzy matching, so a wire story run by five outlets is one story with five sources.
+
+An article's fingerprint is the set of names and numbers it mentions (outside page furniture).
+They survive a rewrite — the seeds' AP story and its rewrite share 81% of theirs, while two
+different reports on the same talks share at most 46% in the development corpus — where word
+sequences do not (the rewrite keeps only 11% of its content-word pairs). Candidates come from
+the LSH bands (an indexed lookup, not a scan); each is then verified on the exact sets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from datasketch import MinHash
+from rapidfuzz import fuzz
+from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from app.extraction.clean import clean
+from app.models import Article, Statement
+from app.models.dedup import ArticleBand
+
+NUM_PERM = 126
+ROWS_PER_BAND = 3  # 42 bands: a pair sharing half its names is a candidate 99% of the time
+BANDS = NUM_PERM // ROWS_PER_BAND
+NEAR_DUPLICATE_SIMILARITY = 0.6  # Jaccard of the name sets
+MIN_NAMES = 5  # fewer names than this say too little to call two texts one story
+MAX_CANDIDATES = 20
+STATEMENT_SIMILARITY = 85  # rapidfuzz token_set_ratio, 0-100
+STATEMENT_WINDOW = timedelta(days=7)
+
+_NAME_OR_NUMBER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b|\b\d[\d,.]*\d\b|\b\d\b", re.M)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def fingerprint(text: str) -> set[str]:
+    """The names and numbers of the article's prose, lowercased."""
+    stop = _stop_words()
+    names = {token.lower() for token in _NAME_OR_NUMBER.findall(clean(text))}
+    return {name for name in names if name not in stop}
+
+
+def similarity(left: set[str], right: set[str]) -> float:
+    union = left | right
+    return len(left & right) / len(union) if union else 0.0
+
+
+def minhash(features: set[str]) -> MinHash:
+    signature = MinHash(num_perm=NUM_PERM, seed=7)
+    signature.update_batch([feature.encode("utf-8") for feature in features])
+    return signature
+
+
+def bands(signature: MinHash) -> list[tuple[int, int]]:
+    """(band, bucket) pairs; a bucket is a stable 64-bit hash of the band's rows."""
+    values = signature.hashvalues
+    found = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND].tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        found.append((band, int.from_bytes(digest, "big", signed=True)))
+    return found
+
+
+@dataclass
+class NearDuplicate:
+    article_id: int
+    similarity: float
+
+
+def candidates(
+    session: Session, article_bands: list[tuple[int, int]], exclude: int | None = None
+) -> list[int]:
+    """Articles sharing at least one band, most shared bands first (an index lookup)."""
+    query = (
+        select(ArticleBand.article_id)
+        .where(tuple_(ArticleBand.band, ArticleBand.bucket).in_(article_bands))
+        .group_by(ArticleBand.article_id)
+        .order_by(func.count().desc(), ArticleBand.article_id)
+        .limit(MAX_CANDIDATES)
+    )
+    if exclude is not None:
+        query = query.where(ArticleBand.article_id != exclude)
+    return list(session.scalars(query))
+
+
+def find_near_duplicate(
+    session: Session, text: str, exclude: int | None = None
+) -> NearDuplicate | None:
+    """The most similar earlier article above the threshold, resolved to its original."""
+    features = fingerprint(text)
+    if len(features) < MIN_NAMES:
+        return None
+    found = candidates(session, bands(minhash(features)), exclude)
+    if not found:
+        return None
+    best: NearDuplicate | None = None
+    rows = session.execute(
+        select(Article.id, Article.text, Article.duplicate_of_id).where(Article.id.in_(found))
+    )
+    for article_id, candidate_text, original_id in rows:
+        other = fingerprint(candidate_text)
+        score = similarity(features, other)
+        if len(other) < MIN_NAMES:
+            continue
+        if score >= NEAR_DUPLICATE_SIMILARITY and (best is None or score > best.similarity):
+            best = NearDuplicate(original_id or article_id, score)
+    return best
+
+
+def index_article(session: Session, article: Article) -> None:
+    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
+    session.add_all(
+        ArticleBand(article_id=article.id, band=band, bucket=bucket)
+        for band, bucket in bands(minhash(fingerprint(article.text)))
+    )
+
+
+def corroborate(session: Session, article: Article, statements: list[Statement]) -> int:
+    """Link each new statement to an earlier one by the same speaker in nearly the same words
+    (from another article, within a week, or from the article this one copies). Returns how
+    many were linked."""
+    linked = 0
+    for statement in statements:
+        if statement.speaker_id is None:
+            continue
+        query = select(Statement.id, Statement.text).where(
+            Statement.speaker_id == statement.speaker_id,
+            Statement.article_id != article.id,
+            Statement.corroborates_id.is_(None),
+            Statement.review_status != "rejected",
+        )
+        if article.duplicate_of_id is not None:
+            query = query.where(
+                (Statement.article_id == article.duplicate_of_id) | _near_in_time(statement)
+            )
+        else:
+            query = query.where(_near_in_time(statement))
+        best_id, best_score = None, 0.0
+        for other_id, other_text in session.execute(query.limit(200)):
+            score = _same_words(statement.text, other_text)
+            if score > best_score:
+                best_id, best_score = other_id, score
+        if best_id is not None and best_score >= STATEMENT_SIMILARITY:
+            statement.corroborates_id = best_id
+            linked += 1
+    return linked
+
+
+def _near_in_time(statement: Statement) -> ColumnElement[bool]:
+    if statement.said_on is None:
+        return Statement.said_on.is_(None)
+    return Statement.said_on.between(
+        statement.said_on - STATEMENT_WINDOW, statement.said_on + STATEMENT_WINDOW
+    )
+
+
+def _same_words(left: str, right: str) -> float:
+    """How nearly two statements say the same words; very short ones must match exactly."""
+    if min(len(left.split()), len(right.split())) < 3:
+        return 100.0 if left.strip(" .,").lower() == right.strip(" .,").lower() else 0.0
+    return float(fuzz.token_set_ratio(left, right))

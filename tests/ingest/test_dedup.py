@@ -1,0 +1,90 @@
+"""One story, many sources: near-duplicate articles and repeated statements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.db import transaction
+from app.ingest.dedup import bands, candidates, fingerprint, minhash, similarity
+from app.ingest.jobs import NewItem, create_job, run_job
+from app.models import Article, Statement
+from tests.conftest import SEEDS_DIR, CommittedDatabase
+
+AP = SEEDS_DIR / "articles" / "2025-12-03-ap-europeans-accuse-putin.txt"
+REWRITE = SEEDS_DIR / "articles" / "2025-12-03-maple-europe-accuses-putin.txt"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+def test_the_seed_rewrite_points_at_the_ap_original(session: Session) -> None:
+    original = session.scalars(select(Article).where(Article.title.like("Europeans accuse%"))).one()
+    rewrite = session.scalars(select(Article).where(Article.title.like("Europe Accuses%"))).one()
+    assert rewrite.duplicate_of_id == original.id
+    assert original.duplicate_of_id is None
+
+
+def test_repeated_statements_are_linked_across_the_pair(session: Session) -> None:
+    earlier = aliased(Statement)
+    pairs = session.execute(
+        select(Statement.text, earlier.text).join(earlier, Statement.corroborates_id == earlier.id)
+    ).all()
+    assert pairs, "the rewrite repeats some of the AP story's statements"
+    texts = {later for later, _ in pairs}
+    assert "positive" in texts or any("wasting the world" in text for text in texts)
+
+
+def test_the_timeline_shows_a_repeated_statement_once_with_its_sources(client: TestClient) -> None:
+    page = BeautifulSoup(client.get("/timeline").text, "html.parser")
+    sources = page.select("details.sources")
+    assert sources
+    summary = sources[0].select_one("summary").get_text(strip=True)
+    assert summary == "reported by 2 outlets"
+    outlets = [a.get_text(strip=True) for a in sources[0].select("li a")]
+    assert outlets == ["CBC News (The Associated Press)", "Maple Newswire"]
+
+
+def test_fingerprint_similarity_separates_a_rewrite_from_another_report() -> None:
+    ap, rewrite = (
+        fingerprint(AP.read_text(encoding="utf-8")),
+        fingerprint(REWRITE.read_text(encoding="utf-8")),
+    )
+    other = fingerprint(
+        (SEEDS_DIR / "articles" / "2025-04-23-novinite-deadlock-in-london.txt").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert similarity(ap, rewrite) >= 0.6
+    assert similarity(ap, other) < 0.4
+
+
+def test_lsh_finds_the_rewrite_by_index_lookup(session: Session) -> None:
+    original = session.scalars(
+        select(Article.id).where(Article.title.like("Europeans accuse%"))
+    ).one()
+    found = candidates(session, bands(minhash(fingerprint(REWRITE.read_text(encoding="utf-8")))))
+    assert original in found
+
+
+@pytest.mark.parametrize("committed_database", ["sqlite"], indirect=True)
+def test_the_development_corpus_has_no_false_merges(committed_database: CommittedDatabase) -> None:
+    factory = committed_database.factory
+    files = sorted(CORPUS.glob("*.txt"))
+    assert len(files) == 30
+    with transaction(factory) as session:
+        job_id = create_job(session, [NewItem(p.name, p.read_bytes()) for p in files]).id
+    run_job(factory, job_id)
+    with transaction(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 30
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Article)
+                .where(Article.duplicate_of_id.is_not(None))
+            )
+            == 0
+        )
