@@ -89,24 +89,36 @@ class ActorResolver:
         self.created: list[str] = []
         self._cache: dict[str, Actor] = {}
         self._kinds = {actor.name: actor.kind for actor in result.actors}
+        names = {s.speaker for s in result.statements if s.speaker}
+        names |= {name for event in result.events for name in event.participants}
+        self._prefetch(names)
+
+    def _prefetch(self, names: set[str]) -> None:
+        """Look every name up at once: by codebook slug, then by any alias."""
+        slugs = {}
+        for name in names:
+            entry = self.codebook.actor_named(name)
+            if entry is not None:
+                slugs[entry.slug] = normalize_name(name)
+        if slugs:
+            for actor in self.session.scalars(select(Actor).where(Actor.slug.in_(slugs))):
+                self._cache[slugs[actor.slug]] = actor
+        missing = {normalize_name(name) for name in names} - set(self._cache)
+        if missing:
+            rows = self.session.execute(
+                select(ActorAlias.normalized, Actor)
+                .join(Actor, ActorAlias.actor_id == Actor.id)
+                .where(ActorAlias.normalized.in_(missing))
+                .order_by(Actor.id)
+            ).tuples()
+            for normalized, actor in rows:
+                self._cache.setdefault(normalized, actor)
 
     def resolve(self, name: str) -> Actor:
-        kind = self._kinds.get(name, "person")
         key = normalize_name(name)
-        if key in self._cache:
-            return self._cache[key]
-        entry = self.codebook.actor_named(name)
-        actor = (
-            self.session.scalar(select(Actor).where(Actor.slug == entry.slug)) if entry else None
-        )
-        if actor is None:
-            actor = self.session.scalar(
-                select(Actor).join(ActorAlias).where(ActorAlias.normalized == key).limit(1)
-            )
-        if actor is None:
-            actor = self._create(name, kind)
-        self._cache[key] = actor
-        return actor
+        if key not in self._cache:
+            self._cache[key] = self._create(name, self._kinds.get(name, "person"))
+        return self._cache[key]
 
     def _create(self, name: str, kind: str) -> Actor:
         base = slugify(name)
