@@ -158,7 +158,8 @@ def main() -> None:
     print(f"import into PostgreSQL  {imported:8.2f} articles/s (median)")
     for size, seconds in lookups.items():
         print(
-            f"near-duplicate lookup with {size:>6} articles indexed: {seconds * 1000:6.2f} ms (median of {args.lookups})"
+            f"near-duplicate lookup with {size:>6} articles indexed: "
+            f"{seconds * 1000:6.2f} ms (median of {args.lookups})"
         )
     print(f"ratio import / extraction alone: {imported / extract:.2f}")
 
