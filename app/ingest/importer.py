@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.ingest.dedup import corroborate, find_near_duplicate, index_article
+from app.positions.derive import pairs_of, recompute
 from app.models import (
     Actor,
     ActorAlias,
@@ -171,6 +172,7 @@ def store_article(
             index_article(session, article)
             corroborate(session, article, statements)
             session.flush()
+            recompute(session, pairs_of(statements))
     except IntegrityError:
         existing = find_duplicate(session, item.text)
         if existing is None:

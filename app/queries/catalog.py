@@ -82,6 +82,10 @@ def get_article(session: Session, article_id: int) -> ArticleDetail | None:
     )
 
 
+def statement_article(session: Session, statement_id: int) -> int | None:
+    return session.scalar(select(Statement.article_id).where(Statement.id == statement_id))
+
+
 @dataclass
 class ActorRow:
     actor: Actor

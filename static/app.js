@@ -1,0 +1,86 @@
+// Parley's behaviours beyond plain HTML: the issue chart and keyboard shortcuts.
+// Every page works without this file; it only adds comfort.
+(function () {
+  "use strict";
+
+  var STANCE_LABELS = { "1": "supports", "0.5": "conditional", "0": "neutral", "-1": "opposes" };
+  var COLOURS = ["#1f5fbf", "#b3261e", "#1d7a46", "#9a5b00", "#6b3fa0", "#00838f",
+                 "#c2185b", "#5d4037", "#455a64", "#7cb342", "#f4511e", "#3949ab"];
+
+  function drawChart(canvas) {
+    if (!window.Chart) { return; }
+    fetch(canvas.dataset.chartUrl, { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var datasets = data.series.map(function (series, index) {
+          return {
+            label: series.actor,
+            data: series.points.map(function (p) { return { x: Date.parse(p.date), y: p.value, id: p.statement_id }; }),
+            stepped: true,
+            borderColor: COLOURS[index % COLOURS.length],
+            backgroundColor: COLOURS[index % COLOURS.length],
+            pointRadius: 4
+          };
+        });
+        canvas.chart = new window.Chart(canvas, {
+          type: "line",
+          data: { datasets: datasets },
+          options: {
+            responsive: true,
+            maintainAspectRatio: false,
+            animation: false,
+            parsing: false,
+            scales: {
+              x: { type: "linear", ticks: { callback: function (v) { return new Date(v).toISOString().slice(0, 7); } } },
+              y: { min: -1.2, max: 1.2, ticks: { stepSize: 0.5, callback: function (v) { return STANCE_LABELS[String(v)] || ""; } } }
+            },
+            onClick: function (_event, elements) {
+              if (!elements.length) { return; }
+              var point = datasets[elements[0].datasetIndex].data[elements[0].index];
+              if (point.id) { window.location.href = "/statements/" + point.id; }
+            }
+          }
+        });
+        canvas.dataset.rendered = "true";
+      });
+  }
+
+  function items() { return Array.prototype.slice.call(document.querySelectorAll("article.statement")); }
+
+  function move(step) {
+    var list = items();
+    if (!list.length) { return; }
+    var current = list.indexOf(document.querySelector("article.statement.is-current"));
+    var next = Math.min(Math.max(current + step, 0), list.length - 1);
+    if (current >= 0) { list[current].classList.remove("is-current"); }
+    list[next].classList.add("is-current");
+    list[next].focus();
+    list[next].scrollIntoView({ block: "nearest" });
+  }
+
+  function toggleHelp() {
+    var help = document.getElementById("shortcuts");
+    if (help) { help.hidden = !help.hidden; }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (event.key === "j") { move(1); event.preventDefault(); }
+    else if (event.key === "k") { move(-1); event.preventDefault(); }
+    else if (event.key === "/") {
+      var search = document.querySelector("input[name=q]");
+      if (search) { search.focus(); event.preventDefault(); }
+    }
+    else if (event.key === "?") { toggleHelp(); event.preventDefault(); }
+    else if (event.key === "Enter") {
+      var current = document.querySelector("article.statement.is-current a.evidence");
+      if (current) { current.click(); }
+    }
+  });
+
+  function init() {
+    document.querySelectorAll("canvas[data-chart-url]").forEach(drawChart);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
