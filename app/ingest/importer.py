@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.ingest.dedup import corroborate, find_near_duplicate, index_article
-from app.positions.derive import pairs_of, recompute
 from app.models import (
     Actor,
     ActorAlias,
@@ -27,6 +26,7 @@ from app.models import (
     Statement,
     StatementIssue,
 )
+from app.positions.derive import pairs_of, recompute
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session, joinedload
@@ -75,6 +76,8 @@ def _evidence(
     ).all()
     grouped: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
     for statement_id, actor_id, issue_id, stance, day, confidence, status in rows:
+        if actor_id is None or day is None:  # excluded by the query; this tells the type checker
+            continue
         grouped[(actor_id, issue_id)].append(
             Evidence(
                 statement_id, actor_id, issue_id, stance, day, confidence, status in HUMAN_STATUSES
@@ -84,7 +87,8 @@ def _evidence(
 
 
 def positions_from(evidence: list[Evidence]) -> list[Evidence]:
-    """The statements that start a position: one per day (the best), kept when the stance changes."""
+    """The statements that start a position: the best one of each day, kept when the stance
+    changes."""
     best_per_day: dict[date, Evidence] = {}
     for item in evidence:
         current = best_per_day.get(item.day)
@@ -131,6 +135,7 @@ def recompute_all(session: Session) -> int:
             .where(Statement.speaker_id.is_not(None), StatementIssue.rank == 0)
             .distinct()
         )
+        if actor_id is not None
     }
     return recompute(session, pairs)
 
@@ -159,7 +164,7 @@ def shifts(
         query.order_by(Position.actor_id, Position.issue_id, Position.valid_from)
     ).all()
     found = []
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         same_line = before.actor_id == after.actor_id and before.issue_id == after.issue_id
         if same_line and before.stance != after.stance:
             found.append(Shift(before, after))
