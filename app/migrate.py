@@ -12,8 +12,15 @@ from app.settings import PROJECT_ROOT
 
 
 def include_object(_obj: object, name: str | None, type_: str, *_args: object) -> bool:
-    """The task queue's tables belong to procrastinate (created by their own revision)."""
-    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+    """Objects that migrations create by hand, outside the models: the task queue's tables
+    (procrastinate's own schema) and the full-text search index or FTS5 tables."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(("procrastinate_", "statement_fts"))
+    if type_ == "index":
+        return name != "ix_statement_text_fts"
+    return True
 
 
 def alembic_config(engine: Engine) -> Config:

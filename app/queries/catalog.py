@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import (
     Actor,
+    ActorAlias,
     Article,
     Event,
     EventArticle,
@@ -80,6 +81,19 @@ def get_article(session: Session, article_id: int) -> ArticleDetail | None:
     return ArticleDetail(
         article=article, statements=list(statements), events=list(events), copies=list(copies)
     )
+
+
+def actor_options(session: Session) -> list[tuple[str, str]]:
+    """(slug, label) for every actor name and alias: the actor filter's suggestions."""
+    rows = session.execute(
+        select(Actor.slug, Actor.name, ActorAlias.alias)
+        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
+        .order_by(Actor.name, ActorAlias.alias)
+    ).all()
+    options = []
+    for slug, name, alias in rows:
+        options.append((slug, name if alias == name else f"{alias} ({name})"))
+    return options
 
 
 def statement_article(session: Session, statement_id: int) -> int | None:

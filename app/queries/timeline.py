@@ -1,25 +1,71 @@
-"""The timeline: statements and events, newest day first, with the filters analysts use."""
+"""The timeline: statements and events by day, newest first, with the filters analysts use,
+counts per facet, full-text search and keyset pagination ("load more")."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.models import Article, Event, Issue, Statement, StatementIssue
+from app.models import Actor, Article, Event, Issue, Source, Statement, StatementIssue
+
+KINDS = ("direct_quote", "reported")
+STANCES = ("supports", "opposes", "conditional", "neutral")
+REVIEW_STATUSES = ("machine", "confirmed", "edited")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the previous page ended: its last statement's day (None sorts last) and id."""
+
+    said_on: date | None
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.said_on.isoformat() if self.said_on else 'none'}_{self.id}"
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor | None:
+        match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}|none)_(\d+)", value or "")
+        if not match:
+            return None
+        day = None if match.group(1) == "none" else date.fromisoformat(match.group(1))
+        return cls(day, int(match.group(2)))
 
 
 @dataclass(frozen=True)
 class TimelineFilters:
-    actor_ids: tuple[int, ...] = ()
-    issue_slugs: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()  # actor slugs
+    issues: tuple[str, ...] = ()  # issue slugs
     stances: tuple[str, ...] = ()
+    outlets: tuple[int, ...] = ()  # source ids
+    kinds: tuple[str, ...] = ()
+    reviews: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    q: str = ""
     article_id: int | None = None
+    actor_ids: tuple[int, ...] = ()  # for pages that already hold the actor
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.actors,
+                self.issues,
+                self.stances,
+                self.outlets,
+                self.kinds,
+                self.reviews,
+                self.date_from,
+                self.date_to,
+                self.q.strip(),
+            )
+        )
 
 
 @dataclass
@@ -29,39 +75,107 @@ class TimelineDay:
     statements: list[Statement] = field(default_factory=list)
 
 
-def statements_query(filters: TimelineFilters) -> Select[Statement]:
-    # A statement another outlet repeated is shown once, with its corroborations.
-    query = select(Statement).where(
-        Statement.review_status != "rejected", Statement.corroborates_id.is_(None)
+@dataclass
+class TimelinePage:
+    days: list[TimelineDay]
+    next_cursor: Cursor | None
+    total: int
+
+
+def search_terms(query: str) -> list[str]:
+    return re.findall(r"\w[\w'’-]*", query.lower())[:12]
+
+
+def _text_match(session: Session, query: str) -> ColumnElement[bool]:
+    terms = search_terms(query)
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_tsvector(literal_column("'english'"), Statement.text).op("@@")(
+            func.plainto_tsquery(literal_column("'english'"), " ".join(terms))
+        )
+    # FTS5: each term quoted, so user input can never be read as query syntax.
+    fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+    return Statement.id.in_(
+        select(literal_column("rowid"))
+        .select_from(text("statement_fts"))
+        .where(text("statement_fts MATCH :fts").bindparams(fts=fts_query))
     )
+
+
+def _conditions(
+    session: Session, filters: TimelineFilters, skip: str = ""
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for these filters; ``skip`` leaves one facet out (for its counts)."""
+    where: list[ColumnElement[bool]] = [
+        Statement.review_status != "rejected",
+        Statement.corroborates_id.is_(None),
+    ]
+    if filters.actors and skip != "actor":
+        where.append(
+            Statement.speaker_id.in_(select(Actor.id).where(Actor.slug.in_(filters.actors)))
+        )
     if filters.actor_ids:
-        query = query.where(Statement.speaker_id.in_(filters.actor_ids))
-    if filters.stances:
-        query = query.where(Statement.stance.in_(filters.stances))
-    if filters.date_from:
-        query = query.where(Statement.said_on >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Statement.said_on <= filters.date_to)
-    if filters.article_id:
-        query = query.where(Statement.article_id == filters.article_id)
-    if filters.issue_slugs:
-        query = query.where(
+        where.append(Statement.speaker_id.in_(filters.actor_ids))
+    if filters.issues and skip != "issue":
+        where.append(
             Statement.id.in_(
                 select(StatementIssue.statement_id)
-                .join(Issue)
-                .where(Issue.slug.in_(filters.issue_slugs))
+                .join(Issue, Issue.id == StatementIssue.issue_id)
+                .where(Issue.slug.in_(filters.issues))
             )
         )
-    return query
+    if filters.stances and skip != "stance":
+        where.append(Statement.stance.in_(filters.stances))
+    if filters.kinds and skip != "kind":
+        where.append(Statement.kind.in_(filters.kinds))
+    if filters.reviews and skip != "review":
+        where.append(Statement.review_status.in_(filters.reviews))
+    if filters.outlets and skip != "outlet":
+        where.append(
+            Statement.article_id.in_(
+                select(Article.id).where(Article.source_id.in_(filters.outlets))
+            )
+        )
+    if filters.date_from:
+        where.append(Statement.said_on >= filters.date_from)
+    if filters.date_to:
+        where.append(Statement.said_on <= filters.date_to)
+    if filters.article_id:
+        where.append(Statement.article_id == filters.article_id)
+    if filters.q.strip() and search_terms(filters.q):
+        where.append(_text_match(session, filters.q))
+    return where
+
+
+def statements_query(session: Session, filters: TimelineFilters) -> Select[Statement]:
+    return select(Statement).where(*_conditions(session, filters))
+
+
+def _after(cursor: Cursor) -> ColumnElement[bool]:
+    """Rows after the cursor in (said_on DESC NULLS LAST, id DESC) order."""
+    if cursor.said_on is None:
+        return and_(Statement.said_on.is_(None), Statement.id < cursor.id)
+    return or_(
+        Statement.said_on < cursor.said_on,
+        and_(Statement.said_on == cursor.said_on, Statement.id < cursor.id),
+        Statement.said_on.is_(None),
+    )
 
 
 def load_timeline(
-    session: Session, filters: TimelineFilters, limit: int = 200
-) -> list[TimelineDay]:
-    """Days newest first; statements without a known day come last."""
+    session: Session,
+    filters: TimelineFilters,
+    limit: int = 50,
+    cursor: Cursor | None = None,
+    with_events: bool = True,
+) -> TimelinePage:
+    """One page of statements (and, on the first page of an unfiltered view, the events of
+    the same days), grouped by day."""
+    query = statements_query(session, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if cursor is not None:
+        query = query.where(_after(cursor))
     statements = session.scalars(
-        statements_query(filters)
-        .options(
+        query.options(
             joinedload(Statement.speaker),
             joinedload(Statement.article).joinedload(Article.source),
             selectinload(Statement.issues).joinedload(StatementIssue.issue),
@@ -70,24 +184,139 @@ def load_timeline(
             .joinedload(Article.source),
         )
         .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
-        .limit(limit)
+        .limit(limit + 1)
     ).all()
-    events = session.scalars(
+    more = len(statements) > limit
+    statements = list(statements[:limit])
+    next_cursor = Cursor(statements[-1].said_on, statements[-1].id) if more and statements else None
+    days: dict[date | None, TimelineDay] = {}
+    for statement in statements:
+        days.setdefault(statement.said_on, TimelineDay(statement.said_on)).statements.append(
+            statement
+        )
+    dated = [day for day in days if day is not None]
+    # Events have no stance, issue, kind, outlet or words: filters on those show statements only.
+    statement_only = (
+        filters.issues or filters.stances or filters.kinds or filters.reviews or filters.outlets
+    )
+    if with_events and dated and not statement_only and not filters.q.strip():
+        _attach_events(session, filters, days, min(dated), max(dated) if cursor else None)
+    ordered = sorted(
+        days.values(), key=lambda d: (d.day is not None, d.day or date.min), reverse=True
+    )
+    return TimelinePage(ordered, next_cursor, total)
+
+
+def _attach_events(
+    session: Session,
+    filters: TimelineFilters,
+    days: dict[date | None, TimelineDay],
+    first: date,
+    last: date | None,
+) -> None:
+    query = (
         select(Event)
         .options(selectinload(Event.participants), selectinload(Event.mentions))
-        .where(Event.occurred_on.is_not(None))
+        .where(Event.occurred_on >= first)
         .order_by(Event.occurred_on.desc(), Event.id.desc())
-        .limit(limit)
+        .limit(200)
+    )
+    if last is not None:
+        query = query.where(Event.occurred_on <= last)
+    if filters.date_to:
+        query = query.where(Event.occurred_on <= filters.date_to)
+    if filters.actors:
+        query = query.where(Event.participants.any(Actor.slug.in_(filters.actors)))
+    if filters.actor_ids:
+        query = query.where(Event.participants.any(Actor.id.in_(filters.actor_ids)))
+    for event in session.scalars(query):
+        days.setdefault(event.occurred_on, TimelineDay(event.occurred_on)).events.append(event)
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facets:
+    issues: list[Facet]
+    stances: list[Facet]
+    kinds: list[Facet]
+    reviews: list[Facet]
+    outlets: list[Facet]
+    actors: list[Facet]
+
+
+def facets(session: Session, filters: TimelineFilters) -> Facets:
+    """How many statements each choice would show, given the other filters."""
+
+    def counted(column: Any, skip: str) -> dict[object, int]:
+        rows = session.execute(
+            select(column, func.count())
+            .where(*_conditions(session, filters, skip))
+            .group_by(column)
+        ).all()
+        return {value: count for value, count in rows}
+
+    stance_counts = counted(Statement.stance, "stance")
+    kind_counts = counted(Statement.kind, "kind")
+    review_counts = counted(Statement.review_status, "review")
+    issue_rows = session.execute(
+        select(Issue.slug, Issue.name, func.count(StatementIssue.statement_id))
+        .join(StatementIssue, StatementIssue.issue_id == Issue.id)
+        .join(Statement, Statement.id == StatementIssue.statement_id)
+        .where(*_conditions(session, filters, "issue"))
+        .group_by(Issue.slug, Issue.name, Issue.sort_order)
+        .order_by(Issue.sort_order)
     ).all()
-    days: dict[date | None, TimelineDay] = defaultdict(lambda: TimelineDay(day=None))
-    for event in events:
-        if filters.date_from and event.occurred_on and event.occurred_on < filters.date_from:
-            continue
-        day = days[event.occurred_on]
-        day.day = event.occurred_on
-        day.events.append(event)
-    for statement in statements:
-        day = days[statement.said_on]
-        day.day = statement.said_on
-        day.statements.append(statement)
-    return sorted(days.values(), key=lambda d: (d.day is not None, d.day or date.min), reverse=True)
+    outlet_rows = session.execute(
+        select(Source.id, Source.name, func.count(Statement.id))
+        .join(Article, Article.source_id == Source.id)
+        .join(Statement, Statement.article_id == Article.id)
+        .where(*_conditions(session, filters, "outlet"))
+        .group_by(Source.id, Source.name)
+        .order_by(func.count(Statement.id).desc(), Source.name)
+        .limit(40)
+    ).all()
+    actor_rows = session.execute(
+        select(Actor.slug, Actor.name, func.count(Statement.id))
+        .join(Statement, Statement.speaker_id == Actor.id)
+        .where(*_conditions(session, filters, "actor"))
+        .group_by(Actor.slug, Actor.name)
+        .order_by(func.count(Statement.id).desc(), Actor.name)
+        .limit(25)
+    ).all()
+    selected_actors = set(filters.actors)
+    actors = [Facet(slug, name, count, slug in selected_actors) for slug, name, count in actor_rows]
+    shown = {facet.value for facet in actors}
+    if selected_actors - shown:
+        for slug, name in session.execute(
+            select(Actor.slug, Actor.name).where(Actor.slug.in_(selected_actors - shown))
+        ):
+            actors.insert(0, Facet(slug, name, 0, True))
+    return Facets(
+        issues=[
+            Facet(slug, name, count, slug in filters.issues) for slug, name, count in issue_rows
+        ],
+        stances=[Facet(s, s, stance_counts.get(s, 0), s in filters.stances) for s in STANCES],
+        kinds=[
+            Facet(
+                k,
+                "quotes" if k == "direct_quote" else "reported",
+                kind_counts.get(k, 0),
+                k in filters.kinds,
+            )
+            for k in KINDS
+        ],
+        reviews=[
+            Facet(r, r, review_counts.get(r, 0), r in filters.reviews) for r in REVIEW_STATUSES
+        ],
+        outlets=[
+            Facet(str(i), name, count, i in filters.outlets) for i, name, count in outlet_rows
+        ],
+        actors=actors,
+    )

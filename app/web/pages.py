@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
@@ -13,11 +14,16 @@ from app.db import DbSession
 from app.positions.derive import shifts
 from app.positions.views import actor_positions, alignments, chart_series, issue_matrix
 from app.queries import catalog
-from app.queries.timeline import TimelineFilters, load_timeline
+from app.queries.timeline import Cursor, TimelineFilters, TimelinePage, facets, load_timeline
 from app.web.highlight import segments
 from app.web.templating import render
 
 router = APIRouter()
+
+
+Stance = Literal["supports", "opposes", "conditional", "neutral"]
+Kind = Literal["direct_quote", "reported"]
+Review = Literal["machine", "confirmed", "edited"]
 
 
 @router.get("/", name="home")
@@ -25,21 +31,53 @@ router = APIRouter()
 def timeline(
     request: Request,
     session: DbSession,
-    actor: Annotated[list[int], Query()] = [],  # noqa: B006 (FastAPI reads defaults, never mutates)
-    issue: Annotated[list[str], Query()] = [],  # noqa: B006
-    stance: Annotated[list[str], Query()] = [],  # noqa: B006
-    date_from: date | None = None,
-    date_to: date | None = None,
+    actor: Annotated[list[str], Query(description="Actor slugs")] = [],  # noqa: B006
+    issue: Annotated[list[str], Query(description="Issue slugs")] = [],  # noqa: B006
+    stance: Annotated[list[Stance], Query()] = [],  # noqa: B006
+    outlet: Annotated[list[int], Query(description="Source ids")] = [],  # noqa: B006
+    kind: Annotated[list[Kind], Query()] = [],  # noqa: B006
+    review: Annotated[list[Review], Query()] = [],  # noqa: B006
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    q: Annotated[str, Query(max_length=200)] = "",
+    after: Annotated[str, Query(description="Keyset cursor of the previous page")] = "",
 ) -> Response:
+    """Statements and events by day. Every filter lives in the query string, so any view is a
+    shareable URL; htmx asks for the feed alone, a plain GET gets the whole page."""
     filters = TimelineFilters(
-        actor_ids=tuple(actor),
-        issue_slugs=tuple(issue),
+        actors=tuple(a for a in actor if a),
+        issues=tuple(i for i in issue if i),
         stances=tuple(stance),
+        outlets=tuple(outlet),
+        kinds=tuple(kind),
+        reviews=tuple(review),
         date_from=date_from,
         date_to=date_to,
+        q=q,
     )
-    days = load_timeline(session, filters)
-    return render(request, "timeline/index.html", {"days": days, "filters": filters}, block="feed")
+    cursor = Cursor.decode(after) if after else None
+    page = load_timeline(
+        session, filters, limit=request.app.state.settings.page_size, cursor=cursor
+    )
+    context = {
+        "page": page,
+        "days": page.days,
+        "filters": filters,
+        "more_url": _more_url(request, page),
+    }
+    if cursor is not None:
+        return render(request, "timeline/index.html", context, block="page")
+    context["facets"] = facets(session, filters)
+    context["actor_options"] = catalog.actor_options(session)
+    return render(request, "timeline/index.html", context, block="results")
+
+
+def _more_url(request: Request, page: TimelinePage) -> str | None:
+    if page.next_cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
+    params.append(("after", page.next_cursor.encode()))
+    return f"{request.app.url_path_for('timeline')}?{urlencode(params)}"
 
 
 @router.get("/articles", name="articles")
@@ -84,7 +122,7 @@ def issue(request: Request, session: DbSession, slug: str) -> Response:
         "issue": found,
         "matrix": issue_matrix(session, found),
         "shifts": shifts(session, issue_id=found.id)[:20],
-        "days": load_timeline(session, TimelineFilters(issue_slugs=(slug,)), limit=30),
+        "days": load_timeline(session, TimelineFilters(issues=(slug,)), limit=30).days,
     }
     return render(request, "issues/detail.html", context)
 
@@ -114,6 +152,6 @@ def actor(request: Request, session: DbSession, slug: str) -> Response:
         "positions": actor_positions(session, found.id),
         "agree": agree,
         "disagree": disagree,
-        "days": load_timeline(session, TimelineFilters(actor_ids=(found.id,)), limit=100),
+        "days": load_timeline(session, TimelineFilters(actor_ids=(found.id,)), limit=100).days,
     }
     return render(request, "actors/detail.html", context)
