@@ -79,8 +79,27 @@
     }
   });
 
+  // Leave empty fields out of filter URLs, so a shared view reads "?actor=…&issue=…".
+  document.addEventListener("htmx:configRequest", function (event) {
+    var params = event.detail.parameters;
+    if (!params || event.detail.verb !== "get") { return; }
+    if (typeof params.entries === "function") {
+      var entries = Array.from(params.entries());
+      Array.from(new Set(entries.map(function (entry) { return entry[0]; })))
+        .forEach(function (key) { params.delete(key); });
+      entries.forEach(function (entry) { if (entry[1] !== "") { params.append(entry[0], entry[1]); } });
+      return;
+    }
+    Object.keys(params).forEach(function (key) {
+      var kept = [].concat(params[key]).filter(function (value) { return value !== ""; });
+      if (kept.length) { params[key] = kept; } else { delete params[key]; }
+    });
+  });
+
   function init() {
     document.querySelectorAll("canvas[data-chart-url]").forEach(drawChart);
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+  // Deferred scripts run before DOMContentLoaded, in order: wait for it so that the chart
+  // library (deferred after this file) is there.
+  if (document.readyState === "complete") { init(); } else { document.addEventListener("DOMContentLoaded", init); }
 })();

@@ -91,6 +91,8 @@ def chart_series(session: Session, issue: Issue, max_actors: int = 12) -> dict[s
     for position in _positions(session, issue.id):
         by_actor[position.actor_id].append(position)
     busiest = sorted(by_actor.values(), key=lambda items: -len(items))[:max_actors]
+    # Each line runs on to the latest day any position began: a stance lasts until it changes.
+    last = max((p.valid_from for items in busiest for p in items), default=None)
     return {
         "issue": issue.slug,
         "stances": STANCE_VALUE,
@@ -106,7 +108,19 @@ def chart_series(session: Session, issue: Issue, max_actors: int = 12) -> dict[s
                         "statement_id": p.evidence_statement_id,
                     }
                     for p in items
-                ],
+                ]
+                + (
+                    [
+                        {
+                            "date": last.isoformat(),
+                            "stance": items[-1].stance,
+                            "value": STANCE_VALUE[items[-1].stance],
+                            "statement_id": None,
+                        }
+                    ]
+                    if last is not None and items[-1].valid_from < last
+                    else []
+                ),
             }
             for items in busiest
         ],

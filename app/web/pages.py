@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -37,8 +38,8 @@ def timeline(
     outlet: Annotated[list[int], Query(description="Source ids")] = [],  # noqa: B006
     kind: Annotated[list[Kind], Query()] = [],  # noqa: B006
     review: Annotated[list[Review], Query()] = [],  # noqa: B006
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[str, Query(alias="from", description="YYYY-MM-DD")] = "",
+    date_to: Annotated[str, Query(alias="to", description="YYYY-MM-DD")] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     after: Annotated[str, Query(description="Keyset cursor of the previous page")] = "",
 ) -> Response:
@@ -51,8 +52,8 @@ def timeline(
         outlets=tuple(outlet),
         kinds=tuple(kind),
         reviews=tuple(review),
-        date_from=date_from,
-        date_to=date_to,
+        date_from=_optional_date("from", date_from),
+        date_to=_optional_date("to", date_to),
         q=q,
     )
     cursor = Cursor.decode(after) if after else None
@@ -65,11 +66,23 @@ def timeline(
         "filters": filters,
         "more_url": _more_url(request, page),
     }
-    if cursor is not None:
+    if cursor is not None and request.headers.get("HX-Request"):
         return render(request, "timeline/index.html", context, block="page")
     context["facets"] = facets(session, filters)
     context["actor_options"] = catalog.actor_options(session)
     return render(request, "timeline/index.html", context, block="results")
+
+
+def _optional_date(name: str, value: str) -> date | None:
+    """An empty form field is no filter; anything else must be a date."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise RequestValidationError(
+            [{"loc": ("query", name), "msg": "give a date as YYYY-MM-DD", "type": "value_error"}]
+        ) from None
 
 
 def _more_url(request: Request, page: TimelinePage) -> str | None:

@@ -1,0 +1,152 @@
+"""The timeline's filters, facets, search and pages, as a user reads them; and a fixed number of
+queries per page whatever the data (no N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import parse_qsl, urlsplit
+
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from app.models import Actor, Statement
+
+
+def page(client: TestClient, url: str) -> BeautifulSoup:
+    response = client.get(url, headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text[:300]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def speakers(soup: BeautifulSoup) -> set[str]:
+    return {s.select_one(".speaker").get_text(strip=True) for s in soup.select("article.statement")}
+
+
+def test_filter_by_actor_and_issue_is_a_shareable_url(client: TestClient) -> None:
+    soup = page(client, "/timeline?actor=dmitry-peskov&issue=negotiations_process")
+    assert speakers(soup) == {"Dmitry Peskov"}
+    for statement in soup.select("article.statement"):
+        chips = [chip.get_text(strip=True) for chip in statement.select(".chip")]
+        assert "Negotiations process" in chips
+    assert soup.select_one("input[name=actor][value=dmitry-peskov]").has_attr("checked")
+    assert soup.select_one("input[name=issue][value=negotiations_process]").has_attr("checked")
+    assert not soup.select("article.event")  # events have no issue
+
+
+def test_several_actors_and_stance(client: TestClient) -> None:
+    soup = page(client, "/timeline?actor=dmitry-peskov&actor=vladimir-putin&stance=opposes")
+    assert speakers(soup) <= {"Dmitry Peskov", "Vladimir Putin"}
+    assert {b.get_text(strip=True) for b in soup.select(".stance-badge")} == {"opposes"}
+
+
+def test_facet_counts_match_what_a_click_shows(client: TestClient) -> None:
+    soup = page(client, "/timeline?issue=territory")
+    stance_counts = {
+        label.select_one("input")["value"]: int(label.select_one(".count").get_text())
+        for label in soup.select("input[name=stance]")
+        for label in [label.parent]
+    }
+    for stance, count in stance_counts.items():
+        shown = page(client, f"/timeline?issue=territory&stance={stance}")
+        assert int(shown.select_one(".result-count strong").get_text()) == count
+
+
+def test_free_text_search(client: TestClient) -> None:
+    soup = page(client, "/timeline?q=wasting+time")
+    texts = [s.select_one(".words").get_text() for s in soup.select("article.statement")]
+    assert texts and all("wasting" in t.lower() for t in texts)
+    # Words that could be query syntax are only words.
+    assert page(client, '/timeline?q=" OR * NEAR(')  # no error
+
+
+def test_kind_and_dates(client: TestClient) -> None:
+    soup = page(client, "/timeline?kind=direct_quote&from=2025-12-01&to=2025-12-31")
+    words = soup.select("article.statement .words")
+    assert words and all("direct_quote" in w["class"] for w in words)
+    headings = [h.get_text(strip=True) for h in soup.select(".day-heading")]
+    assert all(h.endswith("2025") and "Dec" in h for h in headings)
+
+
+def test_invalid_filters_are_422_with_the_field(client: TestClient) -> None:
+    response = client.get("/timeline?stance=maybe", headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "stance.0"
+    assert (
+        client.get("/timeline?from=yesterday", headers={"Accept": "text/html"}).status_code == 422
+    )
+
+
+def test_load_more_walks_every_statement_once(client: TestClient, session: Session) -> None:
+    expected = session.scalars(
+        select(Statement.id).where(
+            Statement.corroborates_id.is_(None), Statement.review_status != "rejected"
+        )
+    ).all()
+    seen: list[str] = []
+    url: str | None = "/timeline"
+    while url:
+        soup = page(client, url)
+        seen += [s["id"] for s in soup.select("article.statement")]
+        more = soup.select_one(".load-more a")
+        url = more["href"] if more else None
+        if url:
+            assert dict(parse_qsl(urlsplit(url).query))["after"]
+    assert sorted(seen) == sorted(f"statement-{i}" for i in expected)
+
+
+def test_htmx_gets_the_results_alone(client: TestClient) -> None:
+    response = client.get("/timeline?issue=ceasefire", headers={"HX-Request": "true"})
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.select_one("#results") is not None
+    assert soup.select_one("header.site") is None and soup.select_one("form#filters") is None
+
+
+def test_actor_suggestions_cover_aliases(client: TestClient, session: Session) -> None:
+    soup = page(client, "/timeline")
+    options = {o["value"]: o.get_text() for o in soup.select("datalist#actor-options option")}
+    assert "volodymyr-zelensky" in options
+    labels = [
+        o.get_text()
+        for o in soup.select("datalist#actor-options option")
+        if o["value"] == "volodymyr-zelensky"
+    ]
+    assert any("Zelenskyy" in label for label in labels)
+    assert session.scalar(select(Actor.id).where(Actor.slug == "volodymyr-zelensky"))
+
+
+@contextmanager
+def counting(client: TestClient) -> Iterator[list[str]]:
+    statements: list[str] = []
+    connection: Connection = client.app.state.sessionmaker.kw["bind"]  # type: ignore[attr-defined]
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+
+
+def test_pages_make_a_fixed_number_of_queries(client: TestClient, session: Session) -> None:
+    article_id = session.scalars(select(Statement.article_id)).first()
+    budgets = {
+        "/timeline": 16,
+        "/timeline?actor=vladimir-putin&issue=territory": 16,
+        "/timeline?q=peace": 16,
+        "/issues/ceasefire": 12,
+        "/actors/vladimir-putin": 16,
+        f"/articles/{article_id}": 8,
+        "/articles": 4,
+        "/actors": 4,
+        "/issues": 4,
+    }
+    for url, budget in budgets.items():
+        with counting(client) as statements:
+            assert client.get(url).status_code == 200
+        assert len(statements) <= budget, f"{url}: {len(statements)} queries"
