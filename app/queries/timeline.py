@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.models import Actor, Article, Event, Issue, Source, Statement, StatementIssue
 
+COUNT_CAP = 1000
 KINDS = ("direct_quote", "reported")
 STANCES = ("supports", "opposes", "conditional", "neutral")
 REVIEW_STATUSES = ("machine", "confirmed", "edited")
@@ -80,6 +81,10 @@ class TimelinePage:
     days: list[TimelineDay]
     next_cursor: Cursor | None
     total: int
+
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
 
 
 def search_terms(query: str) -> list[str]:
@@ -171,7 +176,10 @@ def load_timeline(
     """One page of statements (and, on the first page of an unfiltered view, the events of
     the same days), grouped by day."""
     query = statements_query(session, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # Counting stops at COUNT_CAP: beyond it the page says "1,000+" instead of scanning on.
+    total = (
+        session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0
+    )
     if cursor is not None:
         query = query.where(_after(cursor))
     statements = session.scalars(
@@ -249,6 +257,36 @@ class Facets:
     reviews: list[Facet]
     outlets: list[Facet]
     actors: list[Facet]
+
+
+def plain_facets(session: Session, filters: TimelineFilters, page: TimelinePage) -> Facets:
+    """The filter choices without counts, from cheap look-ups: what the first response shows
+    (and all a browser without JavaScript gets); the counted facets follow in a second request."""
+    on_page = {
+        s.speaker.slug: s.speaker.name for day in page.days for s in day.statements if s.speaker
+    }
+    chosen = dict(
+        session.execute(select(Actor.slug, Actor.name).where(Actor.slug.in_(filters.actors)))
+        .tuples()
+        .all()
+    )
+    actors = {**chosen, **on_page}
+    outlets = session.execute(select(Source.id, Source.name).order_by(Source.name).limit(200)).all()
+    issues = session.execute(select(Issue.slug, Issue.name).order_by(Issue.sort_order)).all()
+    return Facets(
+        issues=[Facet(slug, name, -1, slug in filters.issues) for slug, name in issues],
+        stances=[Facet(s, s, -1, s in filters.stances) for s in STANCES],
+        kinds=[
+            Facet(k, "quotes" if k == "direct_quote" else "reported", -1, k in filters.kinds)
+            for k in KINDS
+        ],
+        reviews=[Facet(r, r, -1, r in filters.reviews) for r in REVIEW_STATUSES],
+        outlets=[Facet(str(i), name, -1, i in filters.outlets) for i, name in outlets],
+        actors=[
+            Facet(slug, name, -1, slug in filters.actors)
+            for slug, name in sorted(actors.items(), key=lambda kv: kv[1])
+        ],
+    )
 
 
 def facets(session: Session, filters: TimelineFilters) -> Facets:

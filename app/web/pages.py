@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
@@ -15,7 +15,14 @@ from app.db import DbSession
 from app.positions.derive import shifts
 from app.positions.views import actor_positions, alignments, chart_series, issue_matrix
 from app.queries import catalog
-from app.queries.timeline import Cursor, TimelineFilters, TimelinePage, facets, load_timeline
+from app.queries.timeline import (
+    Cursor,
+    TimelineFilters,
+    TimelinePage,
+    facets,
+    load_timeline,
+    plain_facets,
+)
 from app.web.highlight import segments
 from app.web.templating import render
 
@@ -27,11 +34,7 @@ Kind = Literal["direct_quote", "reported"]
 Review = Literal["machine", "confirmed", "edited"]
 
 
-@router.get("/", name="home")
-@router.get("/timeline", name="timeline")
-def timeline(
-    request: Request,
-    session: DbSession,
+def timeline_filters(
     actor: Annotated[list[str], Query(description="Actor slugs")] = [],  # noqa: B006
     issue: Annotated[list[str], Query(description="Issue slugs")] = [],  # noqa: B006
     stance: Annotated[list[Stance], Query()] = [],  # noqa: B006
@@ -40,12 +43,10 @@ def timeline(
     review: Annotated[list[Review], Query()] = [],  # noqa: B006
     date_from: Annotated[str, Query(alias="from", description="YYYY-MM-DD")] = "",
     date_to: Annotated[str, Query(alias="to", description="YYYY-MM-DD")] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    after: Annotated[str, Query(description="Keyset cursor of the previous page")] = "",
-) -> Response:
-    """Statements and events by day. Every filter lives in the query string, so any view is a
-    shareable URL; htmx asks for the feed alone, a plain GET gets the whole page."""
-    filters = TimelineFilters(
+    q: Annotated[str, Query(max_length=200, description="Words to search for")] = "",
+) -> TimelineFilters:
+    """The timeline's filters, all from the query string (so every view is a shareable URL)."""
+    return TimelineFilters(
         actors=tuple(a for a in actor if a),
         issues=tuple(i for i in issue if i),
         stances=tuple(stance),
@@ -56,6 +57,21 @@ def timeline(
         date_to=_optional_date("to", date_to),
         q=q,
     )
+
+
+Filters = Annotated[TimelineFilters, Depends(timeline_filters)]
+
+
+@router.get("/", name="home")
+@router.get("/timeline", name="timeline")
+def timeline(
+    request: Request,
+    session: DbSession,
+    filters: Filters,
+    after: Annotated[str, Query(description="Keyset cursor of the previous page")] = "",
+) -> Response:
+    """Statements and events by day; htmx asks for the results alone, a plain GET gets the
+    whole page. Facet counts come in a second request (/timeline/facets)."""
     cursor = Cursor.decode(after) if after else None
     page = load_timeline(
         session, filters, limit=request.app.state.settings.page_size, cursor=cursor
@@ -65,12 +81,31 @@ def timeline(
         "days": page.days,
         "filters": filters,
         "more_url": _more_url(request, page),
+        "facets_url": _facets_url(request),
     }
     if cursor is not None and request.headers.get("HX-Request"):
         return render(request, "timeline/index.html", context, block="page")
-    context["facets"] = facets(session, filters)
+    context["facets"] = plain_facets(session, filters, page)
     context["actor_options"] = catalog.actor_options(session)
     return render(request, "timeline/index.html", context, block="results")
+
+
+@router.get("/timeline/facets", name="timeline_facets")
+def timeline_facets(request: Request, session: DbSession, filters: Filters) -> Response:
+    """The filter form with how many statements each choice would show."""
+    context = {
+        "filters": filters,
+        "facets": facets(session, filters),
+        "actor_options": catalog.actor_options(session),
+        "facets_url": None,
+    }
+    return render(request, "timeline/index.html", context, block="filters", fragment=True)
+
+
+def _facets_url(request: Request) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after" and v]
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{request.app.url_path_for('timeline_facets')}{query}"
 
 
 def _optional_date(name: str, value: str) -> date | None:

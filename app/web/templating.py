@@ -46,9 +46,12 @@ def render(
     *,
     block: str | None = None,
     status_code: int = 200,
+    fragment: bool = False,
 ) -> Response:
-    """The whole page, or only ``block`` when htmx asks for a piece of it."""
-    if block and request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    """The whole page, or only ``block`` when htmx asks for a piece of it (or always, for an
+    endpoint that only ever serves a fragment)."""
+    wants_piece = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
+    if block and (fragment or wants_piece):
         return templates.TemplateResponse(
             request, name, context, block_name=block, status_code=status_code
         )

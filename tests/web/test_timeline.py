@@ -43,8 +43,19 @@ def test_several_actors_and_stance(client: TestClient) -> None:
     assert {b.get_text(strip=True) for b in soup.select(".stance-badge")} == {"opposes"}
 
 
-def test_facet_counts_match_what_a_click_shows(client: TestClient) -> None:
+def test_the_page_comes_first_and_its_facet_counts_follow(client: TestClient) -> None:
     soup = page(client, "/timeline?issue=territory")
+    assert not soup.select("#filters .count")  # choices without counts: enough without JavaScript
+    assert soup.select("#filters input[name=stance]")
+    loader = soup.select_one(".facet-loader")
+    assert loader["hx-get"] == "/timeline/facets?issue=territory"
+    counted = page(client, loader["hx-get"])
+    assert counted.select_one("form#filters .count") is not None
+    assert counted.select_one("header.site") is None  # the form alone
+
+
+def test_facet_counts_match_what_a_click_shows(client: TestClient) -> None:
+    soup = page(client, "/timeline/facets?issue=territory")
     stance_counts = {
         label.select_one("input")["value"]: int(label.select_one(".count").get_text())
         for label in soup.select("input[name=stance]")
