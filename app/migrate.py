@@ -19,7 +19,7 @@ def include_object(_obj: object, name: str | None, type_: str, *_args: object) -
     if type_ == "table":
         return not name.startswith(("procrastinate_", "statement_fts"))
     if type_ == "index":
-        return name != "ix_statement_text_fts"
+        return name not in ("ix_statement_text_fts", "ix_statement_timeline_order")
     return True
 
 

@@ -41,7 +41,7 @@ from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.ingest.service import load_codebooks  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.models import Actor, Article, Issue, Source, Statement, StatementIssue  # noqa: E402
+from app.models import Actor, Article, Source, Statement, StatementIssue  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
 WORDS = (
@@ -63,12 +63,22 @@ def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, st
         load_codebooks(session, Codebook.from_dir(ROOT / "seeds"))
     with transaction(factory) as session:
         known = [row[0] for row in session.execute(text("SELECT id FROM actor ORDER BY id"))]
-        extra = [{"name": f"Synthetic Speaker {n}", "slug": f"synthetic-{n}", "kind": "person",
-                  "needs_review": False, "created_at": START} for n in range(max(0, 300 - len(known)))]
+        extra = [
+            {
+                "name": f"Synthetic Speaker {n}",
+                "slug": f"synthetic-{n}",
+                "kind": "person",
+                "needs_review": False,
+                "created_at": START,
+            }
+            for n in range(max(0, 300 - len(known)))
+        ]
         if extra:
             session.execute(insert(Actor), extra)
         actor_ids = [row[0] for row in session.execute(text("SELECT id FROM actor ORDER BY id"))]
-        issue_ids = [row[0] for row in session.execute(text("SELECT id FROM issue ORDER BY sort_order"))]
+        issue_ids = [
+            row[0] for row in session.execute(text("SELECT id FROM issue ORDER BY sort_order"))
+        ]
         session.execute(insert(Source), [{"name": f"Outlet {n}"} for n in range(60)])
         source_ids = [row[0] for row in session.execute(text("SELECT id FROM source ORDER BY id"))]
     weights = [1 / (rank + 1) for rank in range(len(actor_ids))]  # Zipf-like: a few speak most
@@ -81,10 +91,20 @@ def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, st
             rows = []
             for n in range(first, min(articles, first + batch)):
                 day = START + timedelta(days=int(DAYS * (1 - rng.random() ** 2)))  # later is busier
-                rows.append({"id": n + 1, "title": f"Synthetic article {n}", "source_id": rng.choice(source_ids),
-                             "published_on": day, "published_precision": "day", "text": "synthetic",
-                             "content_hash": uuid.uuid4().hex, "language": "en", "needs_review": False,
-                             "imported_at": START})
+                rows.append(
+                    {
+                        "id": n + 1,
+                        "title": f"Synthetic article {n}",
+                        "source_id": rng.choice(source_ids),
+                        "published_on": day,
+                        "published_precision": "day",
+                        "text": "synthetic",
+                        "content_hash": uuid.uuid4().hex,
+                        "language": "en",
+                        "needs_review": False,
+                        "imported_at": START,
+                    }
+                )
             connection.execute(insert(Article), rows)
         next_article = articles + 1
         for first in range(0, statements, batch):
@@ -93,13 +113,35 @@ def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, st
                 statement_id = n + 1
                 day = START + timedelta(days=int(DAYS * (1 - rng.random() ** 2)))
                 words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 24)))
-                rows.append({"id": statement_id, "article_id": rng.randint(1, articles),
-                             "speaker_id": rng.choices(actor_ids, weights)[0], "kind": rng.choice(("direct_quote", "reported")),
-                             "text": words, "start": 0, "end": len(words), "said_on": day, "said_on_precision": "day",
-                             "stance": rng.choice(STANCES), "confidence": 0.7, "review_status": "machine",
-                             "created_at": START, "updated_at": START})
-                for rank, issue_id in enumerate(dict.fromkeys(rng.choices(issue_ids, issue_weights, k=2))):
-                    links.append({"statement_id": statement_id, "issue_id": issue_id, "rank": rank, "score": 1.0})
+                rows.append(
+                    {
+                        "id": statement_id,
+                        "article_id": rng.randint(1, articles),
+                        "speaker_id": rng.choices(actor_ids, weights)[0],
+                        "kind": rng.choice(("direct_quote", "reported")),
+                        "text": words,
+                        "start": 0,
+                        "end": len(words),
+                        "said_on": day,
+                        "said_on_precision": "day",
+                        "stance": rng.choice(STANCES),
+                        "confidence": 0.7,
+                        "review_status": "machine",
+                        "created_at": START,
+                        "updated_at": START,
+                    }
+                )
+                for rank, issue_id in enumerate(
+                    dict.fromkeys(rng.choices(issue_ids, issue_weights, k=2))
+                ):
+                    links.append(
+                        {
+                            "statement_id": statement_id,
+                            "issue_id": issue_id,
+                            "rank": rank,
+                            "score": 1.0,
+                        }
+                    )
             connection.execute(insert(Statement), rows)
             connection.execute(insert(StatementIssue), links)
         next_statement = statements + 1
@@ -107,11 +149,20 @@ def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, st
     with engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
         top_actor = connection.execute(
-            text("SELECT a.slug, a.id FROM actor a JOIN statement s ON s.speaker_id = a.id "
-                 "GROUP BY a.slug, a.id ORDER BY count(*) DESC LIMIT 1 OFFSET 2")
+            text(
+                "SELECT a.slug, a.id FROM actor a JOIN statement s ON s.speaker_id = a.id "
+                "GROUP BY a.slug, a.id ORDER BY count(*) DESC LIMIT 1 OFFSET 2"
+            )
         ).one()
-        issue = connection.execute(text("SELECT slug, id FROM issue ORDER BY sort_order LIMIT 1")).one()
-    return {"actor": top_actor[0], "actor_id": str(top_actor[1]), "issue": issue[0], "issue_id": str(issue[1])}
+        issue = connection.execute(
+            text("SELECT slug, id FROM issue ORDER BY sort_order LIMIT 1")
+        ).one()
+    return {
+        "actor": top_actor[0],
+        "actor_id": str(top_actor[1]),
+        "issue": issue[0],
+        "issue_id": str(issue[1]),
+    }
 
 
 def serve(url: str) -> tuple[uvicorn.Server, str]:
@@ -119,7 +170,9 @@ def serve(url: str) -> tuple[uvicorn.Server, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = Settings(database_url=url, public_read=True, job_runner="inline")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -138,7 +191,9 @@ def timed_get(url: str, requests: int) -> tuple[float, float]:
     return percentiles(samples)
 
 
-def timed_sql(engine: Engine, sql: str, params: dict[str, object], requests: int) -> tuple[float, float]:
+def timed_sql(
+    engine: Engine, sql: str, params: dict[str, object], requests: int
+) -> tuple[float, float]:
     samples = []
     with engine.connect() as connection:
         connection.execute(text(sql), params).all()
@@ -151,13 +206,14 @@ def timed_sql(engine: Engine, sql: str, params: dict[str, object], requests: int
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
 FILTERED_SQL = (
     "SELECT s.* FROM statement s WHERE s.speaker_id = :actor AND s.review_status != 'rejected' "
-    "AND s.corroborates_id IS NULL AND s.id IN (SELECT statement_id FROM statement_issue WHERE issue_id = :issue) "
+    "AND s.corroborates_id IS NULL "
+    "AND s.id IN (SELECT statement_id FROM statement_issue WHERE issue_id = :issue) "
     "ORDER BY s.said_on DESC, s.id DESC LIMIT 50"
 )
 LATEST_SQL = (
@@ -168,10 +224,16 @@ LATEST_SQL = (
 
 def text_sql(dialect: str) -> str:
     if dialect == "postgresql":
-        return ("SELECT s.* FROM statement s WHERE to_tsvector('english', s.text) @@ plainto_tsquery('english', :q) "
-                "ORDER BY s.said_on DESC, s.id DESC LIMIT 50")
-    return ("SELECT s.* FROM statement s WHERE s.id IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH :q) "
-            "ORDER BY s.said_on DESC, s.id DESC LIMIT 50")
+        return (
+            "SELECT s.* FROM statement s "
+            "WHERE to_tsvector('english', s.text) @@ plainto_tsquery('english', :q) "
+            "ORDER BY s.said_on DESC, s.id DESC LIMIT 50"
+        )
+    return (
+        "SELECT s.* FROM statement s "
+        "WHERE s.id IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH :q) "
+        "ORDER BY s.said_on DESC, s.id DESC LIMIT 50"
+    )
 
 
 def plan(engine: Engine, sql: str, params: dict[str, object]) -> str:
@@ -188,9 +250,21 @@ def datasette_times(db_file: Path, chosen: dict[str, str], requests: int) -> tup
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("datasette")), "serve", str(db_file), "--port", str(port),
-         "--setting", "sql_time_limit_ms", "20000", "--setting", "facet_time_limit_ms", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).with_name("datasette")),
+            "serve",
+            str(db_file),
+            "--port",
+            str(port),
+            "--setting",
+            "sql_time_limit_ms",
+            "20000",
+            "--setting",
+            "facet_time_limit_ms",
+            "0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -202,9 +276,11 @@ def datasette_times(db_file: Path, chosen: dict[str, str], requests: int) -> tup
                 time.sleep(0.1)
         # The analyst's equivalent: the statement table filtered on the speaker and, through a
         # join table, the issue; Datasette filters one table, so the issue goes in as SQL.
-        url = (f"{base}/{db_file.stem}/statement?speaker_id={chosen['actor_id']}"
-               f"&_where=id+in+(select+statement_id+from+statement_issue+where+issue_id%3D{chosen['issue_id']})"
-               "&_sort_desc=said_on&_size=50&_nofacet=1&_nocount=1")
+        url = (
+            f"{base}/{db_file.stem}/statement?speaker_id={chosen['actor_id']}"
+            f"&_where=id+in+(select+statement_id+from+statement_issue+where+issue_id%3D{chosen['issue_id']})"
+            "&_sort_desc=said_on&_size=50&_nofacet=1&_nocount=1"
+        )
         return timed_get(url, requests)
     finally:
         process.terminate()
@@ -227,11 +303,16 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
         migrate.upgrade(engine)
         started = time.perf_counter()
         chosen = build_corpus(engine, args.statements)
-        print(f"\n{backend}: {args.statements:,} statements built in {time.perf_counter() - started:.0f} s")
+        print(
+            f"\n{backend}: {args.statements:,} statements "
+            f"built in {time.perf_counter() - started:.0f} s"
+        )
         server, base = serve(url)
         pages = {
             "/timeline": f"{base}/timeline",
-            "/timeline actor+issue": f"{base}/timeline?actor={chosen['actor']}&issue={chosen['issue']}",
+            "/timeline actor+issue": (
+                f"{base}/timeline?actor={chosen['actor']}&issue={chosen['issue']}"
+            ),
             "/timeline free text": f"{base}/timeline?q=guarantees+Geneva",
             f"/issues/{chosen['issue']}": f"{base}/issues/{chosen['issue']}",
         }
@@ -262,7 +343,9 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--backends", default="sqlite,postgresql")
