@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -128,7 +129,13 @@ def test_procrastinate_worker_processes_a_job(committed_database: CommittedDatab
     with transaction(committed_database.factory) as session:
         job_id = create_job(session, corpus_items(2)).id
     QueueDispatcher(settings).dispatch(job_id)
-    run_worker(settings, committed_database.factory, wait=False)
+    # Its own thread, as in `parley worker`'s own process: the worker runs its own event loop.
+    worker = threading.Thread(
+        target=run_worker, args=(settings, committed_database.factory), kwargs={"wait": False}
+    )
+    worker.start()
+    worker.join(timeout=300)
+    assert not worker.is_alive()
     with transaction(committed_database.factory) as session:
         view = get_job(session, job_id)
         assert view is not None and view.job.state == "done"
