@@ -26,6 +26,7 @@ from app.extraction.stance import classify
 from app.extraction.types import Event, ExtractionResult, MentionedActor, Statement
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
+LIST_MARKERS = "→•‣▪●◦-–—*"
 PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
 BATCH_SIZE = 64
 
@@ -97,6 +98,7 @@ class Extractor:
         sentence_facts: list[SentenceFacts] = []
         previous: Speaker | None = None
         left_open: list[Statement] = []  # unattributed quotes that run on into the next paragraph
+        list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
         title_tokens = list(self.nlp.make_doc(title)) if title else []
         prior = self.issues.prior(docs)
         for index, (paragraph, doc) in enumerate(zip(paras, docs, strict=True)):
@@ -105,8 +107,16 @@ class Extractor:
             local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
             quote_ranges = [(start, end) for _q, start, end in local]
             attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
+            in_list = list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
             drafts = self._quote_drafts(
-                doc, local, attributions, previous, paragraph, published, discourse
+                doc,
+                local,
+                attributions,
+                list_speaker if in_list else previous,
+                paragraph,
+                published,
+                discourse,
+                opens=in_list or opens_with_mark(paragraph),
             )
             drafts += _reported_drafts(doc, attributions, quote_ranges)
             paragraph_dates = _dates_outside(doc, quote_ranges, published)
@@ -134,6 +144,10 @@ class Extractor:
                 and any(q.open_end and q.start == s.start for q in quotes)
             ]
             statements.extend(finished)
+            if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
+                list_speaker = discourse.paragraph_people[-1][1]
+            elif not in_list:
+                list_speaker = None
             for draft in drafts:
                 if draft.speaker is not None:
                     previous = draft.speaker
@@ -156,10 +170,11 @@ class Extractor:
         paragraph: Paragraph,
         published: date | None,
         discourse: Discourse,
+        opens: bool,
     ) -> list[_Draft]:
         drafts: list[_Draft] = []
         resolved = self.attributor.quote_speakers(
-            doc, local, attributions, previous, opens_with_mark(paragraph), published, discourse
+            doc, local, attributions, previous, opens, published, discourse
         )
         for (_quote, start, end), (_same, speaker, confidence, sentence) in zip(
             local, resolved, strict=True

@@ -116,6 +116,9 @@ class Discourse:
         if speaker.name and speaker.kind == "person":
             self.surnames[normalize_name(speaker.name).split()[-1]] = speaker
 
+    def latest_person(self) -> Speaker | None:
+        return next((s for s in reversed(self.recent) if s.kind == "person" and s.name), None)
+
     def pronoun(self, word: str, codebook: Codebook) -> Speaker | None:
         lowered = word.lower()
         for speaker in reversed(self.recent):
@@ -172,6 +175,11 @@ class SpeakerResolver:
                 role=_strip_determiner(_role_scope(head, phrase).text),
                 how="role",
             )
+        if _definite_singular(head, phrase) and head.lower_ in ANAPHORIC_ROLE_NOUNS:
+            # "The minister noted …", "the official promised …": the person just named.
+            found = discourse.latest_person()
+            if found is not None:
+                return replace(found, how="pronoun", text=phrase_text, role=found.role)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return Speaker(
                 name=None,
@@ -230,6 +238,23 @@ class SpeakerResolver:
             known = discourse.surnames[surname]
             return replace(known, text=entity.text)
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
+
+
+# Singular role nouns that, with "the" and nothing else, point back at a person just named.
+ANAPHORIC_ROLE_NOUNS = frozenset(
+    """
+    minister official president spokesman spokeswoman spokesperson envoy diplomat leader
+    chancellor negotiator adviser advisor aide premier secretary chief ambassador
+    """.split()
+)
+
+
+def _definite_singular(head: Token, phrase: Span) -> bool:
+    """ "the minister" alone: no name, no country, no other modifier."""
+    words = [t for t in phrase if not t.is_punct]
+    return (
+        len(words) == 2 and words[0].lower_ == "the" and words[1].i == head.i and head.tag_ == "NN"
+    )
 
 
 def clean_name(text: str) -> str:
