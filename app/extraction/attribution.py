@@ -439,9 +439,11 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
         if child.left_edge.i > clause.i:
             end = min(end, child.left_edge.i)
     start = clause.left_edge.i
-    mark = next((c for c in clause.children if c.dep_ == "mark"), None)
-    if mark is not None and mark.i == start:
-        start += 1  # "that", "whether", "if" introduce the clause; they are not the claim
+    mark = next((c for c in clause.children if c.dep_ == "mark" and c.i < clause.i), None)
+    if mark is not None and all(t.dep_ in ("advmod", "punct") for t in doc[start : mark.i]):
+        # "that", "whether", "if" introduce the clause, and a time adverb the parser hung
+        # before them ("said earlier that …") belongs to the speech act: neither is the claim.
+        start = mark.i + 1
     ranges = [trim_range(doc, start, end)]
     for child in excluded:
         if child.dep_ == "conj":
