@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
 from app.extraction.codebook import Codebook
+from app.extraction.dates import find_dates
 from app.extraction.pipeline import Extractor
 from app.ingest.codebooks import load_codebook, sync_actors, sync_issues
 from app.ingest.documents import SUPPORTED_SUFFIXES, Document, DocumentError, read_document
@@ -34,10 +36,27 @@ class ImportReport:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
 
+DATELINE_CHARS = 400
+
+
+def dateline_date(text: str) -> date | None:
+    """A full date (with its year) near the top of the text: "MOSCOW, May 16, 2025 (Reuters) —",
+    "Published 16 May 2025". Relative words are no help without a publication date."""
+    head = text[:DATELINE_CHARS]
+    found = [d for d in find_dates(head, None) if d.precision == "day"]
+    if not found:
+        return None
+    day = found[0].day
+    return day if day <= date.today() else None
+
+
 def article_input(document: Document, meta: ArticleMeta | None) -> ArticleInput:
-    """Merge what the metadata says with what the file says; metadata wins."""
+    """Merge what the metadata says with what the file says: the metadata first, then the
+    page's own metadata, then a dateline in the text; with no date, the article is flagged."""
     title = (meta.title if meta else None) or document.title or _first_line(document.text)
-    published = (meta.published if meta else None) or document.published
+    published = (
+        (meta.published if meta else None) or document.published or dateline_date(document.text)
+    )
     return ArticleInput(
         text=document.text,
         title=title[:500],

@@ -80,3 +80,27 @@ def test_a_failing_import_leaves_nothing_behind(
         )
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Article)) == before
+
+
+def test_publication_date_falls_back_to_the_dateline_then_to_unknown() -> None:
+    from app.ingest.documents import Document
+    from app.ingest.service import article_input
+
+    dated = Document(
+        text="MOSCOW, May 16, 2025 (Reuters) — Peskov said talks would go on.",
+        file_name="a.txt",
+        file_type="text/plain",
+        sha256="",
+    )
+    item = article_input(dated, None)
+    assert item.published_on == date(2025, 5, 16)
+    assert item.published_precision == "day" and not item.needs_review
+    undated = Document(
+        text="Peskov said on Tuesday that talks would go on.",
+        file_name="b.txt",
+        file_type="text/plain",
+        sha256="",
+    )
+    item = article_input(undated, None)
+    assert item.published_on is None
+    assert item.published_precision == "unknown" and item.needs_review
