@@ -182,15 +182,7 @@ class ParagraphAttributor:
     ) -> Attribution | None:
         """ "Kyiv's view that Russia is stalling": the possessor holds the position."""
         holder = next((child for child in noun.children if child.dep_ == "poss"), None)
-        clause = next(
-            (
-                child
-                for child in noun.children
-                if child.dep_ in ("acl", "ccomp")
-                and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
-            ),
-            None,
-        )
+        clause = that_clause(noun)
         if holder is None or clause is None:
             return None
         speaker = self.resolver.resolve(holder, on, discourse)
@@ -323,6 +315,19 @@ class ParagraphAttributor:
             owner = next((c for c in subject.children if c.dep_ == "poss"), None)
             speaker = self.resolver.resolve(owner, on, discourse) if owner is not None else None
         return speaker
+
+
+def that_clause(noun: Token) -> Token | None:
+    """The "that …" clause a noun carries ("the view that …", "confidence that …")."""
+    return next(
+        (
+            child
+            for child in noun.children
+            if child.dep_ in ("acl", "ccomp")
+            and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
+        ),
+        None,
+    )
 
 
 def _outermost(attributions: list[Attribution]) -> list[Attribution]:
@@ -518,15 +523,7 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         return _relative_claim(verb) if verb.lemma_.lower() in OBJECT_CLAIM_VERBS else None
     if obj is not None:
         # "expressed confidence that X": the noun's own clause is the claim.
-        noun_clause = next(
-            (
-                child
-                for child in obj.children
-                if child.dep_ in ("acl", "ccomp")
-                and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
-            ),
-            None,
-        )
+        noun_clause = that_clause(obj)
         if noun_clause is not None:
             ranges = _clause_ranges(noun_clause)
             return ranges[0] if ranges else None

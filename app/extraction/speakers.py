@@ -152,13 +152,7 @@ class SpeakerResolver:
         phrase_text = phrase.text.strip(" ,")
         if any(child.dep_ == "conj" for child in head.children):
             # "Ukraine and its European allies said": a coalition, not one speaker.
-            return Speaker(
-                name=None,
-                kind="group",
-                text=phrase_text,
-                role=_strip_determiner(phrase_text),
-                how="unnamed",
-            )
+            return unnamed(phrase_text)
         entity = self._entity(head, phrase)
         if entity is not None:
             speaker = self._from_entity(entity, discourse)
@@ -181,13 +175,7 @@ class SpeakerResolver:
             if found is not None:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
-            return Speaker(
-                name=None,
-                kind="group",
-                text=phrase_text,
-                role=_strip_determiner(phrase_text),
-                how="unnamed",
-            )
+            return unnamed(phrase_text)
         return None
 
     def _entity(self, head: Token, phrase: Span) -> Span | None:
@@ -254,6 +242,13 @@ def _definite_singular(head: Token, phrase: Span) -> bool:
     words = [t for t in phrase if not t.is_punct]
     return (
         len(words) == 2 and words[0].lower_ == "the" and words[1].i == head.i and head.tag_ == "NN"
+    )
+
+
+def unnamed(phrase: str) -> Speaker:
+    """A speaker the text does not name ("officials", "Ukraine and its allies")."""
+    return Speaker(
+        name=None, kind="group", text=phrase, role=_strip_determiner(phrase), how="unnamed"
     )
 
 
