@@ -158,13 +158,13 @@ def score(
     return scores
 
 
-def run(gold_dir: Path, details: bool) -> Scores:
+def run(gold_dir: Path, details: bool, texts: Path) -> Scores:
     codebook = Codebook.from_dir(ROOT / "seeds")
     extractor = Extractor(codebook)
     pairs = []
     for gold_path in sorted(gold_dir.glob("*.json")):
         gold_doc = json.loads(gold_path.read_text(encoding="utf-8"))
-        text = (ROOT / "seeds" / gold_doc["file"]).read_text(encoding="utf-8")
+        text = (texts / gold_doc["file"]).read_text(encoding="utf-8")
         published = date.fromisoformat(gold_doc["published"]) if gold_doc.get("published") else None
         predicted = result_to_dict(extractor.extract(text, published=published))
         if details:
