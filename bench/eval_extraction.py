@@ -181,10 +181,16 @@ def main() -> None:
     )
     parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "gold")
     parser.add_argument(
+        "--texts",
+        type=Path,
+        default=ROOT / "seeds",
+        help="Where the gold files' `file` paths point (held-out corpus gold: ../shared/corpus).",
+    )
+    parser.add_argument(
         "--details", action="store_true", help="List misses, extras and wrong fields."
     )
     args = parser.parse_args()
-    scores = run(args.gold, args.details)
+    scores = run(args.gold, args.details, args.texts)
     print()
     print(f"{'':28}{'precision':>10}{'recall':>10}{'F1':>8}")
     for label, counts in (
