@@ -266,12 +266,21 @@ def test_the_same_story_from_a_second_outlet_is_one_story_with_two_sources(
     )
 
 
-def test_script_in_an_article_is_shown_as_text_on_every_page(client: TestClient, session: Session) -> None:
+def test_script_in_an_article_is_shown_as_text_on_every_page(
+    client: TestClient, session: Session
+) -> None:
     text = '<script>window.pwned = 1</script> Peskov said "the <b>talks</b> will go on <script>alert(2)</script>" on Tuesday.'
-    response = client.post("/upload", data={"title": "<script>alert(3)</script>", "text": text}, follow_redirects=False)
+    response = client.post(
+        "/upload", data={"title": "<script>alert(3)</script>", "text": text}, follow_redirects=False
+    )
     job = client.get("/api" + response.headers["location"]).json()
     article_id = job["items"][0]["article_id"]
-    for url in (f"/articles/{article_id}", "/articles", "/timeline?q=talks", response.headers["location"]):
+    for url in (
+        f"/articles/{article_id}",
+        "/articles",
+        "/timeline?q=talks",
+        response.headers["location"],
+    ):
         html = client.get(url).text
         assert "<script>window.pwned" not in html and "<script>alert" not in html, url
         assert "&lt;script&gt;" in html, url

@@ -1,0 +1,75 @@
+"""The evaluation's matching and scoring, and the integrity of both gold sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.eval_extraction import dice, match, score
+from tests.conftest import SEEDS_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def statement(start: int, end: int, **fields: object) -> dict[str, object]:
+    base = {
+        "start": start,
+        "end": end,
+        "speaker": "A",
+        "kind": "reported",
+        "issues": ["other"],
+        "stance": "neutral",
+        "said_on": None,
+        "text": "x",
+    }
+    return {**base, **fields}
+
+
+def test_dice_and_one_to_one_matching() -> None:
+    assert dice(statement(0, 10), statement(0, 10)) == 1.0
+    assert dice(statement(0, 10), statement(5, 15)) == 0.5
+    assert dice(statement(0, 10), statement(10, 20)) == 0.0
+    gold = [statement(0, 10), statement(20, 30)]
+    predicted = [statement(0, 9), statement(1, 10), statement(50, 60)]
+    pairs = match(gold, predicted)
+    assert len(pairs) == 1 and pairs[0][0] == 0
+
+
+def test_scores_count_speakers_quotes_and_fields() -> None:
+    gold = {
+        "statements": [
+            statement(0, 10, speaker="A", stance="supports"),
+            statement(20, 30, speaker="B", kind="direct_quote"),
+        ]
+    }
+    predicted = {
+        "statements": [
+            statement(0, 10, speaker="A", stance="opposes"),
+            statement(20, 30, speaker="C", kind="direct_quote"),
+        ]
+    }
+    scores = score([(gold, predicted)])
+    assert scores.statements.f1 == 1.0
+    assert scores.attributed.true_positive == 1 and scores.attributed.f1 == 0.5
+    assert scores.quotes.f1 == 1.0
+    assert scores.stance.value == 0.5
+
+
+@pytest.mark.parametrize(
+    ("folder", "texts"),
+    [(SEEDS_DIR / "gold", SEEDS_DIR), (ROOT / "bench" / "gold-corpus", CORPUS)],
+)
+def test_gold_spans_index_their_articles(folder: Path, texts: Path) -> None:
+    files = sorted(folder.glob("*.json"))
+    assert len(files) >= 5
+    for path in files:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        content = (texts / gold["file"]).read_text(encoding="utf-8")
+        for item in gold["statements"] + gold["events"]:
+            assert 0 <= item["start"] < item["end"] <= len(content), (path.name, item)
+        for item in gold["statements"]:
+            if "text" in item:
+                assert content[item["start"] : item["end"]] == item["text"], (path.name, item)
