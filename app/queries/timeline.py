@@ -115,19 +115,34 @@ def _conditions(
         Statement.corroborates_id.is_(None),
     ]
     if filters.actors and skip != "actor":
-        where.append(
-            Statement.speaker_id.in_(select(Actor.id).where(Actor.slug.in_(filters.actors)))
-        )
+        # Ids, not a subquery: the planner then walks the (speaker_id, said_on) index.
+        actor_ids = session.scalars(select(Actor.id).where(Actor.slug.in_(filters.actors))).all()
+        where.append(Statement.speaker_id.in_(actor_ids or [-1]))
     if filters.actor_ids:
         where.append(Statement.speaker_id.in_(filters.actor_ids))
     if filters.issues and skip != "issue":
-        where.append(
-            Statement.id.in_(
+        issue_ids = session.scalars(
+            select(Issue.id).where(Issue.slug.in_(filters.issues))
+        ).all() or [-1]
+        if filters.actors or filters.actor_ids:
+            # With a speaker, walk that speaker's statements newest first (an index) and probe
+            # each one's issues (the primary key): cheap however common the issue is.
+            where.append(
                 select(StatementIssue.statement_id)
-                .join(Issue, Issue.id == StatementIssue.issue_id)
-                .where(Issue.slug.in_(filters.issues))
+                .where(
+                    StatementIssue.statement_id == Statement.id,
+                    StatementIssue.issue_id.in_(issue_ids),
+                )
+                .exists()
             )
-        )
+        else:
+            where.append(
+                Statement.id.in_(
+                    select(StatementIssue.statement_id).where(
+                        StatementIssue.issue_id.in_(issue_ids)
+                    )
+                )
+            )
     if filters.stances and skip != "stance":
         where.append(Statement.stance.in_(filters.stances))
     if filters.kinds and skip != "kind":
