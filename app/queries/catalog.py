@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app.extraction.codebook import normalize_name
 from app.models import (
     Actor,
     ActorAlias,
@@ -83,12 +84,18 @@ def get_article(session: Session, article_id: int) -> ArticleDetail | None:
     )
 
 
-def actor_options(session: Session) -> list[tuple[str, str]]:
-    """(slug, label) for every actor name and alias: the actor filter's suggestions."""
+def actor_options(session: Session, typed: str = "", limit: int = 20) -> list[tuple[str, str]]:
+    """(slug, label) for actor names and aliases containing what was typed: the actor
+    filter's suggestions."""
+    needle = normalize_name(typed)
+    if not needle:
+        return []
     rows = session.execute(
         select(Actor.slug, Actor.name, ActorAlias.alias)
         .join(ActorAlias, ActorAlias.actor_id == Actor.id)
-        .order_by(Actor.name, ActorAlias.alias)
+        .where(ActorAlias.normalized.contains(needle, autoescape=True))
+        .order_by(func.length(ActorAlias.alias), Actor.name)
+        .limit(limit)
     ).all()
     options = []
     for slug, name, alias in rows:

@@ -11,7 +11,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.models import Actor, Article, Event, Issue, Source, Statement, StatementIssue
+from app.extraction.codebook import normalize_name
+from app.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    Issue,
+    Source,
+    Statement,
+    StatementIssue,
+)
 
 COUNT_CAP = 1000
 KINDS = ("direct_quote", "reported")
@@ -106,6 +116,19 @@ def _text_match(session: Session, query: str) -> ColumnElement[bool]:
     )
 
 
+def actor_ids_for(session: Session, wanted: tuple[str, ...]) -> list[int]:
+    """Actors by slug, or by any name or alias as typed ("Zelenskyy" finds Volodymyr Zelensky)."""
+    typed = [normalize_name(value) for value in wanted]
+    return list(
+        session.scalars(
+            select(Actor.id)
+            .outerjoin(ActorAlias, ActorAlias.actor_id == Actor.id)
+            .where(or_(Actor.slug.in_(wanted), ActorAlias.normalized.in_(typed)))
+            .distinct()
+        )
+    )
+
+
 def _conditions(
     session: Session, filters: TimelineFilters, skip: str = ""
 ) -> list[ColumnElement[bool]]:
@@ -116,7 +139,7 @@ def _conditions(
     ]
     if filters.actors and skip != "actor":
         # Ids, not a subquery: the planner then walks the (speaker_id, said_on) index.
-        actor_ids = session.scalars(select(Actor.id).where(Actor.slug.in_(filters.actors))).all()
+        actor_ids = actor_ids_for(session, filters.actors)
         where.append(Statement.speaker_id.in_(actor_ids or [-1]))
     if filters.actor_ids:
         where.append(Statement.speaker_id.in_(filters.actor_ids))

@@ -86,7 +86,6 @@ def timeline(
     if cursor is not None and request.headers.get("HX-Request"):
         return render(request, "timeline/index.html", context, block="page")
     context["facets"] = plain_facets(session, filters, page)
-    context["actor_options"] = catalog.actor_options(session)
     return render(request, "timeline/index.html", context, block="results")
 
 
@@ -96,10 +95,18 @@ def timeline_facets(request: Request, session: DbSession, filters: Filters) -> R
     context = {
         "filters": filters,
         "facets": facets(session, filters),
-        "actor_options": catalog.actor_options(session),
         "facets_url": None,
     }
     return render(request, "timeline/index.html", context, block="filters", fragment=True)
+
+
+@router.get("/actors/suggest", name="actor_suggestions")
+def actor_suggestions(
+    request: Request, session: DbSession, actor: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    """Names and aliases matching what was typed, as <option>s for the actor filter."""
+    options = catalog.actor_options(session, actor)
+    return render(request, "timeline/_actor_options.html", {"options": options})
 
 
 def _facets_url(request: Request) -> str:

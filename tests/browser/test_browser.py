@@ -92,3 +92,10 @@ def test_timeline_screenshot_for_the_docs(page: Any, live_server: str) -> None:
     page.goto(f"{live_server}/timeline")
     assert page.locator("article.statement").count() > 0
     page.screenshot(path=str(DOCS / "timeline.png"))
+
+
+def test_actor_autocomplete_offers_names_and_aliases(page: Any, live_server: str) -> None:
+    page.goto(f"{live_server}/timeline")
+    page.locator("#actor-input").press_sequentially("Zelenskyy", delay=20)
+    page.wait_for_function("document.querySelectorAll('#actor-options option').length > 0")
+    assert page.locator("#actor-options option").first.get_attribute("value") == "volodymyr-zelensky"
