@@ -289,7 +289,7 @@ def datasette_times(db_file: Path, chosen: dict[str, str], requests: int) -> tup
 
 def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
     if backend == "sqlite":
-        db_file = workdir / "latency.db"
+        db_file = workdir / f"parley_latency_{uuid.uuid4().hex[:8]}.db"
         url, cleanup = f"sqlite:///{db_file}", None
     else:
         name = f"parley_latency_{uuid.uuid4().hex[:8]}"
@@ -336,6 +336,9 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
         server.should_exit = True
     finally:
         engine.dispose()
+        if backend == "sqlite":
+            for leftover in db_file.parent.glob(db_file.name + "*"):
+                leftover.unlink()
         if cleanup is not None:
             admin, name = cleanup
             with admin.connect() as connection:
