@@ -98,4 +98,6 @@ def test_actor_autocomplete_offers_names_and_aliases(page: Any, live_server: str
     page.goto(f"{live_server}/timeline")
     page.locator("#actor-input").press_sequentially("Zelenskyy", delay=20)
     page.wait_for_function("document.querySelectorAll('#actor-options option').length > 0")
-    assert page.locator("#actor-options option").first.get_attribute("value") == "volodymyr-zelensky"
+    assert (
+        page.locator("#actor-options option").first.get_attribute("value") == "volodymyr-zelensky"
+    )
