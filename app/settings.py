@@ -49,7 +49,3 @@ class Settings(BaseSettings):
     @property
     def actors_codebook(self) -> Path:
         return self.seeds_dir / "actors.yaml"
-
-
-def get_settings() -> Settings:
-    return Settings()

@@ -7,7 +7,7 @@ speech is the complement of a communication verb (or what "according to X" frame
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
@@ -67,19 +67,6 @@ class Attribution:
     claim: tuple[int, int] | None = None  # doc token range of the reported clause
     more_claims: tuple[tuple[int, int], ...] = ()  # "…, and that B": further clauses of one verb
     quote_only: bool = False  # "asked X" with no clause of its own can only introduce a quote
-
-
-@dataclass
-class Found:
-    """A statement found in the paragraph, in doc character offsets."""
-
-    kind: str
-    start: int
-    end: int
-    speaker: Speaker | None
-    sentence: Span
-    anchor: Token | None
-    confidence: float
 
 
 def is_communication_verb(token: Token) -> bool:
@@ -576,7 +563,3 @@ def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if len(words) < 2:
         return None
     return start, end
-
-
-def with_speaker(found: Found, speaker: Speaker | None) -> Found:
-    return replace(found, speaker=speaker)

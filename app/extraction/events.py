@@ -132,7 +132,7 @@ def title_for(kind: str, participants: Sequence[str], location: str | None) -> s
     return title
 
 
-def find_events(sentences: Sequence[SentenceFacts], published: date | None) -> list[Event]:
+def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
     """One event per (kind, day) in the article, from its first clear mention."""
     events: list[Event] = []
     seen: dict[tuple[str, date | None], Event] = {}

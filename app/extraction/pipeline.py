@@ -154,7 +154,7 @@ class Extractor:
             sentence_facts.extend(
                 _sentence_facts(doc, paragraph, quote_ranges, published, self.codebook)
             )
-        events = find_events(sentence_facts, published)
+        events = find_events(sentence_facts)
         return ExtractionResult(
             statements=statements,
             events=events,

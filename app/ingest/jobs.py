@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.db import transaction
 from app.ingest.documents import DocumentError, read_document
-from app.ingest.importer import store_article
+from app.ingest.importer import ImportOutcome
 from app.ingest.metadata import ArticleMeta
 from app.ingest.service import ArticleImporter, article_input
 from app.models import ImportItem, ImportJob
@@ -119,19 +119,16 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
     document.title = meta.get("title") or document.title
     document.outlet = meta.get("outlet") or document.outlet
     document.url = meta.get("url") or document.url
-    article = article_input(document, None)
-    result = importer.extractor.extract(
-        article.text, published=article.published_on, title=article.title
-    )
-    with transaction(factory) as session:
-        outcome = store_article(session, article, result, importer.extractor.codebook)
+
+    def record(session: Session, outcome: ImportOutcome) -> None:
         _finish_item(
             session.get_one(ImportItem, item_id),
             outcome.status,
             article_id=outcome.article_id,
             statements=outcome.statements,
         )
-    return outcome.status
+
+    return importer.import_input(article_input(document, None), also=record).status
 
 
 def run_job(

@@ -93,10 +93,19 @@ class ArticleImporter:
             self._extractor = Extractor(codebook)
         return self._extractor
 
-    def import_input(self, item: ArticleInput) -> ImportOutcome:
+    def import_input(
+        self,
+        item: ArticleInput,
+        also: Callable[[Session, ImportOutcome], None] | None = None,
+    ) -> ImportOutcome:
+        """Extract outside the transaction, then store; ``also`` writes in the same transaction
+        (a job records its item's result there, so both commit or neither does)."""
         result = self.extractor.extract(item.text, published=item.published_on, title=item.title)
         with transaction(self.factory) as session:
-            return store_article(session, item, result, self.extractor.codebook)
+            outcome = store_article(session, item, result, self.extractor.codebook)
+            if also is not None:
+                also(session, outcome)
+            return outcome
 
     def import_paths(
         self,

@@ -126,20 +126,6 @@ def recompute(session: Session, pairs: set[tuple[int, int]]) -> int:
     return created
 
 
-def recompute_all(session: Session) -> int:
-    pairs = {
-        (actor_id, issue_id)
-        for actor_id, issue_id in session.execute(
-            select(Statement.speaker_id, StatementIssue.issue_id)
-            .join(StatementIssue, StatementIssue.statement_id == Statement.id)
-            .where(Statement.speaker_id.is_not(None), StatementIssue.rank == 0)
-            .distinct()
-        )
-        if actor_id is not None
-    }
-    return recompute(session, pairs)
-
-
 @dataclass
 class Shift:
     """An actor moved from one stance to another on an issue, with the two statements."""

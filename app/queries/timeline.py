@@ -209,7 +209,6 @@ def load_timeline(
     filters: TimelineFilters,
     limit: int = 50,
     cursor: Cursor | None = None,
-    with_events: bool = True,
 ) -> TimelinePage:
     """One page of statements (and, on the first page of an unfiltered view, the events of
     the same days), grouped by day."""
@@ -245,7 +244,7 @@ def load_timeline(
     statement_only = (
         filters.issues or filters.stances or filters.kinds or filters.reviews or filters.outlets
     )
-    if with_events and dated and not statement_only and not filters.q.strip():
+    if dated and not statement_only and not filters.q.strip():
         _attach_events(session, filters, days, min(dated), max(dated) if cursor else None)
     ordered = sorted(
         days.values(), key=lambda d: (d.day is not None, d.day or date.min), reverse=True
