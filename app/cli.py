@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Migrate the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+users_app = typer.Typer(help="Manage accounts and API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -55,9 +57,18 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     reload: Annotated[bool, typer.Option(help="Restart when the code changes.")] = False,
 ) -> None:
-    """Serve the web app."""
+    """Serve the web app (on a database without accounts, first create an administrator and
+    print its one-time password)."""
     import uvicorn
 
+    from app.settings import InsecureSettings
+
+    settings = Settings()
+    try:
+        settings.check_secret()
+    except InsecureSettings as exc:
+        raise CliError(str(exc)) from None
+    _announce_first_admin(settings)
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload)
 
 
@@ -105,6 +116,151 @@ def _sessionmaker(settings: Settings) -> sessionmaker[Session]:
     if migrate.current_revision(engine) != migrate.head_revision(engine):
         raise CliError("the database schema is not up to date; run `parley db upgrade` first")
     return make_sessionmaker(engine)
+
+
+def _announce_first_admin(settings: Settings) -> None:
+    from app import migrate
+    from app.accounts.users import ensure_first_admin
+    from app.db import make_sessionmaker, transaction
+
+    engine = _engine(settings)
+    if migrate.current_revision(engine) != migrate.head_revision(engine):
+        return  # the app reports the schema; nothing to create accounts in yet
+    with transaction(make_sessionmaker(engine)) as session:
+        first = ensure_first_admin(session)
+    engine.dispose()
+    if first is not None:
+        console.print(
+            "\n[bold]Parley has no accounts yet, so it made an administrator:[/]\n"
+            f"  email     [bold]{first.email}[/]\n"
+            f"  password  [bold]{first.password}[/]   (one-time: you choose your own at first "
+            "login)\n"
+            "Make more with `parley users create EMAIL --role analyst`.\n"
+        )
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("no password on standard input")
+        return password
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    role: Annotated[
+        str, typer.Option("--role", help="viewer (reads), analyst (reads and edits) or admin.")
+    ] = "analyst",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an account (the password is prompted for unless --password-stdin)."""
+    from app.accounts.users import AccountError, check_email, check_role, create_user
+    from app.db import transaction
+
+    try:
+        check_email(email)
+        check_role(role)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    password = _read_password(password_stdin)
+    try:
+        with transaction(_sessionmaker(Settings())) as session:
+            user = create_user(session, email, password, role)
+            console.print(f"Created {user.email} ({user.role}).")
+    except AccountError as exc:
+        raise CliError(str(exc)) from None
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List the accounts."""
+    from app.accounts.users import list_users
+    from app.db import transaction
+
+    with transaction(_sessionmaker(Settings())) as session:
+        users = list_users(session)
+        table = Table("email", "role", "created", "last login")
+        for user in users:
+            last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+            table.add_row(user.email, user.role, user.created_at.strftime("%Y-%m-%d"), last)
+    console.print(table if users else "No accounts yet.")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    role: Annotated[str, typer.Argument(help="viewer, analyst or admin.")],
+) -> None:
+    """Change an account's role (its sessions end)."""
+    from app.accounts.users import AccountError, check_role, set_role
+    from app.db import transaction
+
+    try:
+        check_role(role)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    try:
+        with transaction(_sessionmaker(Settings())) as session:
+            user = set_role(session, email, role)
+            console.print(f"{user.email} is now {user.role}.")
+    except AccountError as exc:
+        raise CliError(str(exc)) from None
+
+
+@users_app.command("token")
+def users_token(email: Annotated[str, typer.Argument(help="The account's email address.")]) -> None:
+    """Make an API bearer token for the account (printed once; only its digest is stored)."""
+    from app.accounts.users import AccountError, issue_token
+    from app.db import transaction
+
+    try:
+        with transaction(_sessionmaker(Settings())) as session:
+            token = issue_token(session, email)
+    except AccountError as exc:
+        raise CliError(str(exc)) from None
+    print(token)
+
+
+@app.command()
+def reextract(
+    article_ids: Annotated[
+        list[int] | None, typer.Argument(help="Articles to re-extract (their ids).", min=1)
+    ] = None,
+    all_articles: Annotated[bool, typer.Option("--all", help="Re-extract every article.")] = False,
+) -> None:
+    """Run extraction again on stored articles, keeping every statement a person confirmed,
+    edited, rejected or added."""
+    from app.curation.audit import Editor
+    from app.curation.reextract import article_ids as every_article
+    from app.curation.reextract import missing_articles
+    from app.curation.reextract import reextract as run_reextract
+    from app.db import transaction
+    from app.extraction.pipeline import Extractor
+    from app.ingest.codebooks import load_codebook
+
+    if all_articles == bool(article_ids):
+        raise typer.BadParameter("give article ids or --all (one of the two)")
+    factory = _sessionmaker(Settings())
+    with transaction(factory) as session:
+        if all_articles:
+            wanted = every_article(session)
+        else:
+            wanted = list(dict.fromkeys(article_ids or []))
+            missing = missing_articles(session, wanted)
+            if missing:
+                raise CliError(f"no article with id {', '.join(map(str, missing))}")
+        codebook = load_codebook(session)
+    extractor = Extractor(codebook)
+    done = 0
+    for report in run_reextract(factory, extractor, wanted, Editor.command("parley reextract")):
+        console.print(report.summary)
+        done += 1
+    console.print(f"Re-extracted {done} article{'s' if done != 1 else ''}.")
 
 
 @app.command()

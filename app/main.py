@@ -1,26 +1,31 @@
-"""The web application: routers, static files, templates, and the engine's lifetime."""
+"""The web application: routers, middleware, static files, templates, and the engine's lifetime."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from app.db import make_engine, make_sessionmaker
 from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
-from app.web import health, jobs, pages, uploads
+from app.web import accounts, actor_edits, health, history, jobs, pages, review, uploads
+from app.web.auth import LoginRequired, PasswordChangeRequired, require_analyst, require_reader
+from app.web.security import SecurityHeaders, csrf_protect
 from app.web.templating import templates
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    settings.check_secret()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,13 +44,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Peace-negotiation positions over time: who said what, when, about which issue.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
     )
     app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="parley_session",
+        max_age=settings.session_days * 24 * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    readers = [Depends(require_reader)]
     app.include_router(health.router)
-    app.include_router(pages.router)
-    app.include_router(uploads.router)
-    app.include_router(jobs.router)
+    app.include_router(accounts.router)
+    app.include_router(pages.router, dependencies=readers)
+    app.include_router(review.router)
+    app.include_router(actor_edits.router)
+    app.include_router(history.router)
+    app.include_router(uploads.router, dependencies=[Depends(require_analyst)])
+    app.include_router(jobs.router, dependencies=readers)
     _install_error_pages(app)
     return app
 
@@ -65,8 +85,40 @@ def _install_error_pages(app: FastAPI) -> None:
                 "error.html",
                 {"status": exc.status_code, "message": exc.detail},
                 status_code=exc.status_code,
+                headers=exc.headers,
             )
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        login = request.app.url_path_for("login")
+        if (
+            _wants_html(request)
+            and request.method == "GET"
+            and not request.headers.get("HX-Request")
+        ):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"{login}?{urlencode({'next': target})}", status_code=303)
+        message = "Log in first: this needs an account (or an API token)."
+        if _wants_html(request):
+            return templates.TemplateResponse(
+                request, "error.html", {"status": 401, "message": message}, status_code=401
+            )
+        return JSONResponse(
+            {"detail": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, _exc: Exception) -> Response:
+        account = request.app.url_path_for("account")
+        if _wants_html(request) and request.method == "GET":
+            return RedirectResponse(account, status_code=303)
+        return JSONResponse(
+            {"detail": "Choose your own password first (the one-time password is spent)."},
+            status_code=403,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

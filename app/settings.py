@@ -13,6 +13,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "parley-development-secret-change-me"
 
 
+class InsecureSettings(RuntimeError):
+    """A configuration Parley refuses to serve with."""
+
+
 class Settings(BaseSettings):
     """Parley's configuration; tests build their own instead of patching the environment."""
 
@@ -24,6 +28,10 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(default=DEFAULT_SECRET_KEY, description="Signs session cookies.")
     public_read: bool = Field(default=False, description="Let anonymous visitors read.")
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set behind TLS)."
+    )
+    session_days: int = Field(default=14, gt=0, description="How long a login lasts.")
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_upload_files: int = Field(default=200, gt=0)
@@ -41,6 +49,19 @@ class Settings(BaseSettings):
     @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_default_secret(self) -> bool:
+        return self.secret_key == DEFAULT_SECRET_KEY
+
+    def check_secret(self) -> None:
+        """On PostgreSQL (production), refuse the well-known development secret."""
+        if not self.is_sqlite and self.uses_default_secret:
+            raise InsecureSettings(
+                "PARLEY_SECRET_KEY is the development default; set it to a long random value "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))') "
+                "before serving a PostgreSQL database."
+            )
 
     @property
     def issues_codebook(self) -> Path:

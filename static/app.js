@@ -45,6 +45,12 @@
       });
   }
 
+  // Every htmx request that changes something carries the page's CSRF token.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    if (meta && event.detail.verb !== "get") { event.detail.headers["X-CSRF-Token"] = meta.content; }
+  });
+
   function items() { return Array.prototype.slice.call(document.querySelectorAll("article.statement")); }
 
   function move(step) {

@@ -8,6 +8,7 @@ PARLEY_TEST_POSTGRES_URL names the server (a throwaway database is created on it
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,8 +97,45 @@ def engine(
         engine = make_engine(database.url)
         migrate.upgrade(engine)
         seed(make_sessionmaker(engine), SEEDS_DIR)
+        create_test_users(make_sessionmaker(engine))
         yield engine
         engine.dispose()
+
+
+TEST_SECRET = "a-test-secret-that-is-not-the-default"
+PASSWORD = "correct horse battery"
+USERS = {role: f"{role}@example.org" for role in ("viewer", "analyst", "admin")}
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def create_test_users(factory: sessionmaker[Session]) -> None:
+    from app.accounts.users import create_user
+    from app.db import transaction
+
+    with transaction(factory) as session:
+        for role, email in USERS.items():
+            create_user(session, email, PASSWORD, role)
+
+
+def page_csrf(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token the pages of this client's session carry."""
+    match = CSRF_META.search(client.get(path).text)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def log_in(client: TestClient, role: str | None) -> TestClient:
+    """Sign the client in as the test user with this role (None: stay anonymous), and send the
+    session's CSRF token with every later request, as app.js does for htmx."""
+    if role is not None:
+        response = client.post(
+            "/login",
+            data={"email": USERS[role], "password": PASSWORD, "csrf_token": page_csrf(client)},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+    client.headers["X-CSRF-Token"] = page_csrf(client)
+    return client
 
 
 @pytest.fixture
@@ -134,15 +172,20 @@ def settings(engine: Engine) -> Settings:
     return Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         seeds_dir=SEEDS_DIR,
+        secret_key=TEST_SECRET,
         public_read=True,
         job_runner="inline",
     )
 
 
 def client_for(
-    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+    settings: Settings,
+    factory: sessionmaker[Session],
+    extractor: Extractor,
+    role: str | None = "analyst",
 ) -> Iterator[TestClient]:
-    """A client whose requests run inside the test's transaction; jobs run inline."""
+    """A client signed in with ``role`` whose requests run inside the test's transaction; jobs
+    run inline."""
     from app.ingest.queue import InlineRunner
     from app.ingest.service import ArticleImporter
 
@@ -150,7 +193,7 @@ def client_for(
     with TestClient(app) as client:
         app.state.sessionmaker = factory
         app.state.dispatcher = InlineRunner(factory, ArticleImporter(factory, extractor))
-        yield client
+        yield log_in(client, role)
 
 
 @pytest.fixture
@@ -158,6 +201,14 @@ def client(
     settings: Settings, factory: sessionmaker[Session], extractor: Extractor
 ) -> Iterator[TestClient]:
     yield from client_for(settings, factory, extractor)
+
+
+@pytest.fixture
+def anonymous(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> Iterator[TestClient]:
+    """A client that has not logged in (reading is public in ``settings``)."""
+    yield from client_for(settings, factory, extractor, role=None)
 
 
 @dataclass

@@ -7,13 +7,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.curation.lookup import surviving
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
+from app.extraction.types import Statement as ExtractedStatement
 from app.ingest.dedup import corroborate, find_near_duplicate, index_article
 from app.models import (
     Actor,
@@ -116,9 +119,12 @@ class ActorResolver:
                 self._cache.setdefault(normalized, actor)
 
     def resolve(self, name: str) -> Actor:
+        """The actor of this name (the survivor, if an analyst merged it), created if unknown."""
         key = normalize_name(name)
         if key not in self._cache:
             self._cache[key] = self._create(name, self._kinds.get(name, "person"))
+        elif self._cache[key].merged_into_id is not None:
+            self._cache[key] = surviving(self.session, self._cache[key])
         return self._cache[key]
 
     def _create(self, name: str, kind: str) -> Actor:
@@ -168,7 +174,7 @@ def store_article(
             session.flush()
             resolver = ActorResolver(session, codebook, result)
             statements = _store_statements(session, article, result, resolver)
-            events = _store_events(session, article, result, resolver)
+            events = store_events(session, article, result, resolver)
             index_article(session, article)
             corroborate(session, article, statements)
             session.flush()
@@ -188,40 +194,52 @@ def store_article(
     )
 
 
+def statement_values(extracted: ExtractedStatement, resolver: ActorResolver) -> dict[str, Any]:
+    """The columns of a statement row for an extracted statement."""
+    speaker = resolver.resolve(extracted.speaker) if extracted.speaker else None
+    return {
+        "speaker_id": speaker.id if speaker else None,
+        "speaker_text": extracted.speaker_text,
+        "speaker_role": extracted.speaker_role,
+        "kind": extracted.kind,
+        "text": extracted.text,
+        "start": extracted.start,
+        "end": extracted.end,
+        "said_on": extracted.said_on,
+        "said_on_precision": extracted.said_on_precision,
+        "stance": extracted.stance,
+        "stance_target": extracted.stance_target,
+        "confidence": extracted.confidence,
+    }
+
+
+def issue_links(extracted: ExtractedStatement, issue_ids: dict[str, int]) -> list[StatementIssue]:
+    return [
+        StatementIssue(issue_id=issue_ids[key], rank=rank, score=score)
+        for rank, (key, score) in enumerate(extracted.issues)
+        if key in issue_ids
+    ]
+
+
+def issue_ids_by_slug(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Issue.slug, Issue.id)).tuples().all())
+
+
 def _store_statements(
     session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
 ) -> list[Statement]:
-    issue_ids = dict(session.execute(select(Issue.slug, Issue.id)).tuples().all())
+    issue_ids = issue_ids_by_slug(session)
     stored: list[Statement] = []
     for extracted in result.statements:
-        speaker = resolver.resolve(extracted.speaker) if extracted.speaker else None
-        statement = Statement(
-            article_id=article.id,
-            speaker_id=speaker.id if speaker else None,
-            speaker_text=extracted.speaker_text,
-            speaker_role=extracted.speaker_role,
-            kind=extracted.kind,
-            text=extracted.text,
-            start=extracted.start,
-            end=extracted.end,
-            said_on=extracted.said_on,
-            said_on_precision=extracted.said_on_precision,
-            stance=extracted.stance,
-            stance_target=extracted.stance_target,
-            confidence=extracted.confidence,
-        )
-        statement.issues = [
-            StatementIssue(issue_id=issue_ids[key], rank=rank, score=score)
-            for rank, (key, score) in enumerate(extracted.issues)
-            if key in issue_ids
-        ]
+        statement = Statement(article_id=article.id, **statement_values(extracted, resolver))
+        statement.issues = issue_links(extracted, issue_ids)
         session.add(statement)
         stored.append(statement)
     session.flush()
     return stored
 
 
-def _store_events(
+def store_events(
     session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
 ) -> int:
     for extracted in result.events:

@@ -1,7 +1,9 @@
 """Every table Parley has; importing this package registers them all on ``Base.metadata``."""
 
+from app.models.account import ApiToken, LoginFailure, User
 from app.models.actor import Actor, ActorAlias, ActorRole
 from app.models.article import Article, Source
+from app.models.audit import AuditEntry
 from app.models.dedup import ArticleBand
 from app.models.event import Event, EventArticle, event_actor
 from app.models.issue import Issue
@@ -13,16 +15,20 @@ __all__ = [
     "Actor",
     "ActorAlias",
     "ActorRole",
+    "ApiToken",
     "Article",
     "ArticleBand",
+    "AuditEntry",
     "Event",
     "EventArticle",
     "ImportItem",
     "ImportJob",
     "Issue",
+    "LoginFailure",
     "Position",
     "Source",
     "Statement",
     "StatementIssue",
+    "User",
     "event_actor",
 ]

@@ -25,9 +25,15 @@ class Actor(Base):
         ForeignKey("actor.id", ondelete="SET NULL"), index=True
     )
     needs_review: Mapped[bool] = mapped_column(default=False)
+    # Set when an analyst merged this actor into another; kept so that the merge can be undone.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actor.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = created_at_column()
 
-    affiliation: Mapped[Actor | None] = relationship(remote_side=[id], lazy="raise")
+    affiliation: Mapped[Actor | None] = relationship(
+        remote_side=[id], foreign_keys=[affiliation_id], lazy="raise"
+    )
     aliases: Mapped[list[ActorAlias]] = relationship(
         back_populates="actor", cascade="all, delete-orphan", lazy="raise"
     )

@@ -29,6 +29,7 @@ class Statement(Base):
         one_of("stance", STANCES),
         one_of("review_status", REVIEW_STATUSES),
         one_of("said_on_precision", DATE_PRECISIONS),
+        Index("ix_statement_review_status_confidence", "review_status", "confidence"),
         Index("ix_statement_said_on_id", "said_on", "id"),
         Index("ix_statement_speaker_id_said_on", "speaker_id", "said_on"),
         Index("ix_statement_article_id_start", "article_id", "start"),
@@ -49,6 +50,9 @@ class Statement(Base):
     stance_target: Mapped[str | None] = mapped_column(String(500))
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     review_status: Mapped[str] = mapped_column(String(20), default="machine")
+    # machine: found by extraction; analyst: added by a person from the article view. (No CHECK:
+    # adding one would make SQLite rebuild the table and drop its full-text triggers.)
+    origin: Mapped[str] = mapped_column(String(10), default="machine", server_default="machine")
     # The earlier statement this one repeats (same speaker, nearly the same words, another
     # outlet): the timeline shows the earlier one, "reported by N outlets".
     corroborates_id: Mapped[int | None] = mapped_column(

@@ -93,7 +93,10 @@ def actor_options(session: Session, typed: str = "", limit: int = 20) -> list[tu
     rows = session.execute(
         select(Actor.slug, Actor.name, ActorAlias.alias)
         .join(ActorAlias, ActorAlias.actor_id == Actor.id)
-        .where(ActorAlias.normalized.contains(needle, autoescape=True))
+        .where(
+            ActorAlias.normalized.contains(needle, autoescape=True),
+            Actor.merged_into_id.is_(None),
+        )
         .order_by(func.length(ActorAlias.alias), Actor.name)
         .limit(limit)
     ).all()
@@ -124,9 +127,14 @@ def list_actors(session: Session) -> list[ActorRow]:
         select(Actor, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.speaker_id == Actor.id)
         .options(joinedload(Actor.affiliation), selectinload(Actor.aliases))
+        .where(Actor.merged_into_id.is_(None))
         .order_by(func.coalesce(counts.c.n, 0).desc(), Actor.name)
     ).all()
     return [ActorRow(actor=actor, statements=count) for actor, count in rows]
+
+
+def get_actor_by_id(session: Session, actor_id: int) -> Actor | None:
+    return session.scalar(select(Actor).where(Actor.id == actor_id))
 
 
 def get_actor(session: Session, slug: str) -> Actor | None:

@@ -20,6 +20,7 @@ S = TypeVar("S", bound=Span)
 class Segment(Generic[S]):
     text: str
     span: S | None = None
+    start: int = 0  # where the run begins in the article (for turning a selection into offsets)
 
 
 def segments(text: str, spans: Sequence[S]) -> list[Segment[S]]:
@@ -33,5 +34,5 @@ def segments(text: str, spans: Sequence[S]) -> list[Segment[S]]:
         if result and result[-1].span is best:
             result[-1].text += text[left:right]
         else:
-            result.append(Segment(text=text[left:right], span=best))
+            result.append(Segment(text=text[left:right], span=best, start=left))
     return result

@@ -11,10 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app.curation import audit
+from app.curation.undo import can_undo
 from app.db import DbSession
+from app.models.common import STANCES, STATEMENT_KINDS
 from app.positions.derive import shifts
 from app.positions.views import actor_positions, alignments, chart_series, issue_matrix
 from app.queries import catalog
+from app.queries.review import issue_choices
 from app.queries.timeline import (
     Cursor,
     TimelineFilters,
@@ -102,11 +106,19 @@ def timeline_facets(request: Request, session: DbSession, filters: Filters) -> R
 
 @router.get("/actors/suggest", name="actor_suggestions")
 def actor_suggestions(
-    request: Request, session: DbSession, actor: Annotated[str, Query(max_length=100)] = ""
+    request: Request,
+    session: DbSession,
+    actor: Annotated[str, Query(max_length=100)] = "",
+    speaker: Annotated[str, Query(max_length=100)] = "",
+    into: Annotated[str, Query(max_length=100)] = "",
+    affiliation: Annotated[str, Query(max_length=100)] = "",
+    list_id: Annotated[str, Query(alias="list", pattern=r"^[a-z0-9-]{1,60}$")] = "actor-options",
 ) -> Response:
-    """Names and aliases matching what was typed, as <option>s for the actor filter."""
-    options = catalog.actor_options(session, actor)
-    return render(request, "timeline/_actor_options.html", {"options": options})
+    """Names and aliases matching what was typed (in whichever actor field), as a <datalist>."""
+    typed = actor or speaker or into or affiliation
+    options = catalog.actor_options(session, typed)
+    context = {"options": options, "list_id": list_id}
+    return render(request, "timeline/_actor_options.html", context)
 
 
 def _facets_url(request: Request) -> str:
@@ -145,22 +157,16 @@ def article(request: Request, session: DbSession, article_id: int) -> Response:
     detail = catalog.get_article(session, article_id)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")
+    shown = [s for s in detail.statements if s.review_status != "rejected"]
     context = {
         "detail": detail,
         "article": detail.article,
-        "segments": segments(detail.article.text, detail.statements),
+        "segments": segments(detail.article.text, shown),
+        "issue_list": issue_choices(session),
+        "stances": STANCES,
+        "kinds": STATEMENT_KINDS,
     }
     return render(request, "articles/detail.html", context)
-
-
-@router.get("/statements/{statement_id}", name="statement")
-def statement(request: Request, session: DbSession, statement_id: int) -> Response:
-    """A statement's evidence: its words highlighted in the article."""
-    article_id = catalog.statement_article(session, statement_id)
-    if article_id is None:
-        raise HTTPException(status_code=404, detail=f"There is no statement {statement_id}.")
-    target = request.app.url_path_for("article", article_id=article_id)
-    return RedirectResponse(f"{target}#statement-{statement_id}", status_code=303)
 
 
 @router.get("/issues", name="issues")
@@ -201,6 +207,11 @@ def actor(request: Request, session: DbSession, slug: str) -> Response:
     found = catalog.get_actor(session, slug)
     if found is None:
         raise HTTPException(status_code=404, detail=f"There is no actor called “{slug}”.")
+    if found.merged_into_id is not None:
+        survivor = catalog.get_actor_by_id(session, found.merged_into_id)
+        if survivor is not None:
+            target = request.app.url_path_for("actor", slug=survivor.slug)
+            return RedirectResponse(f"{target}?merged={found.slug}", status_code=303)
     agree, disagree = alignments(session, found.id)
     context = {
         "actor": found,
@@ -208,5 +219,8 @@ def actor(request: Request, session: DbSession, slug: str) -> Response:
         "agree": agree,
         "disagree": disagree,
         "days": load_timeline(session, TimelineFilters(actor_ids=(found.id,)), limit=100).days,
+        "history": audit.history(session, "actor", found.id)[:20],
+        "can_undo": can_undo,
+        "merged_from": request.query_params.get("merged", ""),
     }
     return render(request, "actors/detail.html", context)

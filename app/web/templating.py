@@ -10,7 +10,9 @@ from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
+from app.curation.audit import changed_fields
 from app.settings import PROJECT_ROOT
+from app.web.security import csrf_token_for_template
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
 
@@ -35,8 +37,29 @@ def url_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     return str(request.app.url_path_for(name, **params))
 
 
+@pass_context
+def signed_in_user(context: dict[str, Any]) -> Any:
+    """The user the request's access check found (None when anonymous)."""
+    return getattr(context["request"].state, "user", None)
+
+
+def show_value(value: Any) -> str:
+    """A before/after value of the audit log, for reading."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 templates.env.filters["fdate"] = format_date
+templates.env.globals["show_value"] = show_value
+templates.env.globals["changed"] = changed_fields
 templates.env.globals["url_for"] = url_for
+templates.env.globals["csrf_token"] = csrf_token_for_template
+templates.env.globals["signed_in_user"] = signed_in_user
 
 
 def render(
@@ -47,12 +70,15 @@ def render(
     block: str | None = None,
     status_code: int = 200,
     fragment: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """The whole page, or only ``block`` when htmx asks for a piece of it (or always, for an
     endpoint that only ever serves a fragment)."""
     wants_piece = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
     if block and (fragment or wants_piece):
         return templates.TemplateResponse(
-            request, name, context, block_name=block, status_code=status_code
+            request, name, context, block_name=block, status_code=status_code, headers=headers
         )
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    return templates.TemplateResponse(
+        request, name, context, status_code=status_code, headers=headers
+    )

@@ -25,7 +25,7 @@ from app.ingest.queue import QueueDispatcher, ThreadRunner
 from app.ingest.service import ArticleImporter
 from app.models import Article, ImportItem, ImportJob
 from app.settings import Settings
-from tests.conftest import CommittedDatabase
+from tests.conftest import TEST_SECRET, CommittedDatabase
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 TEXT = "Lavrov said on Monday that Moscow would not accept European troops in Ukraine."
@@ -125,7 +125,9 @@ def test_sqlite_thread_runner_resumes_interrupted_jobs_at_start(
 def test_procrastinate_worker_processes_a_job(committed_database: CommittedDatabase) -> None:
     from app.ingest.queue import run_worker
 
-    settings = Settings(database_url=committed_database.url, job_runner="queue")
+    settings = Settings(
+        database_url=committed_database.url, job_runner="queue", secret_key=TEST_SECRET
+    )
     with transaction(committed_database.factory) as session:
         job_id = create_job(session, corpus_items(2)).id
     QueueDispatcher(settings).dispatch(job_id)
@@ -160,7 +162,9 @@ def test_a_killed_worker_leaves_no_partial_article_and_the_job_completes(
     committed_database: CommittedDatabase,
 ) -> None:
     factory = committed_database.factory
-    settings = Settings(database_url=committed_database.url, job_runner="queue")
+    settings = Settings(
+        database_url=committed_database.url, job_runner="queue", secret_key=TEST_SECRET
+    )
     with transaction(factory) as session:
         job_id = create_job(session, corpus_items(8)).id
     QueueDispatcher(settings).dispatch(job_id)

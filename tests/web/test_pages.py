@@ -16,16 +16,27 @@ def soup(client: TestClient, url: str, status: int = 200) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
+READING = {
+    "Timeline": "/timeline",
+    "Issues": "/issues",
+    "Actors": "/actors",
+    "Articles": "/articles",
+}
+
+
 def test_navigation_links_every_section(client: TestClient) -> None:
     page = soup(client, "/")
     links = {a.get_text(strip=True): a["href"] for a in page.select("header nav a")}
-    assert links == {
-        "Timeline": "/timeline",
-        "Issues": "/issues",
-        "Actors": "/actors",
-        "Articles": "/articles",
-        "Upload": "/upload",
-    }
+    assert links == {**READING, "Review": "/review", "Upload": "/upload", "History": "/history"}
+    for href in links.values():
+        soup(client, href)
+
+
+def test_anonymous_readers_see_only_the_reading_sections(anonymous: TestClient) -> None:
+    page = soup(anonymous, "/")
+    links = {a.get_text(strip=True): a["href"] for a in page.select("header nav a")}
+    assert links == READING
+    assert page.select_one("header .account a")["href"].startswith("/login")
 
 
 def test_timeline_shows_seed_statements_newest_first(client: TestClient) -> None:

@@ -1,0 +1,103 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import AuditEntry, User
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who makes a change: a signed-in user, or a command run on the server."""
+
+    user_id: int | None
+    label: str
+
+    @classmethod
+    def of(cls, user: User) -> Editor:
+        return cls(user.id, user.email)
+
+    @classmethod
+    def command(cls, name: str) -> Editor:
+        return cls(None, name)
+
+
+class CurationError(ValueError):
+    """A change that cannot be made, with the reason, per form field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+def record(
+    session: Session,
+    editor: Editor,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    *,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    other_id: int | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        user_id=editor.user_id,
+        actor_label=editor.label,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        other_id=other_id,
+        summary=summary[:500],
+        before=before,
+        after=after,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEntry]:
+    """An entity's changes, newest first (a merge shows on both actors)."""
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity_type == entity_type,
+                or_(AuditEntry.entity_id == entity_id, AuditEntry.other_id == entity_id),
+            )
+            .order_by(AuditEntry.id.desc())
+        )
+    )
+
+
+def recent(
+    session: Session,
+    *,
+    limit: int = 100,
+    before_id: int | None = None,
+    entity_type: str | None = None,
+    user_id: int | None = None,
+) -> list[AuditEntry]:
+    query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    return list(session.scalars(query.limit(limit)))
+
+
+def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each value the change altered, for display."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = [k for k in (*before, *(k for k in after if k not in before)) if not k.endswith("_id")]
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,43 @@
+"""Finding the actor a person means: by slug, name or alias, following merges."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.extraction.codebook import normalize_name
+from app.models import Actor, ActorAlias
+
+
+def surviving(session: Session, actor: Actor) -> Actor:
+    """The actor itself, or the one it was merged into (following chains of merges)."""
+    seen = {actor.id}
+    while actor.merged_into_id is not None and actor.merged_into_id not in seen:
+        survivor = session.get(Actor, actor.merged_into_id)
+        if survivor is None:
+            break
+        seen.add(survivor.id)
+        actor = survivor
+    return actor
+
+
+def find_actor(session: Session, typed: str) -> Actor | None:
+    """The actor whose slug, name or alias this is (the form's autocomplete sends slugs)."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    normalized = normalize_name(typed)
+    found = session.scalar(
+        select(Actor)
+        .outerjoin(ActorAlias, ActorAlias.actor_id == Actor.id)
+        .where(
+            or_(
+                Actor.slug == typed,
+                ActorAlias.normalized == normalized,
+                Actor.name == typed,
+            )
+        )
+        .order_by(Actor.merged_into_id.is_not(None), Actor.id)
+        .limit(1)
+    )
+    return surviving(session, found) if found is not None else None

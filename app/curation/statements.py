@@ -1,0 +1,311 @@
+"""Confirming, editing, rejecting and adding statements, each recorded in the audit log and
+followed by a recomputation of the positions it can change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.curation.audit import Editor, record
+from app.curation.lookup import find_actor
+from app.models import Actor, Article, AuditEntry, Issue, Statement, StatementIssue
+from app.models.common import STANCES, STATEMENT_KINDS
+from app.positions.derive import recompute
+
+SAID_ON_PRECISIONS = ("day", "week", "month", "year")
+MAX_SPAN = 5000
+HUMAN_STATUSES = ("confirmed", "edited", "rejected")
+
+
+@dataclass(frozen=True)
+class StatementFields:
+    """A statement as a person states it: every editable value, already checked."""
+
+    speaker_id: int | None
+    kind: str
+    start: int
+    end: int
+    said_on: date | None
+    said_on_precision: str | None
+    stance: str
+    stance_target: str | None
+    issues: tuple[str, ...]  # issue slugs, best first
+
+
+def touched_by_a_person(statement: Statement) -> bool:
+    return statement.review_status in HUMAN_STATUSES or statement.origin == "analyst"
+
+
+def issue_slugs(session: Session, statement_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Issue.slug)
+            .join(StatementIssue, StatementIssue.issue_id == Issue.id)
+            .where(StatementIssue.statement_id == statement_id)
+            .order_by(StatementIssue.rank)
+        )
+    )
+
+
+def snapshot(session: Session, statement: Statement) -> dict[str, Any]:
+    """Every value a person can change, as JSON (ids for restoring, names for reading)."""
+    speaker = session.get(Actor, statement.speaker_id) if statement.speaker_id else None
+    return {
+        "speaker_id": statement.speaker_id,
+        "speaker": speaker.name if speaker else None,
+        "kind": statement.kind,
+        "start": statement.start,
+        "end": statement.end,
+        "text": statement.text,
+        "said_on": statement.said_on.isoformat() if statement.said_on else None,
+        "said_on_precision": statement.said_on_precision,
+        "stance": statement.stance,
+        "stance_target": statement.stance_target,
+        "issues": issue_slugs(session, statement.id),
+        "review_status": statement.review_status,
+    }
+
+
+def parse_fields(
+    session: Session, article: Article, form: dict[str, Any]
+) -> tuple[StatementFields | None, dict[str, str]]:
+    """Check a submitted statement against the article and the codebook; errors by field."""
+    errors: dict[str, str] = {}
+    speaker_id = None
+    typed_speaker = str(form.get("speaker") or "").strip()
+    if typed_speaker:
+        speaker = find_actor(session, typed_speaker)
+        if speaker is None:
+            errors["speaker"] = (
+                f"No actor is called “{typed_speaker}”: pick one from the list, add them on "
+                "the Actors page first, or leave this empty for an unattributed statement."
+            )
+        else:
+            speaker_id = speaker.id
+    kind = str(form.get("kind") or "")
+    if kind not in STATEMENT_KINDS:
+        errors["kind"] = "Choose direct quote or reported speech."
+    stance = str(form.get("stance") or "")
+    if stance not in STANCES:
+        errors["stance"] = f"Choose one of: {', '.join(STANCES)}."
+    target = str(form.get("stance_target") or "").strip() or None
+    if target and len(target) > 500:
+        errors["stance_target"] = "Keep the stance target under 500 characters."
+    wanted = [str(slug) for slug in form.get("issues") or [] if str(slug).strip()]
+    known = set(session.scalars(select(Issue.slug).where(Issue.slug.in_(wanted))))
+    unknown = [slug for slug in wanted if slug not in known]
+    if unknown:
+        errors["issues"] = f"Unknown issue: {', '.join(unknown)}."
+    said_on, precision = _parse_said_on(form, errors)
+    start, end = _parse_span(article, form, errors)
+    if errors:
+        return None, errors
+    return (
+        StatementFields(
+            speaker_id=speaker_id,
+            kind=kind,
+            start=start,
+            end=end,
+            said_on=said_on,
+            said_on_precision=precision,
+            stance=stance,
+            stance_target=target,
+            issues=tuple(dict.fromkeys(wanted)),
+        ),
+        {},
+    )
+
+
+def _parse_said_on(form: dict[str, Any], errors: dict[str, str]) -> tuple[date | None, str | None]:
+    raw = str(form.get("said_on") or "").strip()
+    if not raw:
+        return None, None
+    try:
+        said_on = date.fromisoformat(raw)
+    except ValueError:
+        errors["said_on"] = "Give the date as YYYY-MM-DD, or leave it empty when unknown."
+        return None, None
+    if said_on > date.today():
+        errors["said_on"] = "The date is in the future."
+    precision = str(form.get("said_on_precision") or "day")
+    if precision not in SAID_ON_PRECISIONS:
+        errors["said_on_precision"] = f"Choose one of: {', '.join(SAID_ON_PRECISIONS)}."
+    return said_on, precision
+
+
+def _parse_span(article: Article, form: dict[str, Any], errors: dict[str, str]) -> tuple[int, int]:
+    try:
+        start, end = int(form.get("start", "")), int(form.get("end", ""))
+    except (TypeError, ValueError):
+        errors["span"] = "The span needs a start and an end offset (whole numbers)."
+        return 0, 0
+    size = len(article.text)
+    if not 0 <= start < end <= size:
+        errors["span"] = f"The span must lie inside the article (0 to {size}), start before end."
+    elif end - start > MAX_SPAN:
+        errors["span"] = f"A statement can be at most {MAX_SPAN:,} characters long."
+    elif not article.text[start:end].strip():
+        errors["span"] = "The span holds no words."
+    return start, end
+
+
+def _pairs(session: Session, *snapshots: dict[str, Any] | None) -> set[tuple[int, int]]:
+    slugs = {snap["issues"][0] for snap in snapshots if snap and snap["issues"]}
+    ids = dict(session.execute(select(Issue.slug, Issue.id).where(Issue.slug.in_(slugs))).tuples())
+    return {
+        (snap["speaker_id"], ids[snap["issues"][0]])
+        for snap in snapshots
+        if snap and snap["speaker_id"] and snap["issues"] and snap["issues"][0] in ids
+    }
+
+
+def _apply(session: Session, statement: Statement, values: dict[str, Any], text: str) -> None:
+    statement.speaker_id = values["speaker_id"]
+    statement.kind = values["kind"]
+    statement.start, statement.end = values["start"], values["end"]
+    statement.text = text[values["start"] : values["end"]]
+    said_on = values["said_on"]
+    statement.said_on = date.fromisoformat(said_on) if isinstance(said_on, str) else said_on
+    statement.said_on_precision = values["said_on_precision"] if said_on else None
+    statement.stance = values["stance"]
+    statement.stance_target = values["stance_target"]
+    statement.review_status = values.get("review_status", statement.review_status)
+    session.flush()
+    session.execute(delete(StatementIssue).where(StatementIssue.statement_id == statement.id))
+    slugs = list(values["issues"])
+    ids = dict(session.execute(select(Issue.slug, Issue.id).where(Issue.slug.in_(slugs))).tuples())
+    for rank, slug in enumerate(slug for slug in slugs if slug in ids):
+        session.add(
+            StatementIssue(statement_id=statement.id, issue_id=ids[slug], rank=rank, score=1.0)
+        )
+    session.flush()
+
+
+def _fields_dict(fields: StatementFields) -> dict[str, Any]:
+    return {
+        "speaker_id": fields.speaker_id,
+        "kind": fields.kind,
+        "start": fields.start,
+        "end": fields.end,
+        "said_on": fields.said_on,
+        "said_on_precision": fields.said_on_precision,
+        "stance": fields.stance,
+        "stance_target": fields.stance_target,
+        "issues": list(fields.issues),
+    }
+
+
+def _article_text(session: Session, statement: Statement) -> str:
+    return session.scalar(select(Article.text).where(Article.id == statement.article_id)) or ""
+
+
+def _set_status(
+    session: Session, editor: Editor, statement: Statement, status: str, action: str, verb: str
+) -> AuditEntry:
+    before = snapshot(session, statement)
+    statement.review_status = status
+    session.flush()
+    after = snapshot(session, statement)
+    recompute(session, _pairs(session, before, after))
+    return record(
+        session,
+        editor,
+        action,
+        "statement",
+        statement.id,
+        summary=f"{verb} statement {statement.id}",
+        before=before,
+        after=after,
+    )
+
+
+def confirm(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
+    """A person vouches for the statement as extracted (an edited one stays "edited")."""
+    status = "edited" if statement.review_status == "edited" else "confirmed"
+    return _set_status(session, editor, statement, status, "statement.confirm", "Confirmed")
+
+
+def reject(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
+    """Not a statement (or not this one): hidden from views and positions, never re-created."""
+    return _set_status(session, editor, statement, "rejected", "statement.reject", "Rejected")
+
+
+def edit(
+    session: Session, editor: Editor, statement: Statement, fields: StatementFields
+) -> AuditEntry:
+    before = snapshot(session, statement)
+    _apply(
+        session,
+        statement,
+        {**_fields_dict(fields), "review_status": "edited"},
+        _article_text(session, statement),
+    )
+    after = snapshot(session, statement)
+    recompute(session, _pairs(session, before, after))
+    changed = [key for key in after if after[key] != before[key] and key != "review_status"]
+    return record(
+        session,
+        editor,
+        "statement.edit",
+        "statement",
+        statement.id,
+        summary=f"Edited statement {statement.id}: {', '.join(changed) or 'no values changed'}",
+        before=before,
+        after=after,
+    )
+
+
+def add(
+    session: Session, editor: Editor, article: Article, fields: StatementFields
+) -> tuple[Statement, AuditEntry]:
+    """A statement extraction missed, added by a person from the article's words."""
+    statement = Statement(
+        article_id=article.id,
+        kind=fields.kind,
+        text="",
+        start=fields.start,
+        end=fields.end,
+        stance=fields.stance,
+        confidence=1.0,
+        review_status="confirmed",
+        origin="analyst",
+    )
+    session.add(statement)
+    session.flush()
+    _apply(
+        session,
+        statement,
+        {**_fields_dict(fields), "review_status": "confirmed"},
+        article.text,
+    )
+    after = snapshot(session, statement)
+    recompute(session, _pairs(session, after))
+    entry = record(
+        session,
+        editor,
+        "statement.add",
+        "statement",
+        statement.id,
+        summary=f"Added statement {statement.id} to article {article.id}",
+        after=after,
+    )
+    return statement, entry
+
+
+def restore(session: Session, statement: Statement, values: dict[str, Any]) -> None:
+    """Put back a snapshot (undo)."""
+    current = snapshot(session, statement)
+    _apply(session, statement, values, _article_text(session, statement))
+    recompute(session, _pairs(session, current, values))
+
+
+def remove(session: Session, statement: Statement) -> None:
+    """Delete a statement a person added (undoing the addition)."""
+    current = snapshot(session, statement)
+    session.execute(delete(Statement).where(Statement.id == statement.id))
+    session.expunge(statement)
+    recompute(session, _pairs(session, current))
