@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
+from app import api
 from app.db import make_engine, make_sessionmaker
 from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(
@@ -66,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history.router)
     app.include_router(uploads.router, dependencies=[Depends(require_analyst)])
     app.include_router(jobs.router, dependencies=readers)
+    app.include_router(api.router)
     _install_error_pages(app)
     return app
 
@@ -74,6 +78,12 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
         "accept", "text/html"
     )
+
+
+def _is_page(request: Request) -> bool:
+    """A request for a page (not the JSON API, not a client that asked only for JSON)."""
+    accept = request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and accept != "application/json"
 
 
 def _install_error_pages(app: FastAPI) -> None:
@@ -94,15 +104,11 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         login = request.app.url_path_for("login")
-        if (
-            _wants_html(request)
-            and request.method == "GET"
-            and not request.headers.get("HX-Request")
-        ):
+        if _is_page(request) and request.method == "GET" and not request.headers.get("HX-Request"):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"{login}?{urlencode({'next': target})}", status_code=303)
         message = "Log in first: this needs an account (or an API token)."
-        if _wants_html(request):
+        if _is_page(request):
             return templates.TemplateResponse(
                 request, "error.html", {"status": 401, "message": message}, status_code=401
             )
@@ -113,7 +119,7 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(PasswordChangeRequired)
     async def password_change_required(request: Request, _exc: Exception) -> Response:
         account = request.app.url_path_for("account")
-        if _wants_html(request) and request.method == "GET":
+        if _is_page(request) and request.method == "GET":
             return RedirectResponse(account, status_code=303)
         return JSONResponse(
             {"detail": "Choose your own password first (the one-time password is spent)."},

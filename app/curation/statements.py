@@ -155,7 +155,9 @@ def _parse_span(article: Article, form: dict[str, Any], errors: dict[str, str]) 
 
 def _pairs(session: Session, *snapshots: dict[str, Any] | None) -> set[tuple[int, int]]:
     slugs = {snap["issues"][0] for snap in snapshots if snap and snap["issues"]}
-    ids = dict(session.execute(select(Issue.slug, Issue.id).where(Issue.slug.in_(slugs))).tuples())
+    ids = dict(
+        session.execute(select(Issue.slug, Issue.id).where(Issue.slug.in_(slugs))).tuples().all()
+    )
     return {
         (snap["speaker_id"], ids[snap["issues"][0]])
         for snap in snapshots
@@ -177,7 +179,9 @@ def _apply(session: Session, statement: Statement, values: dict[str, Any], text:
     session.flush()
     session.execute(delete(StatementIssue).where(StatementIssue.statement_id == statement.id))
     slugs = list(values["issues"])
-    ids = dict(session.execute(select(Issue.slug, Issue.id).where(Issue.slug.in_(slugs))).tuples())
+    ids = dict(
+        session.execute(select(Issue.slug, Issue.id).where(Issue.slug.in_(slugs))).tuples().all()
+    )
     for rank, slug in enumerate(slug for slug in slugs if slug in ids):
         session.add(
             StatementIssue(statement_id=statement.id, issue_id=ids[slug], rank=rank, score=1.0)

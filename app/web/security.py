@@ -64,14 +64,14 @@ async def csrf_protect(request: Request) -> None:
     if request.method in SAFE_METHODS or uses_bearer_token(request):
         return
     expected = request.session.get(CSRF_SESSION_KEY)
-    given = request.headers.get(CSRF_HEADER)
+    candidates = [request.headers.get(CSRF_HEADER)]
     content_type = request.headers.get("content-type", "")
-    if not given and content_type.startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         value = (await request.form()).get(CSRF_FIELD)
-        given = value if isinstance(value, str) else None
-    if not expected or not given or not compare_digest(str(expected), given):
+        candidates.append(value if isinstance(value, str) else None)
+    if not expected or not any(
+        given and compare_digest(str(expected), given) for given in candidates
+    ):
         raise HTTPException(
             status_code=403,
             detail="This form has expired or did not come from Parley's own pages: "

@@ -1,0 +1,224 @@
+"""Signing in and out, the rate limit, CSRF, the session cookie, security headers, and reading
+behind a login."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.accounts.users import ensure_first_admin, set_role
+from app.extraction.pipeline import Extractor
+from app.main import create_app
+from app.models import AuditEntry, Statement, User
+from app.settings import InsecureSettings, Settings
+from tests.conftest import PASSWORD, USERS, client_for, log_in, page_csrf
+
+
+def sign_in(client: TestClient, email: str, password: str, **extra: str) -> object:
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": page_csrf(client), **extra},
+        follow_redirects=False,
+    )
+
+
+def test_login_then_logout(anonymous: TestClient) -> None:
+    response = sign_in(anonymous, USERS["analyst"], PASSWORD, next="/issues")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/issues"
+    account = anonymous.get("/account")
+    assert account.status_code == 200
+    assert USERS["analyst"] in account.text
+    assert anonymous.get("/review", follow_redirects=False).status_code == 200
+
+    token = page_csrf(anonymous, "/account")
+    out = anonymous.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    back = anonymous.get("/review", follow_redirects=False)
+    assert back.status_code == 303
+    assert back.headers["location"] == "/login?next=%2Freview"
+
+
+def test_login_never_redirects_to_another_site(anonymous: TestClient) -> None:
+    response = sign_in(anonymous, USERS["viewer"], PASSWORD, next="//evil.example/")
+    assert response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [(USERS["analyst"], "wrong password!"), ("nobody@example.org", PASSWORD), ("", "")],
+)
+def test_a_wrong_password_or_unknown_email_is_refused(
+    anonymous: TestClient, email: str, password: str
+) -> None:
+    response = sign_in(anonymous, email, password)
+    assert response.status_code == 401
+    assert "do not match an account" in response.text
+    assert anonymous.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_failed_logins_are_rate_limited(anonymous: TestClient) -> None:
+    for _ in range(5):
+        assert sign_in(anonymous, USERS["admin"], "not the password").status_code == 401
+    blocked = sign_in(anonymous, USERS["admin"], PASSWORD)  # even the right one, for now
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    assert "Too many failed logins" in blocked.text
+    # Another account from the same address is not yet blocked.
+    assert sign_in(anonymous, USERS["viewer"], PASSWORD).status_code == 303
+
+
+def test_a_successful_login_clears_earlier_failures(anonymous: TestClient) -> None:
+    for _ in range(4):
+        sign_in(anonymous, USERS["analyst"], "nope nope nope")
+    assert sign_in(anonymous, USERS["analyst"], PASSWORD).status_code == 303
+    anonymous.cookies.clear()
+    for _ in range(4):
+        assert sign_in(anonymous, USERS["analyst"], "nope nope nope").status_code == 401
+    assert sign_in(anonymous, USERS["analyst"], PASSWORD).status_code == 303
+
+
+def test_unsafe_requests_without_the_csrf_token_are_refused(
+    client: TestClient, session: Session
+) -> None:
+    statement_id = session.scalars(select(Statement.id).order_by(Statement.id)).first()
+    url = f"/statements/{statement_id}/reject"
+    token = client.headers.pop("X-CSRF-Token")
+    before = session.scalar(select(func.count()).select_from(AuditEntry))
+    assert client.post(url).status_code == 403
+    assert client.post(url, data={"csrf_token": "forged"}).status_code == 403
+    assert client.post(url, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
+    assert session.get(Statement, statement_id).review_status == "machine"
+    # The page's token works in the form field (plain forms) and in the header (htmx).
+    assert client.post(url, data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    undo = session.scalars(select(AuditEntry.id).order_by(AuditEntry.id.desc())).first()
+    response = client.post(f"/history/{undo}/undo", headers={"X-CSRF-Token": token})
+    assert response.status_code == 200
+
+
+def test_a_tampered_session_cookie_is_anonymous(client: TestClient) -> None:
+    cookie = client.cookies.get("parley_session")
+    assert cookie
+    client.cookies.set(
+        "parley_session", cookie[:-4] + ("AAAA" if cookie[-4:] != "AAAA" else "BBBB")
+    )
+    assert client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_security_headers_and_no_inline_code(client: TestClient, session: Session) -> None:
+    statement_id = session.scalars(select(Statement.id)).first()
+    for url in [
+        "/",
+        "/issues/territory",
+        "/actors/vladimir-putin",
+        f"/statements/{statement_id}",
+        "/review",
+        "/history",
+        "/upload",
+        "/account",
+        "/login",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"
+        page = BeautifulSoup(response.text, "html.parser")
+        assert all(tag.get("src") for tag in page.find_all("script")), url
+        assert not page.find_all(style=True), url
+        assert not page.find_all("style"), url
+        inline_handlers = [
+            attr for tag in page.find_all(True) for attr in tag.attrs if attr.startswith("on")
+        ]
+        assert not inline_handlers, url
+
+
+@pytest.fixture
+def private(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> Iterator[TestClient]:
+    """A client of an app whose reading needs a login (PARLEY_PUBLIC_READ=false)."""
+    closed = settings.model_copy(update={"public_read": False})
+    yield from client_for(closed, factory, extractor, role=None)
+
+
+def test_reading_needs_a_login_unless_public(private: TestClient) -> None:
+    page = private.get("/timeline?issue=territory", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=%2Ftimeline%3Fissue%3Dterritory"
+    api = private.get("/api/issues/territory/positions")
+    assert api.status_code == 401
+    assert api.headers["www-authenticate"] == "Bearer"
+    assert "Log in" in api.json()["detail"]
+    assert private.get("/healthz").status_code == 200
+    assert private.get("/login").status_code == 200
+    log_in(private, "viewer")
+    assert private.get("/timeline?issue=territory").status_code == 200
+
+
+def test_viewers_read_but_cannot_write(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> None:
+    for viewer in client_for(settings, factory, extractor, role="viewer"):
+        assert viewer.get("/timeline").status_code == 200
+        refused = viewer.get("/review")
+        assert refused.status_code == 403
+        assert "may read but not change" in refused.text
+
+
+def test_first_run_admin_must_choose_a_password(anonymous: TestClient, session: Session) -> None:
+    session.execute(delete(User))
+    first = ensure_first_admin(session)
+    assert first is not None and first.email == "admin@localhost"
+    assert ensure_first_admin(session) is None  # only when there are no accounts
+    session.flush()
+    response = sign_in(anonymous, first.email, first.password)
+    assert response.headers["location"] == "/account"
+    assert anonymous.get("/timeline", follow_redirects=False).headers["location"] == "/account"
+    token = page_csrf(anonymous, "/account")
+    short = anonymous.post(
+        "/account/password",
+        data={"csrf_token": token, "current": first.password, "new": "short", "repeat": "short"},
+    )
+    assert short.status_code == 422
+    assert "at least 10 characters" in short.text
+    new = "a much better passphrase"
+    changed = anonymous.post(
+        "/account/password",
+        data={"csrf_token": token, "current": first.password, "new": new, "repeat": new},
+    )
+    assert changed.status_code == 200
+    assert anonymous.get("/timeline", follow_redirects=False).status_code == 200
+    anonymous.cookies.clear()
+    assert sign_in(anonymous, first.email, first.password).status_code == 401
+    assert sign_in(anonymous, first.email, new).status_code == 303
+
+
+def test_a_role_change_ends_the_users_sessions(client: TestClient, session: Session) -> None:
+    assert client.get("/review").status_code == 200
+    set_role(session, USERS["analyst"], "viewer")
+    session.flush()
+    assert client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_the_last_admin_cannot_be_demoted(session: Session) -> None:
+    from app.accounts.users import AccountError
+
+    with pytest.raises(AccountError, match="only administrator"):
+        set_role(session, USERS["admin"], "analyst")
+
+
+def test_postgresql_refuses_the_default_secret() -> None:
+    settings = Settings(_env_file=None, database_url="postgresql+psycopg://x@localhost/x")  # type: ignore[call-arg]
+    with pytest.raises(InsecureSettings, match="PARLEY_SECRET_KEY"):
+        create_app(settings)
+    # SQLite (a laptop) starts with it.
+    create_app(Settings(_env_file=None, database_url="sqlite:///:memory:"))  # type: ignore[call-arg]
