@@ -79,11 +79,72 @@
       if (search) { search.focus(); event.preventDefault(); }
     }
     else if (event.key === "?") { toggleHelp(); event.preventDefault(); }
+    else if (event.key === "c" || event.key === "x" || event.key === "e") { review(event.key); event.preventDefault(); }
     else if (event.key === "Enter") {
       var current = document.querySelector("article.statement.is-current a.evidence");
       if (current) { current.click(); }
     }
   });
+
+  // The review queue: c confirms, x rejects, e edits the current statement; after a confirm or
+  // reject the next one becomes current, so a queue can be worked through from the keyboard.
+  var advanceFrom = null;
+
+  function review(key) {
+    var current = document.querySelector("article.statement.is-current");
+    var item = current && current.closest(".review-item");
+    var action = item && item.querySelector('[data-key="' + key + '"]');
+    if (!action) { return; }
+    advanceFrom = key === "e" ? null : items().indexOf(current);
+    action.click();
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (advanceFrom === null) { return; }
+    var list = items();
+    var next = list[Math.min(advanceFrom + 1, list.length - 1)];
+    advanceFrom = null;
+    if (next) { next.classList.add("is-current"); next.focus(); next.scrollIntoView({ block: "nearest" }); }
+  });
+
+  // The article view: selecting words fills in the span of the "add a statement" form.
+  // Offsets count Unicode code points, as Python does (JavaScript counts UTF-16 units).
+  function codePoints(text) { return Array.from(text).length; }
+
+  function offsetIn(container, node, offset) {
+    if (node === container) {
+      var child = container.children[offset];
+      return child ? parseInt(child.dataset.offset, 10) : parseInt(container.dataset.articleLength, 10);
+    }
+    var element = node.nodeType === 3 ? node.parentElement : node;
+    var run = element && element.closest("[data-offset]");
+    if (!run || !container.contains(run)) { return null; }
+    var range = document.createRange();
+    range.setStart(run, 0);
+    range.setEnd(node, offset);
+    return parseInt(run.dataset.offset, 10) + codePoints(range.toString());
+  }
+
+  function captureSelection() {
+    var container = document.getElementById("article-text");
+    var panel = document.getElementById("add-statement");
+    var selection = window.getSelection();
+    if (!container || !panel || !selection || selection.isCollapsed || !selection.rangeCount) { return; }
+    var range = selection.getRangeAt(0);
+    if (!container.contains(range.commonAncestorContainer)) { return; }
+    var start = offsetIn(container, range.startContainer, range.startOffset);
+    var end = offsetIn(container, range.endContainer, range.endOffset);
+    if (start === null || end === null || end <= start) { return; }
+    panel.querySelector("input[name=start]").value = start;
+    panel.querySelector("input[name=end]").value = end;
+    var preview = document.getElementById("selection-preview");
+    preview.textContent = "“" + range.toString() + "” (characters " + start + "–" + end + ")";
+    preview.hidden = false;
+    panel.open = true;
+  }
+
+  document.addEventListener("mouseup", captureSelection);
+  document.addEventListener("keyup", function (event) { if (event.shiftKey) { captureSelection(); } });
 
   // Leave empty fields out of filter URLs, so a shared view reads "?actor=…&issue=…".
   document.addEventListener("htmx:configRequest", function (event) {

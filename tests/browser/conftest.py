@@ -17,7 +17,7 @@ from app.db import make_engine, make_sessionmaker
 from app.ingest.service import seed
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import SEEDS_DIR
+from tests.conftest import SEEDS_DIR, create_test_users
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,14 +37,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server's SQLite database: migrated, seeded, with the test accounts."""
     database = tmp_path_factory.mktemp("browser") / "parley.db"
     url = f"sqlite:///{database}"
     engine = make_engine(url)
     migrate.upgrade(engine)
     seed(make_sessionmaker(engine), SEEDS_DIR)
+    create_test_users(make_sessionmaker(engine))
     engine.dispose()
-    settings = Settings(database_url=url, seeds_dir=SEEDS_DIR, public_read=True, page_size=40)
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str) -> Iterator[str]:
+    settings = Settings(
+        database_url=live_database, seeds_dir=SEEDS_DIR, public_read=True, page_size=40
+    )
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")

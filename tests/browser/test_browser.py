@@ -4,6 +4,7 @@ evidence in the article, the chart; and keep screenshots for the docs."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,16 @@ import pytest
 
 pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def wait_until(page: Any, condition: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript condition. (Playwright's wait_for_function evaluates strings with
+    eval, which the app's Content-Security-Policy rightly forbids.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({condition})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {condition}")
+        time.sleep(0.05)
 
 
 def statement_speakers(page: Any) -> set[str]:
@@ -21,20 +32,20 @@ def test_filter_by_actor_then_issue_and_go_back(page: Any, live_server: str) -> 
     page.goto(f"{live_server}/timeline")
     page.locator("label.facet", has_text="Dmitry Peskov").locator("input").check()
     page.wait_for_url(re.compile(r"\?actor=dmitry-peskov$"), wait_until="commit")
-    page.wait_for_function("document.querySelectorAll('article.statement .speaker').length > 0")
+    wait_until(page, "document.querySelectorAll('article.statement .speaker').length > 0")
     assert statement_speakers(page) == {"Dmitry Peskov"}
     page.locator("#filters input[name=issue][value=negotiations_process]").check()
     page.wait_for_url(
         re.compile(r"actor=dmitry-peskov&issue=negotiations_process"), wait_until="commit"
     )
-    page.wait_for_function(
-        "document.querySelector('input[name=issue][value=negotiations_process]').checked"
+    wait_until(
+        page, "document.querySelector('input[name=issue][value=negotiations_process]').checked"
     )
     filtered = page.locator(".result-count strong").inner_text()
     page.go_back()
     page.wait_for_url(re.compile(r"\?actor=dmitry-peskov$"), wait_until="commit")
-    page.wait_for_function(
-        "!document.querySelector('input[name=issue][value=negotiations_process]').checked"
+    wait_until(
+        page, "!document.querySelector('input[name=issue][value=negotiations_process]').checked"
     )
     assert statement_speakers(page) == {"Dmitry Peskov"}
     assert page.locator(".result-count strong").inner_text() != filtered or int(filtered) > 0
@@ -45,7 +56,7 @@ def test_load_more_appends_the_next_page(page: Any, live_server: str) -> None:
     first = page.locator("article.statement").count()
     assert first == 40
     page.locator(".load-more a").click()
-    page.wait_for_function("document.querySelectorAll('article.statement').length > 40")
+    wait_until(page, "document.querySelectorAll('article.statement').length > 40")
     ids = page.locator("article.statement").evaluate_all("els => els.map(e => e.id)")
     assert len(ids) == len(set(ids)) > 40
 
@@ -97,7 +108,7 @@ def test_timeline_screenshot_for_the_docs(page: Any, live_server: str) -> None:
 def test_actor_autocomplete_offers_names_and_aliases(page: Any, live_server: str) -> None:
     page.goto(f"{live_server}/timeline")
     page.locator("#actor-input").press_sequentially("Zelenskyy", delay=20)
-    page.wait_for_function("document.querySelectorAll('#actor-options option').length > 0")
+    wait_until(page, "document.querySelectorAll('#actor-options option').length > 0")
     assert (
         page.locator("#actor-options option").first.get_attribute("value") == "volodymyr-zelensky"
     )
