@@ -169,7 +169,12 @@ def serve(url: str) -> tuple[uvicorn.Server, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = Settings(database_url=url, public_read=True, job_runner="inline")
+    settings = Settings(
+        database_url=url,
+        public_read=True,
+        job_runner="inline",
+        secret_key="bench-" + uuid.uuid4().hex,
+    )
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )
