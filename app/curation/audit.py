@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, User
 
@@ -86,7 +86,7 @@ def recent(
     entity_type: str | None = None,
     user_id: int | None = None,
 ) -> list[AuditEntry]:
-    query = select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
     if entity_type:

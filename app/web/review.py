@@ -125,9 +125,8 @@ def queue(
     page = review_queue(session, after=cursor, issue=issue or None)
     more_url = None
     if page.next_cursor is not None:
-        more_url = f"{request.app.url_path_for('review')}?after={page.next_cursor.encode()}"
-        if issue:
-            more_url += f"&issue={issue}"
+        params = {"after": page.next_cursor.encode(), **({"issue": issue} if issue else {})}
+        more_url = f"{request.app.url_path_for('review')}?{urlencode(params)}"
     context = {
         "queue": page,
         "issue": issue,

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
 from app.models import Article, Statement
-from tests.browser.test_browser import wait_until
+from tests.browser.test_browser import DOCS, wait_until
 from tests.conftest import PASSWORD, USERS
 
 pytestmark = pytest.mark.browser
@@ -78,6 +78,7 @@ def test_work_the_review_queue_from_the_keyboard(
     )
     page.keyboard.press("x")
     page.wait_for_selector(f"#review-{second_id}.status-rejected")
+    page.screenshot(path=str(DOCS / "review.png"))
     with database.connect() as connection:
         statuses = dict(
             connection.execute(
