@@ -319,6 +319,10 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
                 f"{base}/timeline?actor={chosen['actor']}&issue={chosen['issue']}"
             ),
             "/timeline free text": f"{base}/timeline?q=guarantees+Geneva",
+            # The page's second request: facet counts and the total.
+            "/timeline/facets actor+issue": (
+                f"{base}/timeline/facets?actor={chosen['actor']}&issue={chosen['issue']}"
+            ),
             f"/issues/{chosen['issue']}": f"{base}/issues/{chosen['issue']}",
         }
         for label, page_url in pages.items():

@@ -90,11 +90,23 @@ class TimelineDay:
 class TimelinePage:
     days: list[TimelineDay]
     next_cursor: Cursor | None
-    total: int
+    total: int | None  # None: not counted (the page's second request counts)
 
     @property
     def total_label(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
+        return count_label(self.total or 0)
+
+
+def count_label(total: int) -> str:
+    return f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+
+
+def count_statements(session: Session, filters: TimelineFilters) -> int:
+    """How many statements match, counting no further than COUNT_CAP + 1."""
+    query = statements_query(session, filters).with_only_columns(Statement.id)
+    return (
+        session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0
+    )
 
 
 def search_terms(query: str) -> list[str]:
@@ -209,14 +221,13 @@ def load_timeline(
     filters: TimelineFilters,
     limit: int = 50,
     cursor: Cursor | None = None,
+    count: bool = True,
 ) -> TimelinePage:
     """One page of statements (and, on the first page of an unfiltered view, the events of
     the same days), grouped by day."""
     query = statements_query(session, filters)
     # Counting stops at COUNT_CAP: beyond it the page says "1,000+" instead of scanning on.
-    total = (
-        session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0
-    )
+    total = count_statements(session, filters) if count else None
     if cursor is not None:
         query = query.where(_after(cursor))
     statements = session.scalars(

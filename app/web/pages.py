@@ -23,6 +23,7 @@ from app.queries.timeline import (
     Cursor,
     TimelineFilters,
     TimelinePage,
+    count_statements,
     facets,
     load_timeline,
     plain_facets,
@@ -77,8 +78,9 @@ def timeline(
     """Statements and events by day; htmx asks for the results alone, a plain GET gets the
     whole page. Facet counts come in a second request (/timeline/facets)."""
     cursor = Cursor.decode(after) if after else None
+    # The total is counted by the page's second request, with the facets (/timeline/facets).
     page = load_timeline(
-        session, filters, limit=request.app.state.settings.page_size, cursor=cursor
+        session, filters, limit=request.app.state.settings.page_size, cursor=cursor, count=False
     )
     context = {
         "page": page,
@@ -95,13 +97,15 @@ def timeline(
 
 @router.get("/timeline/facets", name="timeline_facets")
 def timeline_facets(request: Request, session: DbSession, filters: Filters) -> Response:
-    """The filter form with how many statements each choice would show."""
+    """The filter form with how many statements each choice would show, and the total (which
+    the page swaps in out of band)."""
     context = {
         "filters": filters,
         "facets": facets(session, filters),
         "facets_url": None,
+        "total": count_statements(session, filters),
     }
-    return render(request, "timeline/index.html", context, block="filters", fragment=True)
+    return render(request, "timeline/index.html", context, blocks=["filters", "count"])
 
 
 @router.get("/actors/suggest", name="actor_suggestions")

@@ -11,6 +11,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from app.curation.audit import changed_fields
+from app.queries.timeline import count_label
 from app.settings import PROJECT_ROOT
 from app.web.security import csrf_token_for_template
 
@@ -56,6 +57,7 @@ def show_value(value: Any) -> str:
 
 templates.env.filters["fdate"] = format_date
 templates.env.globals["show_value"] = show_value
+templates.env.globals["count_label"] = count_label
 templates.env.globals["changed"] = changed_fields
 templates.env.globals["url_for"] = url_for
 templates.env.globals["csrf_token"] = csrf_token_for_template
@@ -71,9 +73,14 @@ def render(
     status_code: int = 200,
     fragment: bool = False,
     headers: dict[str, str] | None = None,
+    blocks: list[str] | None = None,
 ) -> Response:
     """The whole page, or only ``block`` when htmx asks for a piece of it (or always, for an
     endpoint that only ever serves a fragment)."""
+    if blocks:  # several pieces of one page at once (an htmx swap plus out-of-band ones)
+        return templates.TemplateResponse(
+            request, name, context, block_names=blocks, status_code=status_code, headers=headers
+        )
     wants_piece = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")
     if block and (fragment or wants_piece):
         return templates.TemplateResponse(

@@ -55,6 +55,9 @@ def test_load_more_appends_the_next_page(page: Any, live_server: str) -> None:
     page.goto(f"{live_server}/timeline")
     first = page.locator("article.statement").count()
     assert first == 40
+    # The total arrives with the facet counts, swapped in out of band.
+    wait_until(page, "document.querySelector('#result-count strong')")
+    assert int(page.locator("#result-count strong").inner_text().replace(",", "")) > 40
     page.locator(".load-more a").click()
     wait_until(page, "document.querySelectorAll('article.statement').length > 40")
     ids = page.locator("article.statement").evaluate_all("els => els.map(e => e.id)")
