@@ -13,13 +13,20 @@ from app.settings import PROJECT_ROOT
 
 def include_object(_obj: object, name: str | None, type_: str, *_args: object) -> bool:
     """Objects that migrations create by hand, outside the models: the task queue's tables
-    (procrastinate's own schema) and the full-text search index or FTS5 tables."""
+    (procrastinate's own schema), the full-text search column and index (PostgreSQL) or FTS5
+    tables (SQLite), and the timeline-order index."""
     if name is None:
         return True
     if type_ == "table":
         return not name.startswith(("procrastinate_", "statement_fts"))
     if type_ == "index":
-        return name not in ("ix_statement_text_fts", "ix_statement_timeline_order")
+        return name not in (
+            "ix_statement_text_fts",
+            "ix_statement_search_vector",
+            "ix_statement_timeline_order",
+        )
+    if type_ == "column":
+        return name != "search_vector"
     return True
 
 

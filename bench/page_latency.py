@@ -231,7 +231,7 @@ def text_sql(dialect: str) -> str:
     if dialect == "postgresql":
         return (
             "SELECT s.* FROM statement s "
-            "WHERE to_tsvector('english', s.text) @@ plainto_tsquery('english', :q) "
+            "WHERE s.search_vector @@ plainto_tsquery('english', :q) "
             "ORDER BY s.said_on DESC, s.id DESC LIMIT 50"
         )
     return (

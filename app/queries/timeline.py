@@ -113,12 +113,18 @@ def search_terms(query: str) -> list[str]:
     return re.findall(r"\w[\w'’-]*", query.lower())[:12]
 
 
+# Words matching fewer statements than this are looked up in the GIN index first, and the page
+# is cut from those ids; commoner words are filtered on the walk down the timeline's order.
+RARE_MATCHES = 2000
+
+
 def _text_match(session: Session, query: str) -> ColumnElement[bool]:
     terms = search_terms(query)
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_tsvector(literal_column("'english'"), Statement.text).op("@@")(
-            func.plainto_tsquery(literal_column("'english'"), " ".join(terms))
-        )
+        tsquery = func.plainto_tsquery(literal_column("'english'"), " ".join(terms))
+        matches = literal_column("statement.search_vector").op("@@")(tsquery)
+        rare = _rare_matches(session, " ".join(terms), matches)
+        return Statement.id.in_(rare or [-1]) if rare is not None else matches
     # FTS5: each term quoted, so user input can never be read as query syntax.
     fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
     return Statement.id.in_(
@@ -126,6 +132,45 @@ def _text_match(session: Session, query: str) -> ColumnElement[bool]:
         .select_from(text("statement_fts"))
         .where(text("statement_fts MATCH :fts").bindparams(fts=fts_query))
     )
+
+
+def _estimated_matches(session: Session, words: str) -> float:
+    """The planner's guess (from its statistics of frequent words, so cheap) of how many
+    statements have these words."""
+    plan = session.execute(
+        text(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM statement "
+            "WHERE search_vector @@ plainto_tsquery('english', :words)"
+        ),
+        {"words": words},
+    ).scalar_one()
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _rare_matches(session: Session, words: str, matches: ColumnElement[bool]) -> list[int] | None:
+    """The ids of the statements with these words, if there are fewer than RARE_MATCHES;
+    None if the words are common.
+
+    PostgreSQL cannot know how rare an unseen word is: it guesses 0.5% of rows and walks the
+    timeline's order index hoping to meet 50 matches soon — for a word no statement has, that
+    walk reads every row. So unless the statistics know the words are common, ask the GIN index
+    first (a bitmap scan, the only path allowed for this one query): exact for rare words, and
+    cheap when they are. Asked once per session."""
+    cache: dict[str, list[int] | None] = session.info.setdefault("rare_matches", {})
+    if words in cache:
+        return cache[words]
+    if _estimated_matches(session, words) > 4 * RARE_MATCHES:
+        cache[words] = None  # the statistics know these words are common: walk
+        return None
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    try:
+        ids = list(session.scalars(select(Statement.id).where(matches).limit(RARE_MATCHES + 1)))
+    finally:
+        session.execute(text("SET LOCAL enable_seqscan = on"))
+        session.execute(text("SET LOCAL enable_indexscan = on"))
+    cache[words] = ids if len(ids) <= RARE_MATCHES else None
+    return cache[words]
 
 
 def actor_ids_for(session: Session, wanted: tuple[str, ...]) -> list[int]:

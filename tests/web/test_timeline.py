@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Statement
+from app.queries.timeline import TimelineFilters
 
 
 def page(client: TestClient, url: str) -> BeautifulSoup:
@@ -175,3 +177,26 @@ def test_pages_make_a_fixed_number_of_queries(client: TestClient, session: Sessi
         with counting(client) as statements:
             assert client.get(url).status_code == 200
         assert len(statements) <= budget, f"{url}: {len(statements)} queries"
+
+
+@pytest.mark.parametrize("words", ["ceasefire", "security guarantees", "zzyzx", "Putin"])
+def test_free_text_finds_the_same_statements_by_either_path(
+    session: Session, backend: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rare words are looked up in the index first, common ones filtered on the walk: both
+    must give exactly the statements whose words match."""
+    from app.queries import timeline
+
+    def found() -> list[int]:
+        session.info.pop("rare_matches", None)
+        page = timeline.load_timeline(session, TimelineFilters(q=words), limit=500)
+        return [s.id for day in page.days for s in day.statements]
+
+    by_default = found()
+    monkeypatch.setattr(timeline, "RARE_MATCHES", 0)  # every word counts as common
+    assert found() == by_default
+    texts = session.scalars(select(Statement.text).where(Statement.id.in_(by_default))).all()
+    first = words.split()[0].lower()[:6]
+    assert all(first in text.lower() for text in texts)
+    if words == "zzyzx":
+        assert by_default == []
