@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
+from pydantic import Field
 from starlette.responses import Response
 
 from app.curation import audit
@@ -34,6 +35,7 @@ from app.web.templating import render
 router = APIRouter()
 
 
+SourceId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Stance = Literal["supports", "opposes", "conditional", "neutral"]
 Kind = Literal["direct_quote", "reported"]
 Review = Literal["machine", "confirmed", "edited"]
@@ -43,7 +45,7 @@ def timeline_filters(
     actor: Annotated[list[str], Query(description="Actor slugs")] = [],  # noqa: B006
     issue: Annotated[list[str], Query(description="Issue slugs")] = [],  # noqa: B006
     stance: Annotated[list[Stance], Query()] = [],  # noqa: B006
-    outlet: Annotated[list[int], Query(description="Source ids")] = [],  # noqa: B006
+    outlet: Annotated[list[SourceId], Query(description="Source ids")] = [],  # noqa: B006
     kind: Annotated[list[Kind], Query()] = [],  # noqa: B006
     review: Annotated[list[Review], Query()] = [],  # noqa: B006
     date_from: Annotated[str, Query(alias="from", description="YYYY-MM-DD")] = "",
@@ -51,6 +53,11 @@ def timeline_filters(
     q: Annotated[str, Query(max_length=200, description="Words to search for")] = "",
 ) -> TimelineFilters:
     """The timeline's filters, all from the query string (so every view is a shareable URL)."""
+    for name, values in (("actor", actor), ("issue", issue), ("q", [q])):
+        if any("\x00" in value for value in values):
+            raise RequestValidationError(
+                [{"loc": ("query", name), "msg": "contains a NUL character", "type": "value_error"}]
+            )
     return TimelineFilters(
         actors=tuple(a for a in actor if a),
         issues=tuple(i for i in issue if i),

@@ -200,3 +200,20 @@ def test_free_text_finds_the_same_statements_by_either_path(
     assert all(first in text.lower() for text in texts)
     if words == "zzyzx":
         assert by_default == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("actor=%00", "actor"),
+        ("q=a%00b", "q"),
+        ("outlet=99999999999", "outlet.0"),
+        ("outlet=0", "outlet.0"),
+    ],
+)
+def test_values_no_database_can_compare_are_refused(
+    client: TestClient, query: str, field: str
+) -> None:
+    response = client.get(f"/timeline?{query}", headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert [problem["field"] for problem in response.json()["detail"]] == [field]
