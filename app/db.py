@@ -35,22 +35,36 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "parley_read_only"
+
+
+def _begin_sqlite(connection: Any) -> None:
+    """IMMEDIATE takes the write lock up front: two writers then queue (busy_timeout) instead of
+    deadlocking when both try to upgrade a read lock. A reader's transaction stays deferred, so
+    under WAL it never blocks a writer (a long export does not hold up imports)."""
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for any SQLAlchemy URL, tuned for SQLite when that is what it gets."""
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _enable_sqlite_pragmas)
-        # IMMEDIATE takes the write lock up front: two writers then queue (busy_timeout) instead
-        # of deadlocking when both try to upgrade a read lock.
-        event.listen(
-            engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
-        )
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for requests that only read (GET, HEAD, exports)."""
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager
@@ -68,8 +82,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """The request owns the transaction: commit when the handler returns, roll back on error."""
-    with transaction(request.app.state.sessionmaker) as session:
+    """The request owns the transaction: commit when the handler returns, roll back on error.
+    Reading requests get a reader's transaction."""
+    state = request.app.state
+    reading = request.method in ("GET", "HEAD")
+    with transaction(state.read_sessionmaker if reading else state.sessionmaker) as session:
         yield session
 
 

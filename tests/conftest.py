@@ -192,6 +192,7 @@ def client_for(
     app = create_app(settings)
     with TestClient(app) as client:
         app.state.sessionmaker = factory
+        app.state.read_sessionmaker = factory
         app.state.dispatcher = InlineRunner(factory, ArticleImporter(factory, extractor))
         yield log_in(client, role)
 

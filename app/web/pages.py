@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -35,6 +36,8 @@ from app.web.templating import render
 router = APIRouter()
 
 
+# PostgreSQL refuses a NUL in text, and no name, slug or search needs a control character.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SourceId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Stance = Literal["supports", "opposes", "conditional", "neutral"]
 Kind = Literal["direct_quote", "reported"]
@@ -54,9 +57,15 @@ def timeline_filters(
 ) -> TimelineFilters:
     """The timeline's filters, all from the query string (so every view is a shareable URL)."""
     for name, values in (("actor", actor), ("issue", issue), ("q", [q])):
-        if any("\x00" in value for value in values):
+        if any(CONTROL_CHARACTERS.search(value) for value in values):
             raise RequestValidationError(
-                [{"loc": ("query", name), "msg": "contains a NUL character", "type": "value_error"}]
+                [
+                    {
+                        "loc": ("query", name),
+                        "msg": "control characters are not allowed",
+                        "type": "value_error",
+                    }
+                ]
             )
     return TimelineFilters(
         actors=tuple(a for a in actor if a),
