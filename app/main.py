@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlencode
@@ -10,18 +11,21 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from app import api
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
-from app.web import accounts, actor_edits, health, history, jobs, pages, review, uploads
+from app.web import accounts, actor_edits, exports, health, history, jobs, pages, review, uploads
 from app.web.auth import LoginRequired, PasswordChangeRequired, require_analyst, require_reader
-from app.web.security import SecurityHeaders, csrf_protect
+from app.web.security import SESSION_COOKIE, SecurityHeaders, csrf_protect
 from app.web.templating import templates
+
+logger = logging.getLogger("parley")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, echo=settings.echo_sql)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.read_sessionmaker = make_read_sessionmaker(engine)
         app.state.dispatcher = make_dispatcher(settings, app.state.sessionmaker)
         try:
             yield
@@ -53,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
-        session_cookie="parley_session",
+        session_cookie=SESSION_COOKIE,
         max_age=settings.session_days * 24 * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
@@ -62,13 +67,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     readers = [Depends(require_reader)]
     app.include_router(health.router)
-    app.include_router(accounts.router)
+    # Pages that only ever answer HTML stay out of the API's documentation.
+    app.include_router(accounts.router, include_in_schema=False)
     app.include_router(pages.router, dependencies=readers)
-    app.include_router(review.router)
-    app.include_router(actor_edits.router)
-    app.include_router(history.router)
-    app.include_router(uploads.router, dependencies=[Depends(require_analyst)])
+    app.include_router(review.router, include_in_schema=False)
+    app.include_router(actor_edits.router, include_in_schema=False)
+    app.include_router(history.router, include_in_schema=False)
+    app.include_router(
+        uploads.router, dependencies=[Depends(require_analyst)], include_in_schema=False
+    )
     app.include_router(jobs.router, dependencies=readers)
+    app.include_router(exports.router, dependencies=readers)
     app.include_router(api.router)
     _install_error_pages(app)
     return app
@@ -125,6 +134,18 @@ def _install_error_pages(app: FastAPI) -> None:
             {"detail": "Choose your own password first (the one-time password is spent)."},
             status_code=403,
         )
+
+    @app.exception_handler(DataError)
+    async def value_the_database_refuses(request: Request, exc: DataError) -> Response:
+        """The last line of defence for a value that passed validation but that the database
+        cannot hold or compare (the checks above should catch each one first)."""
+        logger.warning("a value the database refuses reached %s: %s", request.url.path, exc.orig)
+        message = "A value given is out of range or not allowed."
+        if _wants_html(request):
+            return templates.TemplateResponse(
+                request, "error.html", {"status": 422, "message": message}, status_code=422
+            )
+        return JSONResponse({"detail": [{"field": "", "message": message}]}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from app.models.common import utcnow
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
 FIRST_ADMIN_EMAIL = "admin@localhost"
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
 # Verifying against a real hash when the email is unknown keeps both answers equally slow.
 _DUMMY_HASH = hash_password("parley-no-such-user")
 
@@ -131,7 +133,12 @@ def user_for_token(session: Session, token: str) -> User | None:
     if found is None:
         return None
     api_token, user = found
-    api_token.last_used_at = utcnow()
+    now = utcnow()
+    last = api_token.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=now.tzinfo)
+    if last is None or now - last > TOKEN_USE_GRANULARITY:  # not a write on every request
+        api_token.last_used_at = now
     return user
 
 

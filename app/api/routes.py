@@ -3,8 +3,8 @@ record each), an article to import with a bearer token, and the /docs page that 
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -52,7 +52,7 @@ from app.models import Actor, Article, Issue, Statement
 from app.positions.views import actor_positions
 from app.queries import catalog
 from app.queries.review import get_statement
-from app.queries.timeline import Cursor, TimelineFilters
+from app.queries.timeline import Cursor
 from app.web.auth import Analyst, require_reader
 from app.web.jobs import job_out
 from app.web.pages import Filters
@@ -76,13 +76,21 @@ After = Annotated[
     str, Query(max_length=100, description="The `next` of the previous page (opaque)")
 ]
 IdAfter = Annotated[
-    str, Query(pattern=r"^\d{0,10}$", description="The `next` of the previous page")
+    str, Query(pattern=r"^\d{0,10}$", description="The `next` of the previous page (opaque)")
 ]
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Slug = Annotated[str, Path(max_length=200)]
+# No control characters: none is in a name or slug, and PostgreSQL refuses a NUL in text.
+PLAIN = r"^[^\x00-\x1f]*$"
+Slug = Annotated[str, Path(max_length=200, pattern=PLAIN)]
 ActorKind = Literal["person", "organization", "state", "group"]
 OutletIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Query(description="Source ids")]
-NOT_FOUND = {404: {"model": ErrorOut, "description": "No such record."}}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"model": ProblemsOut, "description": "Some values are not valid: each one and why."}
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such record."},
+    **INVALID,
+}
 
 
 def _problem(where: tuple[str, str], message: str) -> RequestValidationError:
@@ -91,14 +99,11 @@ def _problem(where: tuple[str, str], message: str) -> RequestValidationError:
 
 
 def _id_after(after: str) -> int | None:
-    return int(after) if after else None
-
-
-def api_filters(filters: Filters) -> TimelineFilters:
-    """The timeline's filters, with outlet ids kept to what a database id can be."""
-    if any(not 1 <= outlet <= MAX_ID for outlet in filters.outlets):
-        raise _problem(("query", "outlet"), f"an outlet id is between 1 and {MAX_ID}")
-    return filters
+    if not after:
+        return None
+    if int(after) > MAX_ID:
+        raise _problem(("query", "after"), "not a cursor this API gave; start again without it")
+    return int(after)
 
 
 def _statement_cursor(after: str) -> Cursor | None:
@@ -108,9 +113,14 @@ def _statement_cursor(after: str) -> Cursor | None:
         cursor = Cursor.decode(after)
     except ValueError:  # the right shape, but no such day
         cursor = None
-    if cursor is None:
+    if cursor is None or cursor.id > MAX_ID:
         raise _problem(("query", "after"), "not a cursor this API gave; start again without it")
     return cursor
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives back the UTC times it stored without their zone; say which zone it is."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _path(
@@ -160,14 +170,15 @@ def statement_out(request: Request, s: Statement) -> StatementOut:
 @reading.get(
     "/api/statements",
     name="api_statements",
+    operation_id="list_statements",
     response_model=StatementPage,
     tags=["statements"],
-    responses={422: {"model": ProblemsOut}},
+    responses=INVALID,
 )
 def list_statements(
     request: Request,
     session: DbSession,
-    filters: Annotated[TimelineFilters, Depends(api_filters)],
+    filters: Filters,
     limit: Limit = 50,
     after: After = "",
 ) -> StatementPage:
@@ -180,6 +191,7 @@ def list_statements(
 @reading.get(
     "/api/statements/{statement_id}",
     name="api_statement",
+    operation_id="read_statement",
     response_model=StatementOut,
     tags=["statements"],
     responses=NOT_FOUND,
@@ -214,14 +226,17 @@ def _actor_fields(request: Request, actor: Actor) -> dict[str, object]:
 @reading.get(
     "/api/actors",
     name="api_actors",
+    operation_id="list_actors",
     response_model=ActorPage,
     tags=["actors"],
-    responses={422: {"model": ProblemsOut}},
+    responses=INVALID,
 )
 def list_actors(
     request: Request,
     session: DbSession,
-    q: Annotated[str, Query(max_length=200, description="Part of a name or alias")] = "",
+    q: Annotated[
+        str, Query(max_length=200, pattern=PLAIN, description="Part of a name or alias")
+    ] = "",
     kind: Annotated[list[ActorKind], Query()] = [],  # noqa: B006
     limit: Limit = 50,
     after: IdAfter = "",
@@ -235,6 +250,7 @@ def list_actors(
 @reading.get(
     "/api/actors/{slug}",
     name="api_actor",
+    operation_id="read_actor",
     response_model=ActorDetail,
     tags=["actors"],
     responses={**NOT_FOUND, 307: {"description": "Merged into another actor: go there."}},
@@ -288,7 +304,13 @@ def _issue_fields(request: Request, issue: Issue, statements: int) -> dict[str, 
     }
 
 
-@reading.get("/api/issues", name="api_issues", response_model=IssuePage, tags=["issues"])
+@reading.get(
+    "/api/issues",
+    name="api_issues",
+    operation_id="list_issues",
+    response_model=IssuePage,
+    tags=["issues"],
+)
 def list_issues(request: Request, session: DbSession) -> IssuePage:
     """The codebook's issues in its order: one page holds them all (`next` is always null)."""
     rows = catalog.list_issues(session)
@@ -299,6 +321,7 @@ def list_issues(request: Request, session: DbSession) -> IssuePage:
 @reading.get(
     "/api/issues/{slug}",
     name="api_issue",
+    operation_id="read_issue",
     response_model=IssueDetail,
     tags=["issues"],
     responses=NOT_FOUND,
@@ -335,7 +358,7 @@ def _article_fields(request: Request, article: Article, statements: int) -> dict
         "language": article.language,
         "duplicate_of": article.duplicate_of_id,
         "needs_review": article.needs_review,
-        "imported_at": article.imported_at,
+        "imported_at": _utc(article.imported_at),
         "statement_count": statements,
         "links": Links(
             self_=_path(request, "api_article", article_id=article.id),
@@ -347,9 +370,10 @@ def _article_fields(request: Request, article: Article, statements: int) -> dict
 @reading.get(
     "/api/articles",
     name="api_articles",
+    operation_id="list_articles",
     response_model=ArticlePage,
     tags=["articles"],
-    responses={422: {"model": ProblemsOut}},
+    responses=INVALID,
 )
 def list_articles(
     request: Request,
@@ -375,6 +399,7 @@ def list_articles(
 @reading.get(
     "/api/articles/{article_id}",
     name="api_article",
+    operation_id="read_article",
     response_model=ArticleDetail,
     tags=["articles"],
     responses=NOT_FOUND,
@@ -406,6 +431,7 @@ def read_article(request: Request, session: DbSession, article_id: RecordId) -> 
 @router.post(
     "/api/articles",
     name="api_article_create",
+    operation_id="create_article",
     dependencies=[Depends(bearer)],
     status_code=202,
     response_model=ArticleQueued,
@@ -413,7 +439,7 @@ def read_article(request: Request, session: DbSession, article_id: RecordId) -> 
     responses={
         401: {"model": ErrorOut, "description": "No token (or session), or not a valid one."},
         403: {"model": ErrorOut, "description": "The account may read but not import."},
-        422: {"model": ProblemsOut},
+        **INVALID,
     },
 )
 async def create_article(
@@ -443,7 +469,14 @@ async def create_article(
     return ArticleQueued(job=job_out(view), links=QueuedLinks(job=location))
 
 
-@reading.get("/api/jobs", name="api_jobs", response_model=JobPage, tags=["jobs"])
+@reading.get(
+    "/api/jobs",
+    name="api_jobs",
+    operation_id="list_jobs",
+    response_model=JobPage,
+    tags=["jobs"],
+    responses=INVALID,
+)
 def list_jobs(session: DbSession, limit: Limit = 50, after: IdAfter = "") -> JobPage:
     """Import jobs, newest first, each with its items' results."""
     page = service.jobs(session, limit, _id_after(after))

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.web.jobs import JobOut
 
@@ -18,6 +19,11 @@ MAX_ID = 2_147_483_647
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 T = TypeVar("T")
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    """A validation error whose message reads as written (no "Value error, " before it)."""
+    return PydanticCustomError("value_error", message)
 
 
 class Page(BaseModel, Generic[T]):
@@ -218,14 +224,14 @@ class ArticleIn(BaseModel):
         if value is None:
             return None
         if "\x00" in value:
-            raise ValueError("contains a NUL character; send plain text")
+            raise _invalid("contains a NUL character; send plain text")
         return value
 
     @field_validator("title", "text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must not be blank")
+            raise _invalid("must not be blank")
         return value
 
     @field_validator("url")
@@ -235,7 +241,7 @@ class ArticleIn(BaseModel):
             return None
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("give a web address starting with http:// or https://")
+            raise _invalid("give a web address starting with http:// or https://")
         return value.strip()
 
     @field_validator("published", mode="before")
@@ -243,14 +249,14 @@ class ArticleIn(BaseModel):
     def _iso_day(cls, value: Any) -> Any:
         # Pydantic alone would also take a number of seconds since 1970 for a date.
         if value is not None and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
-            raise ValueError("give the publication date as YYYY-MM-DD, for example 2025-05-16")
+            raise _invalid("give the publication date as YYYY-MM-DD, for example 2025-05-16")
         return value
 
     @field_validator("published")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
         if value is not None and value > date.today():
-            raise ValueError("the publication date is in the future")
+            raise _invalid("the publication date is in the future")
         return value
 
 

@@ -29,6 +29,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back the UTC times it stored without their zone; say which zone it is."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 def one_of(column: str, values: tuple[str, ...], *, name: str | None = None) -> CheckConstraint:
     """A named CHECK that keeps a string column inside its vocabulary on both databases."""
     allowed = ", ".join(f"'{value}'" for value in values)

@@ -29,6 +29,9 @@ STANCES = ("supports", "opposes", "conditional", "neutral")
 REVIEW_STATUSES = ("machine", "confirmed", "edited")
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where the previous page ended: its last statement's day (None sorts last) and id."""
@@ -41,10 +44,14 @@ class Cursor:
 
     @classmethod
     def decode(cls, value: str) -> Cursor | None:
-        match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}|none)_(\d+)", value or "")
-        if not match:
+        """The cursor, or None for anything encode() could not have made."""
+        match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}|none)_(\d{1,10})", value or "")
+        if not match or int(match.group(2)) > MAX_ID:
             return None
-        day = None if match.group(1) == "none" else date.fromisoformat(match.group(1))
+        try:
+            day = None if match.group(1) == "none" else date.fromisoformat(match.group(1))
+        except ValueError:  # the right shape, but no such day
+            return None
         return cls(day, int(match.group(2)))
 
 

@@ -19,6 +19,7 @@ from app.models import Actor
 from app.models.common import ACTOR_KINDS
 from app.queries import catalog
 from app.web.auth import Analyst
+from app.web.params import RecordId
 from app.web.templating import render
 
 router = APIRouter(tags=["actors"])
@@ -155,7 +156,7 @@ def add_alias(
 
 @router.post("/actors/{slug}/aliases/{alias_id}/delete", name="actor_alias_remove")
 def remove_alias(
-    request: Request, session: DbSession, user: Analyst, slug: str, alias_id: int
+    request: Request, session: DbSession, user: Analyst, slug: str, alias_id: RecordId
 ) -> Response:
     actor = _actor_or_404(session, slug)
     try:
@@ -206,7 +207,7 @@ def add_role(
 
 @router.post("/actors/{slug}/roles/{role_id}/delete", name="actor_role_remove")
 def remove_role(
-    request: Request, session: DbSession, user: Analyst, slug: str, role_id: int
+    request: Request, session: DbSession, user: Analyst, slug: str, role_id: RecordId
 ) -> Response:
     actor = _actor_or_404(session, slug)
     try:

@@ -7,12 +7,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.routes import api_filters
 from app.exports import network, statements
-from app.queries.timeline import TimelineFilters
+from app.web.pages import Filters
 
 router = APIRouter(tags=["exports"])
 
@@ -22,7 +21,6 @@ RelationChoice = Literal["congruence", "conflict", "both"]
 
 # The timeline's filters, as the API checks them: a value the database cannot compare (a NUL in a
 # name, an id beyond 32 bits) is a 422 here, not an error after the download has begun.
-Filters = Annotated[TimelineFilters, Depends(api_filters)]
 
 
 def _chunks(pieces: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[str]:

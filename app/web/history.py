@@ -15,6 +15,7 @@ from app.db import DbSession
 from app.models import AuditEntry
 from app.web.accounts import safe_next
 from app.web.auth import Analyst
+from app.web.params import RecordId
 from app.web.templating import render
 
 router = APIRouter(tags=["history"])
@@ -46,7 +47,7 @@ def undo_change(
     request: Request,
     session: DbSession,
     user: Analyst,
-    entry_id: int,
+    entry_id: RecordId,
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     entry = session.get(AuditEntry, entry_id)

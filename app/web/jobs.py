@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.db import DbSession
 from app.ingest.jobs import JobView, get_job, recent_jobs
+from app.models.common import as_utc
 from app.web.templating import render
 
 router = APIRouter()
+# Ids are 32-bit on PostgreSQL (and SQLite stops at 64): a larger number is refused (422)
+# before it reaches the database, where it would be an error.
+JobId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 class ItemOut(BaseModel):
@@ -46,9 +51,9 @@ def job_out(view: JobView) -> JobOut:
         id=job.id,
         state=job.state,
         origin=job.origin,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
+        created_at=as_utc(job.created_at),
+        started_at=as_utc(job.started_at),
+        finished_at=as_utc(job.finished_at),
         seconds=round(view.seconds, 2) if view.seconds is not None else None,
         counts=counts,
         items=[
@@ -72,7 +77,7 @@ def jobs(request: Request, session: DbSession) -> Response:
 
 
 @router.get("/jobs/{job_id}", name="job")
-def job(request: Request, session: DbSession, job_id: int) -> Response:
+def job(request: Request, session: DbSession, job_id: JobId) -> Response:
     view = get_job(session, job_id)
     if view is None:
         raise HTTPException(status_code=404, detail=f"There is no import job {job_id}.")
@@ -80,7 +85,7 @@ def job(request: Request, session: DbSession, job_id: int) -> Response:
 
 
 @router.get("/api/jobs/{job_id}", name="api_job", response_model=JobOut, tags=["jobs"])
-def api_job(session: DbSession, job_id: int) -> JobOut:
+def api_job(session: DbSession, job_id: JobId) -> JobOut:
     """An import job's state, counts and each item's result."""
     view = get_job(session, job_id)
     if view is None:

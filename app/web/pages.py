@@ -31,6 +31,7 @@ from app.queries.timeline import (
     plain_facets,
 )
 from app.web.highlight import segments
+from app.web.params import RecordId
 from app.web.templating import render
 
 router = APIRouter()
@@ -173,7 +174,7 @@ def articles(request: Request, session: DbSession) -> Response:
 
 
 @router.get("/articles/{article_id}", name="article")
-def article(request: Request, session: DbSession, article_id: int) -> Response:
+def article(request: Request, session: DbSession, article_id: RecordId) -> Response:
     detail = catalog.get_article(session, article_id)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")

@@ -22,6 +22,7 @@ from app.models.common import STANCES, STATEMENT_KINDS
 from app.queries.review import QueueCursor, get_statement, issue_choices, review_queue
 from app.web.accounts import safe_next
 from app.web.auth import Analyst, require_reader
+from app.web.params import RecordId
 from app.web.templating import render
 
 router = APIRouter(tags=["review"])
@@ -141,7 +142,7 @@ def queue(
 
 
 @router.get("/statements/{statement_id}", name="statement", dependencies=readers)
-def statement_page(request: Request, session: DbSession, statement_id: int) -> Response:
+def statement_page(request: Request, session: DbSession, statement_id: RecordId) -> Response:
     """A statement: its card, its words in their paragraph, the edit form, and its history."""
     statement = _statement_or_404(session, statement_id)
     text = statement.article.text
@@ -162,7 +163,9 @@ def statement_page(request: Request, session: DbSession, statement_id: int) -> R
 
 
 @router.get("/statements/{statement_id}/edit", name="statement_edit")
-def edit_form(request: Request, session: DbSession, user: Analyst, statement_id: int) -> Response:
+def edit_form(
+    request: Request, session: DbSession, user: Analyst, statement_id: RecordId
+) -> Response:
     statement = _statement_or_404(session, statement_id)
     context = {"s": statement, "errors": {}, **_form_context(session, form_values(statement))}
     if request.headers.get("HX-Request"):
@@ -172,7 +175,7 @@ def edit_form(request: Request, session: DbSession, user: Analyst, statement_id:
 
 @router.post("/statements/{statement_id}/edit", name="statement_update")
 async def update(
-    request: Request, session: DbSession, user: Analyst, statement_id: int
+    request: Request, session: DbSession, user: Analyst, statement_id: RecordId
 ) -> Response:
     statement = _statement_or_404(session, statement_id)
     values = await _submitted(request)
@@ -198,7 +201,7 @@ async def confirm(
     request: Request,
     session: DbSession,
     user: Analyst,
-    statement_id: int,
+    statement_id: RecordId,
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     statement = _statement_or_404(session, statement_id)
@@ -216,7 +219,7 @@ async def reject(
     request: Request,
     session: DbSession,
     user: Analyst,
-    statement_id: int,
+    statement_id: RecordId,
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     statement = _statement_or_404(session, statement_id)
@@ -228,7 +231,9 @@ async def reject(
 
 
 @router.post("/articles/{article_id}/statements", name="statement_add")
-async def add(request: Request, session: DbSession, user: Analyst, article_id: int) -> Response:
+async def add(
+    request: Request, session: DbSession, user: Analyst, article_id: RecordId
+) -> Response:
     """A statement made from words selected in the article view."""
     article = session.get(Article, article_id)
     if article is None:
@@ -257,7 +262,7 @@ def _extractor(request: Request) -> Extractor:
 
 
 @router.post("/articles/{article_id}/reextract", name="article_reextract")
-def reextract_article(request: Request, user: Analyst, article_id: int) -> Response:
+def reextract_article(request: Request, user: Analyst, article_id: RecordId) -> Response:
     """Run extraction on the article again; what people reviewed stays as they left it."""
     factory = request.app.state.sessionmaker
     with transaction(factory) as session:

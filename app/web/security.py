@@ -14,6 +14,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_SESSION_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+SESSION_COOKIE = "parley_session"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -59,10 +60,13 @@ def uses_bearer_token(request: Request) -> bool:
 
 async def csrf_protect(request: Request) -> None:
     """Every unsafe request carries the session's token, in the X-CSRF-Token header (htmx, set
-    by app.js) or the csrf_token form field (plain forms). Bearer-token API calls carry no
-    cookies a browser could send on its own, so they need none."""
+    by app.js) or the csrf_token form field (plain forms). Bearer-token API calls, and API calls
+    without a session cookie, carry nothing a browser sends on its own, so they need none.
+    (Pages keep the check even without a cookie: that is what stops login CSRF.)"""
     if request.method in SAFE_METHODS or uses_bearer_token(request):
         return
+    if request.url.path.startswith("/api/") and SESSION_COOKIE not in request.cookies:
+        return  # no cookie, so no ambient authority to forge: the API answers 401 itself
     expected = request.session.get(CSRF_SESSION_KEY)
     candidates = [request.headers.get(CSRF_HEADER)]
     content_type = request.headers.get("content-type", "")

@@ -428,7 +428,11 @@ def test_network_of_the_seeds_counts_what_the_timeline_shows(
         ("/export/network.graphml?relation=friends", "relation", "congruence"),
         # Values PostgreSQL cannot compare are refused before the download starts.
         ("/export/statements.csv?actor=%00", "actor", "control characters"),
-        ("/export/statements.csv?outlet=99999999999", "outlet.0", "less than or equal to 2147483647"),
+        (
+            "/export/statements.csv?outlet=99999999999",
+            "outlet.0",
+            "less than or equal to 2147483647",
+        ),
     ],
 )
 def test_bad_values_are_422_with_a_message(

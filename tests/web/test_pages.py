@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -132,3 +133,24 @@ def test_vendored_assets_are_served(client: TestClient) -> None:
         assert client.get(script["src"]).status_code == 200
     stylesheet = page.select_one("link[rel=stylesheet]")["href"]
     assert client.get(stylesheet).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/timeline?after=2025-13-45_3",
+        "/timeline?after=none_99999999999999999999",
+        "/articles/99999999999",
+        "/statements/99999999999",
+        "/statements/0",
+    ],
+)
+def test_impossible_values_in_urls_are_not_server_errors(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code in (200, 404, 422), (url, response.status_code)
+
+
+def test_a_value_the_database_refuses_is_a_422(client: TestClient, backend: str) -> None:
+    """A NUL in a slug passes routing; PostgreSQL refuses it: the app answers 422, not 500."""
+    response = client.get("/actors/a%00b", headers={"Accept": "application/json"})
+    assert response.status_code == (422 if backend == "postgresql" else 404)
