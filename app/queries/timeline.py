@@ -123,6 +123,8 @@ def search_terms(query: str) -> list[str]:
 # Words matching fewer statements than this are looked up in the GIN index first, and the page
 # is cut from those ids; commoner words are filtered on the walk down the timeline's order.
 RARE_MATCHES = 2000
+# Facet counts look at no more than this many of the latest matching statements.
+FACET_WINDOW = 20_000
 
 
 def _text_match(session: Session, query: str) -> ColumnElement[bool]:
@@ -357,6 +359,7 @@ class Facets:
     reviews: list[Facet]
     outlets: list[Facet]
     actors: list[Facet]
+    windowed: bool = False  # the counts are among the latest FACET_WINDOW matches only
 
 
 def plain_facets(session: Session, filters: TimelineFilters, page: TimelinePage) -> Facets:
@@ -389,16 +392,33 @@ def plain_facets(session: Session, filters: TimelineFilters, page: TimelinePage)
     )
 
 
+def _latest(session: Session, filters: TimelineFilters, skip: str = "") -> Select[Any]:
+    """The ids of the latest FACET_WINDOW statements matching the filters (less ``skip``)."""
+    return (
+        select(Statement.id)
+        .where(*_conditions(session, filters, skip))
+        .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
+        .limit(FACET_WINDOW)
+    )
+
+
 def facets(session: Session, filters: TimelineFilters) -> Facets:
-    """How many statements each choice would show, given the other filters."""
+    """How many statements each choice would show, given the other filters: exact up to
+    FACET_WINDOW matching statements; for broader views, counted among the latest
+    FACET_WINDOW (the work stays bounded however large the corpus; ``windowed`` says so)."""
+
+    def window(skip: str) -> ColumnElement[bool]:
+        return Statement.id.in_(_latest(session, filters, skip))
 
     def counted(column: Any, skip: str) -> dict[object, int]:
         rows = session.execute(
-            select(column, func.count())
-            .where(*_conditions(session, filters, skip))
-            .group_by(column)
+            select(column, func.count()).where(window(skip)).group_by(column)
         ).all()
         return {value: count for value, count in rows}
+
+    matching = session.scalar(
+        select(func.count()).select_from(_latest(session, filters).subquery())
+    )
 
     stance_counts = counted(Statement.stance, "stance")
     kind_counts = counted(Statement.kind, "kind")
@@ -406,8 +426,7 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
     issue_rows = session.execute(
         select(Issue.slug, Issue.name, func.count(StatementIssue.statement_id))
         .join(StatementIssue, StatementIssue.issue_id == Issue.id)
-        .join(Statement, Statement.id == StatementIssue.statement_id)
-        .where(*_conditions(session, filters, "issue"))
+        .where(StatementIssue.statement_id.in_(_latest(session, filters, "issue")))
         .group_by(Issue.slug, Issue.name, Issue.sort_order)
         .order_by(Issue.sort_order)
     ).all()
@@ -415,7 +434,7 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
         select(Source.id, Source.name, func.count(Statement.id))
         .join(Article, Article.source_id == Source.id)
         .join(Statement, Statement.article_id == Article.id)
-        .where(*_conditions(session, filters, "outlet"))
+        .where(window("outlet"))
         .group_by(Source.id, Source.name)
         .order_by(func.count(Statement.id).desc(), Source.name)
         .limit(40)
@@ -423,7 +442,7 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
     actor_rows = session.execute(
         select(Actor.slug, Actor.name, func.count(Statement.id))
         .join(Statement, Statement.speaker_id == Actor.id)
-        .where(*_conditions(session, filters, "actor"))
+        .where(window("actor"))
         .group_by(Actor.slug, Actor.name)
         .order_by(func.count(Statement.id).desc(), Actor.name)
         .limit(25)
@@ -457,4 +476,5 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
             Facet(str(i), name, count, i in filters.outlets) for i, name, count in outlet_rows
         ],
         actors=actors,
+        windowed=(matching or 0) >= FACET_WINDOW,
     )

@@ -11,9 +11,10 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from app.curation.audit import changed_fields
-from app.queries.timeline import count_label
+from app.queries.timeline import FACET_WINDOW, count_label
 from app.settings import PROJECT_ROOT
 from app.web.security import csrf_token_for_template
+from app.web.urls import url_path
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
 
@@ -35,7 +36,7 @@ def format_date(day: date | None, precision: str | None = "day") -> str:
 def url_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     """A root-relative link to a named route, so pages work behind any proxy or host name."""
     request: Request = context["request"]
-    return str(request.app.url_path_for(name, **params))
+    return url_path(request.app, name, params)
 
 
 @pass_context
@@ -58,6 +59,7 @@ def show_value(value: Any) -> str:
 templates.env.filters["fdate"] = format_date
 templates.env.globals["show_value"] = show_value
 templates.env.globals["count_label"] = count_label
+templates.env.globals["facet_window"] = FACET_WINDOW
 templates.env.globals["changed"] = changed_fields
 templates.env.globals["url_for"] = url_for
 templates.env.globals["csrf_token"] = csrf_token_for_template

@@ -217,3 +217,26 @@ def test_values_no_database_can_compare_are_refused(
     response = client.get(f"/timeline?{query}", headers={"Accept": "application/json"})
     assert response.status_code == 422
     assert [problem["field"] for problem in response.json()["detail"]] == [field]
+
+
+def test_facet_counts_are_bounded_to_the_latest_matches(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past FACET_WINDOW matches the counts are of the latest ones, and the page says so."""
+    from app.queries import timeline
+
+    exact = page(client, "/timeline/facets")
+    assert exact.select_one(".facet-note") is None
+    monkeypatch.setattr(timeline, "FACET_WINDOW", 10)
+    windowed = page(client, "/timeline/facets")
+    assert "latest" in windowed.select_one(".facet-note").get_text()
+    stances = [int(c.get_text()) for c in windowed.select("input[name=stance] ~ .count")]
+    assert sum(stances) == 10
+    latest = session.scalars(
+        timeline.statements_query(session, TimelineFilters())
+        .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
+        .limit(10)
+    ).all()
+    supports = sum(1 for s in latest if s.stance == "supports")
+    label = windowed.select_one("input[name=stance][value=supports]").parent
+    assert int(label.select_one(".count").get_text()) == supports
