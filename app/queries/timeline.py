@@ -136,11 +136,36 @@ def _text_match(session: Session, query: str) -> ColumnElement[bool]:
         return Statement.id.in_(rare or [-1]) if rare is not None else matches
     # FTS5: each term quoted, so user input can never be read as query syntax.
     fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    return Statement.id.in_(
-        select(literal_column("rowid"))
+    rare = _rare_fts_matches(session, fts_query)
+    if rare is not None:
+        return Statement.id.in_(rare or [-1])
+    # Common words: walk the timeline's order and ask FTS5 about each statement met.
+    return (
+        select(literal_column("1"))
         .select_from(text("statement_fts"))
-        .where(text("statement_fts MATCH :fts").bindparams(fts=fts_query))
+        .where(
+            text("statement_fts.rowid = statement.id AND statement_fts MATCH :fts").bindparams(
+                fts=fts_query
+            )
+        )
+        .exists()
     )
+
+
+def _rare_fts_matches(session: Session, fts_query: str) -> list[int] | None:
+    """SQLite: the ids of the statements with these words if there are fewer than
+    RARE_MATCHES (FTS5 answers that in a millisecond), else None. Rare words are cut from
+    that list; common ones are met soon on a walk down the timeline's order."""
+    cache: dict[str, list[int] | None] = session.info.setdefault("rare_matches", {})
+    if fts_query not in cache:
+        ids = list(
+            session.scalars(
+                text("SELECT rowid FROM statement_fts WHERE statement_fts MATCH :fts LIMIT :n"),
+                {"fts": fts_query, "n": RARE_MATCHES + 1},
+            )
+        )
+        cache[fts_query] = ids if len(ids) <= RARE_MATCHES else None
+    return cache[fts_query]
 
 
 def _estimated_matches(session: Session, words: str) -> float:
