@@ -238,9 +238,11 @@ def _conditions(
         issue_ids = session.scalars(
             select(Issue.id).where(Issue.slug.in_(filters.issues))
         ).all() or [-1]
-        if filters.actors or filters.actor_ids:
+        if filters.actors or filters.actor_ids or session.get_bind().dialect.name == "sqlite":
             # With a speaker, walk that speaker's statements newest first (an index) and probe
-            # each one's issues (the primary key): cheap however common the issue is.
+            # each one's issues (the primary key): cheap however common the issue is. SQLite
+            # does the same without a speaker (walking the timeline's order): given a list
+            # of ids instead, it would sort every statement on the issue.
             where.append(
                 select(StatementIssue.statement_id)
                 .where(

@@ -204,7 +204,7 @@ def issue(request: Request, session: DbSession, slug: str) -> Response:
         "issue": found,
         "matrix": issue_matrix(session, found),
         "shifts": shifts(session, issue_id=found.id)[:20],
-        "days": load_timeline(session, TimelineFilters(issues=(slug,)), limit=30).days,
+        "days": load_timeline(session, TimelineFilters(issues=(slug,)), limit=30, count=False).days,
     }
     return render(request, "issues/detail.html", context)
 
