@@ -434,7 +434,17 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
     FACET_WINDOW matching statements; for broader views, counted among the latest
     FACET_WINDOW (the work stays bounded however large the corpus; ``windowed`` says so)."""
 
+    windowed = False
+
     def window(skip: str) -> ColumnElement[bool]:
+        """The filters less ``skip`` as they are, when fewer than FACET_WINDOW statements
+        match (a count that stops there, in no order: cheap); else the latest FACET_WINDOW."""
+        nonlocal windowed
+        conditions = _conditions(session, filters, skip)
+        some = select(Statement.id).where(*conditions).limit(FACET_WINDOW)
+        if (session.scalar(select(func.count()).select_from(some.subquery())) or 0) < FACET_WINDOW:
+            return and_(*conditions)
+        windowed = True
         return Statement.id.in_(_latest(session, filters, skip))
 
     def counted(column: Any, skip: str) -> dict[object, int]:
@@ -443,17 +453,14 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
         ).all()
         return {value: count for value, count in rows}
 
-    matching = session.scalar(
-        select(func.count()).select_from(_latest(session, filters).subquery())
-    )
-
     stance_counts = counted(Statement.stance, "stance")
     kind_counts = counted(Statement.kind, "kind")
     review_counts = counted(Statement.review_status, "review")
     issue_rows = session.execute(
         select(Issue.slug, Issue.name, func.count(StatementIssue.statement_id))
         .join(StatementIssue, StatementIssue.issue_id == Issue.id)
-        .where(StatementIssue.statement_id.in_(_latest(session, filters, "issue")))
+        .join(Statement, Statement.id == StatementIssue.statement_id)
+        .where(window("issue"))
         .group_by(Issue.slug, Issue.name, Issue.sort_order)
         .order_by(Issue.sort_order)
     ).all()
@@ -503,5 +510,5 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
             Facet(str(i), name, count, i in filters.outlets) for i, name, count in outlet_rows
         ],
         actors=actors,
-        windowed=(matching or 0) >= FACET_WINDOW,
+        windowed=windowed,
     )
