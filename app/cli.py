@@ -68,7 +68,7 @@ def serve(
         settings.check_secret()
     except InsecureSettings as exc:
         raise CliError(str(exc)) from None
-    _announce_first_admin(settings)
+    _announce_first_admin(settings, f"http://{host}:{port}/login")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload)
 
 
@@ -118,7 +118,7 @@ def _sessionmaker(settings: Settings) -> sessionmaker[Session]:
     return make_sessionmaker(engine)
 
 
-def _announce_first_admin(settings: Settings) -> None:
+def _announce_first_admin(settings: Settings, login_url: str) -> None:
     from app import migrate
     from app.accounts.users import ensure_first_admin
     from app.db import make_sessionmaker, transaction
@@ -131,7 +131,8 @@ def _announce_first_admin(settings: Settings) -> None:
     engine.dispose()
     if first is not None:
         console.print(
-            "\n[bold]Parley has no accounts yet, so it made an administrator:[/]\n"
+            "\n[bold]Parley has no accounts yet, so it made an administrator.[/] "
+            f"Log in at {login_url} with\n"
             f"  email     [bold]{first.email}[/]\n"
             f"  password  [bold]{first.password}[/]   (one-time: you choose your own at first "
             "login)\n"
