@@ -435,17 +435,32 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
     FACET_WINDOW (the work stays bounded however large the corpus; ``windowed`` says so)."""
 
     windowed = False
+    active = {
+        "actor": bool(filters.actors),
+        "issue": bool(filters.issues),
+        "stance": bool(filters.stances),
+        "kind": bool(filters.kinds),
+        "review": bool(filters.reviews),
+        "outlet": bool(filters.outlets),
+    }
+    windows: dict[str, ColumnElement[bool]] = {}
 
     def window(skip: str) -> ColumnElement[bool]:
         """The filters less ``skip`` as they are, when fewer than FACET_WINDOW statements
-        match (a count that stops there, in no order: cheap); else the latest FACET_WINDOW."""
+        match (a count that stops there, in no order: cheap); else the latest FACET_WINDOW.
+        Leaving out a filter that is not set changes nothing, so those share one window."""
         nonlocal windowed
-        conditions = _conditions(session, filters, skip)
-        some = select(Statement.id).where(*conditions).limit(FACET_WINDOW)
-        if (session.scalar(select(func.count()).select_from(some.subquery())) or 0) < FACET_WINDOW:
-            return and_(*conditions)
-        windowed = True
-        return Statement.id.in_(_latest(session, filters, skip))
+        key = skip if active.get(skip) else ""
+        if key not in windows:
+            conditions = _conditions(session, filters, key)
+            some = select(Statement.id).where(*conditions).limit(FACET_WINDOW)
+            matching = session.scalar(select(func.count()).select_from(some.subquery())) or 0
+            if matching < FACET_WINDOW:
+                windows[key] = and_(*conditions)
+            else:
+                windowed = True
+                windows[key] = Statement.id.in_(_latest(session, filters, key))
+        return windows[key]
 
     def counted(column: Any, skip: str) -> dict[object, int]:
         rows = session.execute(
@@ -453,9 +468,20 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
         ).all()
         return {value: count for value, count in rows}
 
-    stance_counts = counted(Statement.stance, "stance")
-    kind_counts = counted(Statement.kind, "kind")
-    review_counts = counted(Statement.review_status, "review")
+    if active["stance"] or active["kind"] or active["review"]:
+        stance_counts = counted(Statement.stance, "stance")
+        kind_counts = counted(Statement.kind, "kind")
+        review_counts = counted(Statement.review_status, "review")
+    else:  # the three share one window: count them in one pass
+        stance_counts, kind_counts, review_counts = {}, {}, {}
+        for stance, kind, review, count in session.execute(
+            select(Statement.stance, Statement.kind, Statement.review_status, func.count())
+            .where(window(""))
+            .group_by(Statement.stance, Statement.kind, Statement.review_status)
+        ):
+            stance_counts[stance] = stance_counts.get(stance, 0) + count
+            kind_counts[kind] = kind_counts.get(kind, 0) + count
+            review_counts[review] = review_counts.get(review, 0) + count
     issue_rows = session.execute(
         select(Issue.slug, Issue.name, func.count(StatementIssue.statement_id))
         .join(StatementIssue, StatementIssue.issue_id == Issue.id)
