@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Request
@@ -17,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from app import api
+from app.curation.audit import CurationError
 from app.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
@@ -96,19 +98,28 @@ def _is_page(request: Request) -> bool:
 
 
 def _install_error_pages(app: FastAPI) -> None:
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    def error(
+        request: Request, status: int, message: Any, headers: Mapping[str, str] | None = None
+    ) -> Response:
         if _wants_html(request):
             return templates.TemplateResponse(
                 request,
                 "error.html",
-                {"status": exc.status_code, "message": exc.detail},
-                status_code=exc.status_code,
-                headers=exc.headers,
+                {"status": status, "message": message},
+                status_code=status,
+                headers=headers,
             )
-        return JSONResponse(
-            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-        )
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return error(request, exc.status_code, exc.detail, exc.headers)
+
+    @app.exception_handler(CurationError)
+    async def refused_change(request: Request, exc: CurationError) -> Response:
+        """A change curation refused (a form that can show the reason by its field catches
+        the error itself and shows the form again)."""
+        return error(request, exc.status, str(exc))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:

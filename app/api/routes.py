@@ -3,7 +3,7 @@ record each), an article to import with a bearer token, and the /docs page that 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -49,6 +49,7 @@ from app.api.schemas import (
 )
 from app.db import DbSession
 from app.models import Actor, Article, Issue, Statement
+from app.models.common import as_utc
 from app.positions.views import actor_positions
 from app.queries import catalog
 from app.queries.review import get_statement
@@ -116,11 +117,6 @@ def _statement_cursor(after: str) -> Cursor | None:
     if cursor is None or cursor.id > MAX_ID:
         raise _problem(("query", "after"), "not a cursor this API gave; start again without it")
     return cursor
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite gives back the UTC times it stored without their zone; say which zone it is."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _path(
@@ -358,7 +354,7 @@ def _article_fields(request: Request, article: Article, statements: int) -> dict
         "language": article.language,
         "duplicate_of": article.duplicate_of_id,
         "needs_review": article.needs_review,
-        "imported_at": _utc(article.imported_at),
+        "imported_at": as_utc(article.imported_at),
         "statement_count": statements,
         "links": Links(
             self_=_path(request, "api_article", article_id=article.id),

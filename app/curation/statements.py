@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.curation.audit import Editor, record
+from app.curation.audit import CurationError, Editor, record
 from app.curation.lookup import find_actor
 from app.models import Actor, Article, AuditEntry, Issue, Statement, StatementIssue
 from app.models.common import STANCES, STATEMENT_KINDS
@@ -229,12 +229,18 @@ def _set_status(
 
 def confirm(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
     """A person vouches for the statement as extracted (an edited one stays "edited")."""
+    if statement.review_status == "rejected":
+        raise CurationError(
+            "A rejected statement cannot be confirmed; undo the rejection.", status=409
+        )
     status = "edited" if statement.review_status == "edited" else "confirmed"
     return _set_status(session, editor, statement, status, "statement.confirm", "Confirmed")
 
 
 def reject(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
     """Not a statement (or not this one): hidden from views and positions, never re-created."""
+    if statement.review_status == "rejected":
+        raise CurationError("This statement is already rejected.", status=409)
     return _set_status(session, editor, statement, "rejected", "statement.reject", "Rejected")
 
 

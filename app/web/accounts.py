@@ -32,7 +32,7 @@ def _client_address(request: Request) -> str:
 
 @router.get("/login", name="login")
 def login_form(request: Request, user: CurrentUser, next: str = "/") -> Response:
-    context: dict[str, Any] = {"next": safe_next(next), "errors": {}, "email": "", "user": user}
+    context: dict[str, Any] = {"next": safe_next(next), "errors": {}, "email": ""}
     return render(request, "accounts/login.html", context)
 
 

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from starlette.responses import Response
 
 from app.curation import actors as curation
@@ -90,11 +89,7 @@ def create(
     name: Annotated[str, Form(max_length=300)] = "",
     kind: Annotated[str, Form(max_length=20)] = "person",
 ) -> Response:
-    try:
-        actor = curation.create(session, Editor.of(user), name, kind)
-    except CurationError as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
-    return _back(request, actor)
+    return _back(request, curation.create(session, Editor.of(user), name, kind))
 
 
 @router.get("/actors/{slug}/edit", name="actor_edit")
@@ -159,10 +154,7 @@ def remove_alias(
     request: Request, session: DbSession, user: Analyst, slug: str, alias_id: RecordId
 ) -> Response:
     actor = _actor_or_404(session, slug)
-    try:
-        curation.remove_alias(session, Editor.of(user), actor, alias_id)
-    except CurationError as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+    curation.remove_alias(session, Editor.of(user), actor, alias_id)
     return _back(request, actor)
 
 
@@ -210,10 +202,7 @@ def remove_role(
     request: Request, session: DbSession, user: Analyst, slug: str, role_id: RecordId
 ) -> Response:
     actor = _actor_or_404(session, slug)
-    try:
-        curation.remove_role(session, Editor.of(user), actor, role_id)
-    except CurationError as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+    curation.remove_role(session, Editor.of(user), actor, role_id)
     return _back(request, actor)
 
 
@@ -239,9 +228,3 @@ def merge(
         return _refused(request, session, actor, exc, {"into": into})
     target = request.app.url_path_for("actor", slug=survivor.slug)
     return RedirectResponse(str(target), status_code=303)
-
-
-def merged_into(session: DbSession, actor: Actor) -> Actor | None:
-    if actor.merged_into_id is None:
-        return None
-    return session.scalar(select(Actor).where(Actor.id == actor.merged_into_id))

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from app.curation import audit
-from app.curation.audit import CurationError, Editor
+from app.curation.audit import Editor
 from app.curation.undo import can_undo, undo
 from app.db import DbSession
 from app.models import AuditEntry
@@ -53,9 +53,6 @@ def undo_change(
     entry = session.get(AuditEntry, entry_id)
     if entry is None:
         raise HTTPException(status_code=404, detail=f"There is no change {entry_id}.")
-    try:
-        undo(session, Editor.of(user), entry)
-    except CurationError as exc:
-        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+    undo(session, Editor.of(user), entry)
     target = safe_next(next) if next else str(request.app.url_path_for("audit"))
     return RedirectResponse(target, status_code=303)

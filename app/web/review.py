@@ -76,6 +76,7 @@ async def _submitted(request: Request) -> dict[str, Any]:
             "said_on_precision",
             "start",
             "end",
+            "next",
         )
     }
     values["speaker_label"] = values["speaker"]
@@ -192,8 +193,7 @@ async def update(
         return render(request, name, context, status_code=422)
     entry = curation.edit(session, Editor.of(user), statement, fields)
     session.expire_all()
-    form = await request.form()
-    return _after_change(request, session, statement_id, entry, str(form.get("next") or ""))
+    return _after_change(request, session, statement_id, entry, values["next"])
 
 
 @router.post("/statements/{statement_id}/confirm", name="statement_confirm")
@@ -204,12 +204,7 @@ async def confirm(
     statement_id: RecordId,
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    statement = _statement_or_404(session, statement_id)
-    if statement.review_status == "rejected":
-        raise HTTPException(
-            status_code=409, detail="A rejected statement cannot be confirmed; undo the rejection."
-        )
-    entry = curation.confirm(session, Editor.of(user), statement)
+    entry = curation.confirm(session, Editor.of(user), _statement_or_404(session, statement_id))
     session.expire_all()
     return _after_change(request, session, statement_id, entry, next)
 
@@ -222,10 +217,7 @@ async def reject(
     statement_id: RecordId,
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    statement = _statement_or_404(session, statement_id)
-    if statement.review_status == "rejected":
-        raise HTTPException(status_code=409, detail="This statement is already rejected.")
-    entry = curation.reject(session, Editor.of(user), statement)
+    entry = curation.reject(session, Editor.of(user), _statement_or_404(session, statement_id))
     session.expire_all()
     return _after_change(request, session, statement_id, entry, next)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from starlette.routing import Route
@@ -14,13 +14,17 @@ from starlette.routing import Route
 PLACEHOLDER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
-def _walk(routes: Iterable[Any], prefix: str = "") -> Iterable[tuple[str, str]]:
+def walk_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, Route]]:
+    """Every endpoint with its full path, including those of included routers (which FastAPI
+    keeps nested)."""
     for route in routes:
         if isinstance(route, Route):  # FastAPI's APIRoute is one too
-            yield route.name, prefix + route.path
-        elif hasattr(route, "original_router"):  # FastAPI keeps included routers nested
+            yield prefix + route.path, route
+        elif hasattr(route, "original_router"):
             context = getattr(route, "include_context", None)
-            yield from _walk(route.original_router.routes, prefix + getattr(context, "prefix", ""))
+            yield from walk_routes(
+                route.original_router.routes, prefix + getattr(context, "prefix", "")
+            )
 
 
 def path_patterns(app: Any) -> dict[str, tuple[str, frozenset[str]]]:
@@ -29,7 +33,8 @@ def path_patterns(app: Any) -> dict[str, tuple[str, frozenset[str]]]:
     patterns = getattr(app.state, "path_patterns", None)
     if patterns is None:
         patterns = {}
-        for name, path in _walk(app.routes):
+        for path, route in walk_routes(app.routes):
+            name = route.name
             if name in patterns or re.search(r"\{\w+:(?!int\}|str\})", path):
                 continue
             pattern = PLACEHOLDER.sub(r"{\1}", path)

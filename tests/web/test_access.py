@@ -27,6 +27,7 @@ from app.models import (
     User,
 )
 from app.settings import Settings
+from app.web.urls import walk_routes
 from tests.conftest import client_for
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -39,20 +40,13 @@ OPEN_TO_ALL = {
 TABLES = [Actor, ActorAlias, ActorRole, ApiToken, Article, AuditEntry, ImportJob, Statement, User]
 
 
-def walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
-    """Every endpoint, including those of included routers (FastAPI keeps those nested)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield prefix + route.path, route
-        elif hasattr(route, "original_router"):  # an included router
-            context = getattr(route, "include_context", None)
-            yield from walk(route.original_router.routes, prefix + getattr(context, "prefix", ""))
-
-
 def unsafe_routes() -> list[tuple[str, str]]:
     app = create_app(Settings(_env_file=None, database_url="sqlite:///:memory:"))  # type: ignore[call-arg]
     return sorted(
-        (method, path) for path, route in walk(app.routes) for method in route.methods - SAFE
+        (method, path)
+        for path, route in walk_routes(app.routes)
+        if isinstance(route, APIRoute)
+        for method in route.methods - SAFE
     )
 
 
