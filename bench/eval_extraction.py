@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ class Scores:
     issue_strict: Accuracy
     stance: Accuracy
     date: Accuracy
+    stance_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def score(
@@ -135,6 +137,7 @@ def score(
             scores.issue.add(bool(p["issues"]) and p["issues"][0] in g["issues"])
             scores.issue_strict.add(p["issues"][:1] == g["issues"][:1])
             scores.stance.add(p["stance"] == g["stance"])
+            scores.stance_confusion[(g["stance"], p["stance"])] += 1
             scores.date.add(p["said_on"] == g["said_on"])
             if details:
                 problems = [
@@ -193,6 +196,11 @@ def main() -> None:
     parser.add_argument(
         "--details", action="store_true", help="List misses, extras and wrong fields."
     )
+    parser.add_argument(
+        "--confusion",
+        action="store_true",
+        help="Also print the stance confusion matrix (gold rows, predicted columns).",
+    )
     args = parser.parse_args()
     scores = run(args.gold, args.details, args.texts)
     print()
@@ -211,6 +219,20 @@ def main() -> None:
         ("date accuracy", scores.date),
     ):
         print(f"{label:30}{accuracy.value:>8.3f}  ({accuracy.right}/{accuracy.total})")
+    if args.confusion:
+        print_confusion(scores.stance_confusion)
+
+
+STANCES = ("supports", "opposes", "conditional", "neutral")
+
+
+def print_confusion(confusion: Counter[tuple[str, str]]) -> None:
+    print()
+    print("stance: gold (rows) × predicted (columns)")
+    print(f"{'':14}" + "".join(f"{stance:>13}" for stance in STANCES))
+    for gold in STANCES:
+        cells = "".join(f"{confusion[(gold, predicted)]:>13}" for predicted in STANCES)
+        print(f"{gold:14}{cells}")
 
 
 if __name__ == "__main__":

@@ -318,19 +318,58 @@ def that_clause(noun: Token) -> Token | None:
 
 
 def _outermost(attributions: list[Attribution]) -> list[Attribution]:
-    """Speech reported inside another claim ("Peskov said it was wrong to say Putin rejected
-    the plan") belongs to the outer speaker's claim, not to a statement of its own."""
+    """Speech reported inside another claim belongs to the outer speaker's claim ("Peskov said
+    it was wrong to say Putin rejected the plan"), unless the outer speaker presents it as having
+    happened ("The FT reported that Putin told Witkoff that …"): then it is a statement too."""
     kept = []
     for attribution in attributions:
-        inside_other = not _is_reporting_participle(attribution.anchor) and any(
-            other is not attribution
+        outer = [
+            other
+            for other in attributions
+            if other is not attribution
             and other.claim is not None
             and other.claim[0] <= attribution.anchor.i < other.claim[1]
-            for other in attributions
-        )
-        if not inside_other:
+        ]
+        if (
+            not outer
+            or _is_reporting_participle(attribution.anchor)
+            or all(_reports_as_happened(other.anchor, attribution.anchor) for other in outer)
+        ):
             kept.append(attribution)
     return kept
+
+
+# Outer verbs that cast doubt on what they report: "denied that Putin had offered …".
+DOUBTING_VERBS = {"deny", "dismiss", "reject", "refute", "dispute", "question", "doubt", "rebuff"}
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+
+
+def _reports_as_happened(outer: Token, inner: Token) -> bool:
+    """Whether the outer speech act asserts that the inner one took place: a finite inner verb
+    reached from the outer one through complement clauses only, and nothing negated or doubted
+    on the way ("said Putin told him" yes; "denied Putin said", "wrong to say" no)."""
+    if outer.pos_ not in ("VERB", "AUX") or outer.lemma_.lower() in DOUBTING_VERBS:
+        return False
+    if not _finite(inner) or not any(child.dep_ in SUBJECT_DEPS for child in inner.children):
+        return False  # a verb sharing the outer clause's subject is that clause's own action
+    current = inner
+    while current.i != outer.i:
+        if current.dep_ not in ("ccomp", "conj") or current.head.i == current.i:
+            return False
+        if any(child.dep_ == "neg" for child in current.children):
+            return False
+        current = current.head
+    return not any(child.dep_ == "neg" for child in outer.children)
+
+
+def _finite(verb: Token) -> bool:
+    if verb.tag_ in FINITE_TAGS:
+        return True
+    # "had told", "has said": a perfect is finite through its auxiliary.
+    return verb.tag_ == "VBN" and any(
+        child.dep_ == "aux" and child.tag_ in FINITE_TAGS and child.lemma_ == "have"
+        for child in verb.children
+    )
 
 
 def _sentence_at(doc: Doc, char: int) -> Span:

@@ -28,6 +28,16 @@ def syntactic_weight(token: Token, span: Span) -> float:
     depth, weight = 0, 1.0
     current = token
     while current.i != root.i and span.start <= current.head.i < span.end and depth < 12:
+        light = _light_head(current)
+        if light is not None and span.start <= light.i < span.end:
+            # "a new package of sanctions" is about sanctions: the light noun is transparent.
+            current = light
+            continue
+        if _secondary_predicate(current):
+            # "accept the annexation as legal": what is predicated of the object is the point.
+            weight *= 1.25
+            current = current.head
+            continue
         if current.dep_ in ("nsubj", "nsubjpass"):
             weight *= 0.8
         elif current.dep_ == "advcl" or (
@@ -37,6 +47,36 @@ def syntactic_weight(token: Token, span: Span) -> float:
         current = current.head
         depth += 1
     return weight / (1 + 0.25 * depth)
+
+
+# Nouns that only measure or group what their "of" phrase names: "a package of sanctions".
+LIGHT_NOUNS = frozenset(
+    """
+    package round set series wave batch number part lot range list kind type form pair aspect
+    question issue matter topic subject sort group array host couple handful dozen
+    """.split()
+)
+
+
+def _secondary_predicate(token: Token) -> bool:
+    """The "as" phrase that predicates something of a verb's object ("recognise X as Y")."""
+    verb = token.head
+    return (
+        token.dep_ == "prep"
+        and token.lower_ == "as"
+        and verb.pos_ == "VERB"
+        and any(child.dep_ == "dobj" and child.i < token.i for child in verb.children)
+    )
+
+
+def _light_head(token: Token) -> Token | None:
+    """The light noun above an "of" object ("package" for "sanctions" in "package of
+    sanctions"), or None."""
+    preposition = token.head
+    if token.dep_ != "pobj" or preposition.lower_ != "of" or preposition.dep_ != "prep":
+        return None
+    noun = preposition.head
+    return noun if noun.lemma_.lower() in LIGHT_NOUNS and noun.i != preposition.i else None
 
 
 def _key(token: Token) -> str:

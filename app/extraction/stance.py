@@ -24,8 +24,9 @@ from app.extraction.lexicon import (
 )
 
 CONDITIONAL = re.compile(
-    r"\b(?:" + "|".join(re.escape(marker) for marker in CONDITIONAL_MARKERS) + r")\b", re.IGNORECASE
-)
+    r"(?<!\bfor )\b(?:" + "|".join(re.escape(marker) for marker in CONDITIONAL_MARKERS) + r")\b",
+    re.IGNORECASE,
+)  # "for as long as it takes" is a pledge without end, not a condition
 # "if" opening a condition on the claim ("if Russia withdraws, we will talk").
 IF_CLAUSE = re.compile(
     r"(?:^|[,;]\s*|\bbut\s+)if\b|\bif\s+\w+\s+(?:agree|accept|withdraw|stop|end|pull)",
@@ -35,6 +36,20 @@ VALENCE_WEIGHT = 1.5
 ENDING_VERBS = {"end", "stop", "halt", "cease", "finish"}
 PRETENCE_VERBS = {"pretend", "feign", "fake", "imitate"}
 DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
+FUTURE_AUX = {"will", "would", "'ll", "shall", "wo"}
+# Verbs of giving and helping: a pledge when promised, a description when past.
+PROVISION_VERBS = frozenset(
+    """
+    help assist provide supply deliver send give fund finance equip arm train supply support
+    strengthen bolster guarantee protect defend rebuild invest contribute donate deploy
+    """.split()
+)
+VOLITION_WORDS = frozenset(
+    """
+    ready willing prepared want intend plan agree promise pledge vow commit decide offer seek
+    determined eager keen
+    """.split()
+)
 TARGET_DEPS = ("dobj", "pobj", "attr", "xcomp", "nsubjpass")
 
 
@@ -106,6 +121,22 @@ def _demands(token: Token) -> bool:
     )
 
 
+def _commits(token: Token) -> bool:
+    """A pledge to act for the issue: a verb of giving or helping in the future or in the scope
+    of a will to act ("Berlin would help Kyiv build …", "we will send more air defence", "ready
+    to provide guarantees"). The same verbs in the past describe what happened."""
+    if token.lemma_.lower() not in PROVISION_VERBS or token.pos_ != "VERB":
+        return False
+    if any(child.dep_ == "aux" and child.lower_ in FUTURE_AUX for child in token.children):
+        return True
+    head = token.head
+    return token.dep_ == "xcomp" and head.i != token.i and _is_volition(head)
+
+
+def _is_volition(token: Token) -> bool:
+    return token.lemma_.lower() in VOLITION_WORDS
+
+
 def _predicate_polarity(span: Span) -> float:
     """Cues inside the claim, each flipped by its own negation."""
     score = 0.0
@@ -122,6 +153,8 @@ def _predicate_polarity(span: Span) -> float:
             score -= 1.0
             continue
         cue = _cue(token)
+        if cue == 0.0 and _commits(token):
+            cue = 0.75
         if cue == 0.0 and _demands(token):
             cue = 0.6
         if cue == 0.0:
