@@ -132,6 +132,7 @@ class Extractor:
                 finished.append(
                     self._finish(text, paragraph, doc, draft, (day, precision), title_tokens, prior)
                 )
+            _inherit_from_enclosing(finished)
             continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
             if left_open and continued and opens_with_mark(paragraph):
                 for statement in left_open:
@@ -223,6 +224,31 @@ class Extractor:
             said_on_precision=precision,
             confidence=round(draft.confidence, 3),
         )
+
+
+def _inherit_from_enclosing(statements: list[Statement]) -> None:
+    """A partial quote inside reported speech ("called for a “full, unconditional ceasefire”")
+    is a piece of that claim: it takes the claim's stance, which its few words alone rarely show,
+    and the claim's issues when its own words name none."""
+    reported = [s for s in statements if s.kind == "reported"]
+    for quote in statements:
+        if quote.kind != "direct_quote":
+            continue
+        enclosing = [
+            claim
+            for claim in reported
+            if claim.start <= quote.start
+            and quote.end <= claim.end + 1
+            and claim.speaker == quote.speaker
+            and (claim.end - claim.start) > (quote.end - quote.start)
+        ]
+        if not enclosing:
+            continue
+        claim = min(enclosing, key=lambda c: c.end - c.start)
+        if not quote.issues or quote.issues[0][1] == 0.0 or quote.issues[0][0] == "other":
+            quote.issues = list(claim.issues)  # the quote's own words name no issue
+        quote.stance = claim.stance
+        quote.stance_target = claim.stance_target
 
 
 def _take_speaker(statement: Statement, source: Statement) -> None:
