@@ -333,6 +333,7 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
         if (
             not outer
             or _is_reporting_participle(attribution.anchor)
+            or _is_absolute_speech(attribution.anchor)
             or all(_reports_as_happened(other.anchor, attribution.anchor) for other in outer)
         ):
             kept.append(attribution)
@@ -434,6 +435,17 @@ def _is_reporting_participle(token: Token) -> bool:
 FRAME_MARKS = {"after", "before", "following", "ahead"}
 
 
+def _is_absolute_speech(token: Token) -> bool:
+    """ "…, with the White House suggesting that …": a second speaker's speech act attached to
+    the sentence, not part of the first speaker's claim."""
+    return (
+        token.tag_ == "VBG"
+        and token.lemma_.lower() in COMMUNICATION_VERBS
+        and token.head.lower_ == "with"
+        and any(child.dep_ in SUBJECT_DEPS for child in token.children)
+    )
+
+
 def _is_narrator_frame(token: Token, clause: Token) -> bool:
     """A trailing "after five hours of talks …" or ", raising doubts …" added by the writer."""
     if token.head.i != clause.i or token.dep_ not in ("advcl", "prep") or token.i < clause.i:
@@ -458,6 +470,11 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
         and (
             _is_reporting_participle(child)
             or _is_narrator_frame(child, clause)
+            or (
+                child.lower_ == "with"
+                and child.head.i == clause.i
+                and any(_is_absolute_speech(g) for g in child.children)
+            )
             or (
                 child.dep_ == "conj"
                 and child.head.i == clause.i
@@ -506,7 +523,7 @@ def claim_ranges(verb: Token) -> list[tuple[int, int]]:
         return _clause_ranges(clauses[0])
     if verb.lemma_.lower() == "describe" and not any(c.lower_ == "as" for c in verb.children):
         return []  # "described the meeting": a description of something, not a claim
-    introduced = _as_clause_claim(verb)
+    introduced = _as_clause_claim(verb) or _parenthetical_claim(verb)
     if introduced is not None:
         return [introduced]
     claim = claim_range(verb)
@@ -524,6 +541,31 @@ def _as_clause_claim(verb: Token) -> tuple[int, int] | None:
     if start > head.i:
         start = head.left_edge.i
     return trim_range(verb.doc, max(start, head.left_edge.i), head.right_edge.i + 1)
+
+
+def _parenthetical_claim(verb: Token) -> tuple[int, int] | None:
+    """ "A backstop, the prime minister said, is the only way" / "Talks will resume, he said": a
+    speech verb set into the clause it reports; the claim is that clause's stretch that holds
+    its verb, without the parenthesis and what leads up to it."""
+    if verb.dep_ != "parataxis" or any(c.dep_ in ("dobj", "xcomp") for c in verb.children):
+        return None
+    head = verb.head
+    if head.pos_ not in ("VERB", "AUX") or head.i == verb.i:
+        return None
+    inserted = range(verb.left_edge.i, verb.right_edge.i + 1)
+    if verb.left_edge.i > head.i:
+        start, end = head.left_edge.i, verb.left_edge.i  # "…, he said."
+        end = min(end, head.right_edge.i + 1)
+    else:
+        start, end = verb.right_edge.i + 1, head.right_edge.i + 1  # "X, he said, is …"
+        subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None and subject.i < verb.left_edge.i:
+            # "Ukraine, Zelensky said, will never …": the claim runs across the parenthesis.
+            start = subject.left_edge.i
+            return trim_range(verb.doc, start, end)
+    if any(index in inserted for index in range(start, end)):
+        return None
+    return trim_range(verb.doc, start, end)
 
 
 def claim_range(verb: Token) -> tuple[int, int] | None:
@@ -582,8 +624,12 @@ def _relative_claim(verb: Token) -> tuple[int, int] | None:
 
 
 def _is_time(preposition: Token) -> bool:
-    """ "on Wednesday", "in March": a time, not what was said."""
-    return any(t.ent_type_ in ("DATE", "TIME") for t in preposition.subtree)
+    """ "on Wednesday", "in March": a time, not what was said ("for an attack last week" is
+    about the attack)."""
+    return any(
+        child.dep_ == "pobj" and child.ent_type_ in ("DATE", "TIME")
+        for child in preposition.children
+    )
 
 
 def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:

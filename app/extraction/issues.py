@@ -18,6 +18,7 @@ from app.extraction.types import IssueEntry
 FALLBACK_ISSUE = "other"
 STATEMENT_WEIGHT = 1.0
 CONTEXT_WEIGHT = 0.35
+CONTEXT_SHARE = 0.5
 MAX_ISSUES = 3
 
 
@@ -157,7 +158,12 @@ class IssueMatcher:
             # does not make it about something more specific.
             return [(self.fallback, round(scores[self.fallback], 3))]
         others = list(context)
-        self._scan(others, [CONTEXT_WEIGHT] * len(others), scores)
+        around: dict[str, float] = defaultdict(float)
+        self._scan(others, [CONTEXT_WEIGHT] * len(others), around)
+        own_best = max(scores.values(), default=0.0)
+        for slug, score in around.items():
+            # The sentence around a claim breaks ties; it does not outvote the claim's words.
+            scores[slug] += min(score, CONTEXT_SHARE * own_best) if own_best else score
         general = scores.pop(self.fallback or "", 0.0)
         ranked = sorted(
             ((slug, score) for slug, score in scores.items() if score > 0),

@@ -24,6 +24,7 @@ OBJECT_CLAIM_VERBS = frozenset(
     rebuff dispute question propose demand announce confirm acknowledge admit support back
     endorse oppose accuse charge urge call warn ask request appeal promise pledge vow offer rule
     describe remind refuse express voice emphasize emphasise stress underline underscore highlight
+    reiterate repeat restate reaffirm affirm signal
     """.split()
 )
 

@@ -169,6 +169,9 @@ class SpeakerResolver:
                 role=_strip_determiner(_role_scope(head, phrase).text),
                 how="role",
             )
+        recalled = self._recent_holder(head, phrase, on, discourse)
+        if recalled is not None:
+            return recalled
         if _definite_singular(head, phrase) and head.lower_ in ANAPHORIC_ROLE_NOUNS:
             # "The minister noted …", "the official promised …": the person just named.
             found = discourse.latest_person()
@@ -176,6 +179,31 @@ class SpeakerResolver:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return unnamed(phrase_text)
+        return None
+
+    def _recent_holder(
+        self, head: Token, phrase: Span, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """ "The prime minister said" after Starmer was named: a role that several people
+        hold points back at the latest person named who holds it."""
+        words = [t for t in phrase if not t.is_punct]
+        if (
+            len(words) < 2
+            or words[0].lower_ != "the"
+            or words[-1].i != head.i
+            or head.lower_ not in ANAPHORIC_ROLE_NOUNS
+        ):
+            return None
+        role = normalize_name(" ".join(t.text for t in words[1:]))
+        for speaker in reversed(discourse.recent):
+            entry = self.codebook.actor_named(speaker.name) if speaker.name else None
+            if entry is None or entry.kind != "person":
+                continue
+            for held in entry.roles:
+                names = [normalize_name(held.title), *(normalize_name(n) for n in held.nouns)]
+                if held.held_on(on) and any(role in name.split(" of ")[0] for name in names):
+                    text = phrase.text.strip(" ,")
+                    return replace(speaker, how="pronoun", text=text, role=_strip_determiner(text))
         return None
 
     def _entity(self, head: Token, phrase: Span) -> Span | None:

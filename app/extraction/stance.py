@@ -84,6 +84,8 @@ def _cue(token: Token) -> float:
             return 1.0
         if "against" in preps:
             return -1.0
+    if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
+        return 1.0  # "a backstop is the only way to …"
     if lemma in OPPOSE_VERBS and token.pos_ == "VERB":
         return -1.0
     if lemma in SUPPORT_VERBS and token.pos_ == "VERB":
