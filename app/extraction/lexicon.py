@@ -38,7 +38,7 @@ OPPOSE_VERBS = frozenset(
     """
     reject dismiss deny oppose refuse rule criticize criticise condemn denounce decry slam blast
     rebuff dispute accuse warn question doubt veto block resist object protest condemn undermine
-    sabotage refute hesitate
+    sabotage refute hesitate contradict lack
     """.split()
 )
 SUPPORT_VERBS = frozenset(
@@ -83,6 +83,13 @@ CONDITIONAL_MARKERS = (
     "precondition",
     "prerequisite",
     "conditions for",
+    "in the event of",
+    "in the event that",
+    "only after",
+    "only when",
+    "only once",
+    "not until",
+    "on the premise",
 )
 NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "nothing", "none"})
 
@@ -149,6 +156,12 @@ DIPLOMATIC_VALENCE = {
     "illegitimate": -2.0,
     "sham": -2.0,
     "farce": -2.0,
+    "manipulation": -2.0,
+    "manipulate": -1.5,
+    "disinformation": -2.0,
+    "propaganda": -1.5,
+    "lacks": -1.2,
+    "lack": -1.2,
     "goodwill": 1.5,
     "credible": 1.0,
     "firmly": 0.8,

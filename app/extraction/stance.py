@@ -46,11 +46,15 @@ PROVISION_VERBS = frozenset(
 )
 VOLITION_WORDS = frozenset(
     """
-    ready willing prepared want intend plan agree promise pledge vow commit decide offer seek
+    ready willing prepared open want intend plan agree promise pledge vow commit decide offer seek
     determined eager keen
     """.split()
 )
 TARGET_DEPS = ("dobj", "pobj", "attr", "xcomp", "nsubjpass")
+CONDITION_MARKS = {"if", "unless", "once"}
+EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
+# Nouns in the sentence around a claim that present it as someone's terms.
+CONDITION_NOUNS = {"condition", "precondition", "prerequisite"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class StanceResult:
 def _negated(token: Token) -> bool:
     if any(child.dep_ == "neg" or child.lower_ in ("never", "no") for child in token.children):
         return True
+    if any(
+        child.dep_ in ("nsubj", "nsubjpass") and any(g.lower_ == "neither" for g in child.children)
+        for child in token.children
+    ):
+        return True  # "neither side will accept it"
     # "not ready to accept": the negation sits on the head of an open complement.
     head = token.head
     return (
@@ -86,6 +95,10 @@ def _cue(token: Token) -> float:
             return -1.0
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
+    if lemma == "time" and token.dep_ == "attr" and _negated(token.head):
+        return -1.0  # "now is not the time to lift sanctions"
+    if lemma in EPISTEMIC_VERBS and token.pos_ == "VERB":
+        return -1.0 if _negated(token) else 0.0  # "they do not believe this"
     if lemma in OPPOSE_VERBS and token.pos_ == "VERB":
         return -1.0
     if lemma in SUPPORT_VERBS and token.pos_ == "VERB":
@@ -103,12 +116,12 @@ def _ended(span: Span) -> set[int]:
     and what a negated cue governs ("doesn't want … peace": the cue has decided already)."""
     ended: set[int] = set()
     for token in span:
-        governs = token.lemma_.lower() in ENDING_VERBS | PRETENCE_VERBS or (
+        governs = token.lemma_.lower() in ENDING_VERBS | PRETENCE_VERBS | {"lack"} or (
             _cue(token) != 0.0 and _negated(token)
         )
         if governs:
             for child in token.children:
-                if child.dep_ in ("dobj", "xcomp", "pobj"):
+                if child.dep_ in ("dobj", "xcomp", "pobj", "ccomp"):
                     ended.update(t.i for t in child.subtree)
     return ended
 
@@ -139,10 +152,10 @@ def _is_volition(token: Token) -> bool:
     return token.lemma_.lower() in VOLITION_WORDS
 
 
-def _predicate_polarity(span: Span) -> float:
+def _predicate_polarity(span: Span, skip: set[int] | None = None) -> float:
     """Cues inside the claim, each flipped by its own negation."""
     score = 0.0
-    governed = _ended(span)
+    governed = _ended(span) | (skip or set())
     for token in span:
         if token.i in governed:
             continue
@@ -167,7 +180,10 @@ def _predicate_polarity(span: Span) -> float:
             if bare_negation and _cue(token.head) == 0.0:
                 score -= 0.4
             continue
-        score += -cue if _negated(token) else cue
+        flips = _negated(token) and not (
+            token.lemma_.lower() in EPISTEMIC_VERBS or token.lemma_.lower() == "time"
+        )
+        score += -cue if flips else cue
     return score
 
 
@@ -198,22 +214,139 @@ def valence(text: str) -> float:
     return float(_valence().polarity_scores(text)["compound"])
 
 
+def _conditioned_clause(claim: Span) -> Token | None:
+    """The predicate that an "if" / "once" / "unless" clause conditions, in the claim's first
+    sentence (later sentences of a long quote argue; they rarely state the position)."""
+    for token in _first_sentence(claim):
+        if token.lower_ not in CONDITION_MARKS or token.dep_ != "mark":
+            continue
+        clause = token.head
+        if clause.dep_ != "advcl" or clause.head.i == clause.i:
+            continue
+        main = clause.head
+        if token.lower_ == "once" and not _prospective(main):
+            continue  # "once the talks ended, he left": a time, not a condition
+        return clause
+    return None
+
+
+def _first_sentence(claim: Span) -> Span:
+    sentence = claim[0].sent
+    return claim.doc[claim.start : min(claim.end, sentence.end)]
+
+
+def _prospective(verb: Token) -> bool:
+    """Future, modal or willing: "will talk", "could meet", "would be ready to hold talks"."""
+    current = verb
+    for _ in range(4):
+        if _is_volition(current) or any(
+            (child.dep_ == "aux" and child.tag_ == "MD")
+            or (child.dep_ in ("acomp", "xcomp") and _is_volition(child))
+            for child in current.children
+        ):
+            return True
+        if current.dep_ not in ("xcomp", "acomp") or current.head.i == current.i:
+            return False
+        current = current.head
+    return False
+
+
+def _evaluative(verb: Token) -> bool:
+    """ "It would be very disappointing if …", "there are great opportunities if …": the
+    condition frames an assessment, not the speaker's terms."""
+    if verb.pos_ == "ADJ":
+        return not _is_volition(verb)
+    if verb.lemma_ != "be":
+        return False
+    return any(
+        (child.dep_ == "acomp" and not _is_volition(child))
+        or (child.dep_ == "expl" and child.lower_ == "there")
+        or (child.dep_ == "attr" and valence(child.text) != 0.0)  # "a tragedy", "a mistake"
+        for child in verb.children
+    )
+
+
+def _held_until(claim: Span) -> bool:
+    """ "Sanctions should not be eased until peace is established": a negated act with a term."""
+    for token in claim:
+        if token.lower_ != "until" or token.dep_ not in ("mark", "prep"):
+            continue
+        act = token.head.head if token.dep_ == "mark" else token.head
+        if _negated(act):
+            return True
+    return False
+
+
+def _yes_but(claim: Span) -> bool:
+    """ "We agree with the proposals, but the truce must lead to lasting peace": acceptance
+    qualified by a demand is a conditional position."""
+    buts = [t for t in claim if t.lower_ == "but" and t.dep_ == "cc"]
+    for but in buts:
+        first, second = but.head, next((c for c in but.head.children if c.dep_ == "conj"), None)
+        if second is None or second.i < but.i:
+            continue
+        agrees = _cue(first) > 0 and not _negated(first)
+        demands = any(_demands(t) for t in second.subtree)
+        if agrees and demands:
+            return True
+    return False
+
+
+def _score(claim: Span, skip: set[int]) -> float:
+    """Cues and valence of the claim's words, leaving out ``skip``."""
+    if skip:
+        tokens = [t for t in claim if t.i not in skip]
+        if not tokens:
+            return 0.0
+        part = claim.doc[tokens[0].i : tokens[-1].i + 1]
+        ended = _ended(part) | skip
+    else:
+        part = claim
+        ended = _ended(claim)
+    weighed = "".join(t.text_with_ws for t in part if t.i not in ended)
+    cues = _predicate_polarity(part, skip)
+    # Explicit cues ("will not accept") say more than the general tone of the words.
+    weight = VALENCE_WEIGHT if abs(cues) < 0.75 else VALENCE_WEIGHT / 2
+    return cues + weight * valence(weighed)
+
+
+def _framed_as_terms(claim: Span) -> bool:
+    """ "As prerequisites for a truce, Ukraine must …", "Moscow set out its conditions: …": the
+    sentence presents the claim as somebody's terms."""
+    sentence = claim[0].sent
+    return any(
+        token.lemma_.lower() in CONDITION_NOUNS
+        for token in sentence
+        if not (claim.start <= token.i < claim.end)
+    )
+
+
 def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -> StanceResult:
     """Stance of one statement; ``claim`` is its span in the parse, ``governing_verb`` the verb
     that reported it (None for quotes attributed by proximity)."""
     text = claim.text
+    condition = _conditioned_clause(claim)
+    hypothetical = condition is not None and _evaluative(condition.head)
     if (
         CONDITIONAL.search(text)
-        or IF_CLAUSE.search(text)
-        or any(t.lower_ in ("if", "unless") and t.dep_ == "mark" for t in claim)
+        or (condition is not None and not hypothetical)
+        or (condition is None and IF_CLAUSE.search(_first_sentence(claim).text))
+        or _held_until(claim)
+        or _yes_but(claim)
+        or _framed_as_terms(claim)
     ):
         return StanceResult("conditional", _target(claim, issue_words), 0.0)
-    ended = _ended(claim)
-    weighed = "".join(t.text_with_ws for t in claim if t.i not in ended) if ended else text
-    cues = _predicate_polarity(claim)
-    # Explicit cues ("will not accept") say more than the general tone of the words.
-    weight = VALENCE_WEIGHT if abs(cues) < 0.75 else VALENCE_WEIGHT / 2
-    score = cues + weight * valence(weighed)
+    if hypothetical and condition is not None:
+        inside = {t.i for t in condition.subtree}
+        assessed = _score(claim, inside)
+        supposed = _predicate_polarity(
+            claim.doc[condition.left_edge.i : condition.right_edge.i + 1]
+        )
+        # "It would be disappointing if Russia rejected the truce": regretting a refusal
+        # argues for the thing refused.
+        score = -assessed if assessed < -0.5 and supposed < 0 else assessed
+    else:
+        score = _score(claim, set())
     if governing_verb is not None:
         cue = _cue(governing_verb)
         if governing_verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
