@@ -7,6 +7,7 @@ text exactly as given.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -180,14 +181,25 @@ class Extractor:
         for (_quote, start, end), (_same, speaker, confidence, sentence) in zip(
             local, resolved, strict=True
         ):
-            words = len(paragraph.text[start:end].split())
+            quoted = paragraph.text[start:end]
+            words = len(quoted.split())
             if speaker is None and words < MIN_UNATTRIBUTED_QUOTE_WORDS and not _quote.open_end:
                 continue  # a title or scare quote, not somebody's words
+            if self._is_name_or_title(quoted):
+                continue  # “coalition of the willing”, “Victory Plan”: a name, not a claim
             anchor = _anchor_for(attributions, speaker, sentence)
             drafts.append(_Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
             if speaker is not None:
                 discourse.remember(speaker)
         return drafts
+
+    def _is_name_or_title(self, quoted: str) -> bool:
+        words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", quoted)]
+        if not words or len(words) > 6:
+            return False
+        if self.codebook.actor_named(quoted.strip(" ,.;:!?")) is not None:
+            return True
+        return len(words) >= 2 and all(w[0].isupper() for w in words if len(w) > 3)
 
     def _finish(
         self,
