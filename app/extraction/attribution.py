@@ -169,13 +169,22 @@ class ParagraphAttributor:
     ) -> Attribution | None:
         """ "Kyiv's view that Russia is stalling": the possessor holds the position."""
         holder = next((child for child in noun.children if child.dep_ == "poss"), None)
-        clause = that_clause(noun)
-        if holder is None or clause is None:
+        if holder is None:
             return None
+        clause = that_clause(noun)
+        if clause is not None:
+            claims = _clause_ranges(clause)
+        else:
+            # "Trump's threat to impose tariffs", "Erdogan's offer to host the talks"
+            plan = _infinitive_of(noun)
+            if plan is None:
+                return None
+            claims = [
+                r for r in [trim_range(noun.doc, plan.left_edge.i, plan.right_edge.i + 1)] if r
+            ]
         speaker = self.resolver.resolve(holder, on, discourse)
         if speaker is None:
             return None
-        claims = _clause_ranges(clause)
         if not claims:
             return None
         return Attribution(
@@ -205,14 +214,26 @@ class ParagraphAttributor:
                 ),
                 None,
             )
-            source = publisher
-        if source is None:
+            if publisher is None:
+                # "according to a White House statement", "according to the Kremlin's readout"
+                publisher = next(
+                    (
+                        child
+                        for child in source.children
+                        if child.dep_ in ("compound", "poss") and child.ent_type_
+                    ),
+                    None,
+                )
+            phrase, source = source, publisher
+        else:
+            phrase = source
+        if source is None or phrase is None:
             return None
         speaker = self.resolver.resolve(source, on, discourse)
         if speaker is None:
             return None
         sentence = according.sent
-        phrase_end = max(t.i for t in source.subtree) + 1
+        phrase_end = max(t.i for t in phrase.subtree) + 1
         phrase_start = according.i
         if phrase_start - sentence.start <= 1:
             claim = (phrase_end, sentence.end)
@@ -304,6 +325,20 @@ class ParagraphAttributor:
         return speaker
 
 
+def _infinitive_of(noun: Token) -> Token | None:
+    """The "to …" clause a noun carries ("threat to impose tariffs")."""
+    return next(
+        (
+            child
+            for child in noun.children
+            if child.dep_ in ("acl", "xcomp", "relcl")
+            and child.pos_ in ("VERB", "AUX")
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
+        ),
+        None,
+    )
+
+
 def that_clause(noun: Token) -> Token | None:
     """The "that …" clause a noun carries ("the view that …", "confidence that …")."""
     return next(
@@ -334,6 +369,9 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
             not outer
             or _is_reporting_participle(attribution.anchor)
             or _is_absolute_speech(attribution.anchor)
+            # "dismissed Trump's threat to impose tariffs": the possessive takes the threat
+            # as made, whatever the outer speaker thinks of it.
+            or attribution.anchor.pos_ == "NOUN"
             or all(_reports_as_happened(other.anchor, attribution.anchor) for other in outer)
         ):
             kept.append(attribution)
@@ -349,6 +387,9 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
     """Whether the outer speech act asserts that the inner one took place: a finite inner verb
     reached from the outer one through complement clauses only, and nothing negated or doubted
     on the way ("said Putin told him" yes; "denied Putin said", "wrong to say" no)."""
+    if outer.lower_ == "according":
+        # "X told Y that …, according to a statement": the source vouches for X's words.
+        return _finite(inner) and not any(child.dep_ == "neg" for child in inner.children)
     if outer.pos_ not in ("VERB", "AUX") or outer.lemma_.lower() in DOUBTING_VERBS:
         return False
     if not _finite(inner) or not any(child.dep_ in SUBJECT_DEPS for child in inner.children):
@@ -406,6 +447,12 @@ def _nearest(
         ):
             continue
         distance = start - anchor.idx if anchor.idx < start else anchor.idx - end
+        if attribution.claim is not None:
+            span = doc[attribution.claim[0] : attribution.claim[1]]
+            if span.start_char <= start and end <= span.end_char + 1:
+                # A quote inside a reported claim is that claim's words: the innermost wins
+                # ("X told Y that the US could be “…”, according to a statement").
+                distance = -len(doc.text) + (span.end_char - span.start_char)
         if best is None or distance < best[0]:
             best = (distance, attribution.speaker)
     return best[1] if best else None
@@ -450,6 +497,12 @@ def _is_narrator_frame(token: Token, clause: Token) -> bool:
     """A trailing "after five hours of talks …" or ", raising doubts …" added by the writer."""
     if token.head.i != clause.i or token.dep_ not in ("advcl", "prep") or token.i < clause.i:
         return False
+    if token.lower_ == "according":
+        return True  # "…, according to a statement": the source, not the claim
+    if any(child.lower_ == "only" for child in token.children) or (
+        token.i > 0 and token.doc[token.i - 1].lower_ == "only"
+    ):
+        return False  # "only after a ceasefire" is a condition of the claim
     if token.dep_ == "prep":
         return token.lower_ in FRAME_MARKS
     marks = {child.lower_ for child in token.children if child.dep_ == "mark"}

@@ -177,8 +177,29 @@ class SpeakerResolver:
             found = discourse.latest_person()
             if found is not None:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
+        body = self._body_of_members(head, on, discourse)
+        if body is not None:
+            return replace(body, text=phrase_text, role=None)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return unnamed(phrase_text)
+        return None
+
+    def _body_of_members(
+        self, head: Token, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """ "The leaders of the coalition of the willing", "representatives of the EU": members
+        speaking together speak for their body."""
+        if head.lemma_.lower() not in MEMBER_NOUNS or head.tag_ not in ("NNS", "NNPS"):
+            return None
+        for preposition in head.children:
+            if preposition.dep_ != "prep" or preposition.lower_ != "of":
+                continue
+            body = next((c for c in preposition.children if c.dep_ == "pobj"), None)
+            if body is None or any(c.dep_ == "conj" for c in body.children):
+                return None
+            found = self.resolve(body, on, discourse)
+            if found is not None and found.name and found.kind in ("organization", "group"):
+                return found
         return None
 
     def _recent_holder(
@@ -219,7 +240,7 @@ class SpeakerResolver:
             if ent.label_ in NAME_LABELS
             and ent.start >= phrase.start
             and ent.end <= phrase.end
-            and not any(t.i in excluded for t in ent)
+            and (ent.start <= head.i < ent.end or not any(t.i in excluded for t in ent))
         ]
         if not candidates:
             return None
@@ -255,6 +276,11 @@ class SpeakerResolver:
             return replace(known, text=entity.text)
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
 
+
+# Plural nouns for the people who speak for a body together: "the leaders of the EU".
+MEMBER_NOUNS = frozenset(
+    "leader member representative head delegate envoy minister official".split()
+)
 
 # Singular role nouns that, with "the" and nothing else, point back at a person just named.
 ANAPHORIC_ROLE_NOUNS = frozenset(

@@ -36,7 +36,7 @@ VALENCE_WEIGHT = 1.5
 ENDING_VERBS = {"end", "stop", "halt", "cease", "finish"}
 PRETENCE_VERBS = {"pretend", "feign", "fake", "imitate"}
 DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
-FUTURE_AUX = {"will", "would", "'ll", "shall", "wo"}
+FUTURE_AUX = {"will", "would", "'ll", "shall", "wo", "can", "could"}
 # Verbs of giving and helping: a pledge when promised, a description when past.
 PROVISION_VERBS = frozenset(
     """
@@ -52,6 +52,14 @@ VOLITION_WORDS = frozenset(
 )
 TARGET_DEPS = ("dobj", "pobj", "attr", "xcomp", "nsubjpass")
 CONDITION_MARKS = {"if", "unless", "once"}
+NOUN_CUES = {
+    **dict.fromkeys(
+        """offer demand proposal call pledge promise commitment readiness willingness threat
+        intention request insistence hope""".split(),
+        1.0,
+    ),
+    **dict.fromkeys("refusal rejection denial opposition".split(), -1.0),
+}
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
 # Nouns in the sentence around a claim that present it as someone's terms.
 CONDITION_NOUNS = {"condition", "precondition", "prerequisite"}
@@ -349,6 +357,9 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
         score = _score(claim, set())
     if governing_verb is not None:
         cue = _cue(governing_verb)
+        if governing_verb.pos_ == "NOUN":
+            # "Trump's threat to impose tariffs", "Kyiv's refusal to cede land"
+            cue = NOUN_CUES.get(governing_verb.lemma_.lower(), 0.0)
         if governing_verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
             cue = 0.0
         if cue:
