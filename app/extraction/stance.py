@@ -103,6 +103,8 @@ def _cue(token: Token) -> float:
             return -1.0
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
+    if _excessive(token):
+        return -1.0  # "too early to ease sanctions"
     if lemma == "time" and token.dep_ == "attr" and _negated(token.head):
         return -1.0  # "now is not the time to lift sanctions"
     if lemma in EPISTEMIC_VERBS and token.pos_ == "VERB":
@@ -118,15 +120,24 @@ def _cue(token: Token) -> float:
     return 0.0
 
 
+def _excessive(token: Token) -> bool:
+    """ "too early to …", "too risky to …": the adjective argues against what follows."""
+    return (
+        token.pos_ == "ADJ"
+        and any(child.lower_ == "too" for child in token.children)
+        and any(child.dep_ == "xcomp" for child in token.children)
+    )
+
+
 def _ended(span: Span) -> set[int]:
     """Tokens whose own valence would mislead: what an ending verb governs ("end the war" is for
     peace, whatever "war" weighs), what a pretence verb governs ("pretending to pursue peace"),
     and what a negated cue governs ("doesn't want … peace": the cue has decided already)."""
     ended: set[int] = set()
     for token in span:
-        governs = token.lemma_.lower() in ENDING_VERBS | PRETENCE_VERBS | {"lack"} or (
-            _cue(token) != 0.0 and _negated(token)
-        )
+        governs = (
+            token.lemma_.lower() in ENDING_VERBS | PRETENCE_VERBS | {"lack"} or _excessive(token)
+        ) or (_cue(token) != 0.0 and _negated(token))
         if governs:
             for child in token.children:
                 if child.dep_ in ("dobj", "xcomp", "pobj", "ccomp"):
@@ -318,6 +329,12 @@ def _score(claim: Span, skip: set[int]) -> float:
     return cues + weight * valence(weighed)
 
 
+def _reports_a_proposition(verb: Token, claim: Span) -> bool:
+    return any(
+        child.dep_ == "ccomp" and claim.start <= child.i < claim.end for child in verb.children
+    )
+
+
 def _framed_as_terms(claim: Span) -> bool:
     """ "As prerequisites for a truce, Ukraine must …", "Moscow set out its conditions: …": the
     sentence presents the claim as somebody's terms."""
@@ -361,6 +378,10 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
             # "Trump's threat to impose tariffs", "Kyiv's refusal to cede land"
             cue = NOUN_CUES.get(governing_verb.lemma_.lower(), 0.0)
         if governing_verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
+            cue = 0.0
+        if cue > 0 and _reports_a_proposition(governing_verb, claim):
+            # "agreed that now is not the time to …": agreeing that something is so is not
+            # backing it; what the clause says decides.
             cue = 0.0
         if cue:
             cue = -cue if _negated(governing_verb) else cue
