@@ -20,6 +20,13 @@ STATEMENT_WEIGHT = 1.0
 CONTEXT_WEIGHT = 0.35
 CONTEXT_SHARE = 0.5
 MAX_ISSUES = 3
+SKIPPED_PUNCT = {"-", "‐", "–", '"', "“", "”", "‘", "’", "'"}
+PAIR_DEPS = ("dobj", "nsubjpass")
+# Verbs that open verb–object keywords worth matching across modifiers.
+PAIR_VERBS = frozenset(
+    "end stop halt cease suspend freeze lift ease impose tighten cede withdraw exchange swap "
+    "return release guarantee recognise recognize deploy send supply".split()
+)
 
 
 def syntactic_weight(token: Token, span: Span) -> float:
@@ -108,12 +115,46 @@ class IssueMatcher:
                         self.patterns[variant[0]].append((variant, slug, weight))
         for candidates in self.patterns.values():
             candidates.sort(key=lambda item: -len(item[0]))  # the longest keyword claims a word
+        # Verb–object keywords ("end the war", "suspend military action") also match apart.
+        self.pairs: dict[str, list[tuple[tuple[str, ...], str, float]]] = defaultdict(list)
+        for first, candidates in self.patterns.items():
+            for pattern, slug, weight in candidates:
+                if len(pattern) >= 2 and pattern[0] in PAIR_VERBS:
+                    self.pairs[first].append((pattern, slug, weight))
 
     def _scan(self, tokens: list[Token], weights: list[float], scores: dict[str, float]) -> None:
-        """Add each keyword match's weight; a word counts once, for the longest keyword on it."""
+        """Add each keyword match's weight; a word counts once, for the longest keyword on it.
+        Hyphens and quotation marks inside a phrase do not break it ("cease-fire"); a verb and
+        its object match a keyword with words between them ("end this bloody war")."""
+        kept = [
+            (token, weight)
+            for token, weight in zip(tokens, weights, strict=True)
+            if not token.is_punct or token.text not in SKIPPED_PUNCT
+        ]
+        tokens = [token for token, _weight in kept]
+        weights = [weight for _token, weight in kept]
         keys = [_key(t) for t in tokens]
         lowers = [t.lower_ for t in tokens]
         consumed: set[int] = set()
+        positions = {token.i: index for index, token in enumerate(tokens)}
+        for index, token in enumerate(tokens):
+            for pattern, slug, pattern_weight in self.pairs.get(keys[index], ()):
+                partner = next(
+                    (
+                        child
+                        for child in token.children
+                        if child.dep_ in PAIR_DEPS
+                        and _key(child) == pattern[-1]
+                        and child.i in positions
+                        and positions[child.i] not in consumed
+                    ),
+                    None,
+                )
+                if partner is None or index in consumed:
+                    continue
+                scores[slug] += weights[index] * pattern_weight
+                consumed.update({index, positions[partner.i]})
+                break
         for index in range(len(tokens)):
             if index in consumed:
                 continue
