@@ -268,6 +268,9 @@ class ParagraphAttributor:
                 speaker = _nearest(attributions, start, end, doc, quote_ranges, same_sentence=True)
                 confidence = 0.9
             if speaker is None:
+                speaker = self._trailing_attribution(doc, end, on, discourse)
+                confidence = 0.8
+            if speaker is None:
                 speaker = self._colon_intro(doc, start, on, discourse)
                 confidence = 0.75
             if speaker is None:
@@ -300,6 +303,23 @@ class ParagraphAttributor:
             if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PRONOUNS:
                 speaker = self.resolver.resolve(token, on, discourse)
                 if speaker is not None:
+                    return speaker
+        return None
+
+    def _trailing_attribution(
+        self, doc: Doc, end: int, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """ "“…,” Trump posted on Truth Social." read from the words, when the parse of the
+        line has gone astray: a name (or pronoun) and a speech verb right after the quote."""
+        after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
+        verbs = [i for i, t in enumerate(after) if t.lemma_.lower() in COMMUNICATION_VERBS]
+        if not verbs or verbs[0] > 4:
+            return None
+        first_verb = verbs[0]
+        for token in after[:first_verb] or after[first_verb + 1 : first_verb + 4]:
+            if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PRONOUNS:
+                speaker = self.resolver.resolve(token, on, discourse)
+                if speaker is not None and speaker.name:
                     return speaker
         return None
 
@@ -637,6 +657,7 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
                 and c.lower_ in CLAIM_PREPOSITIONS
                 and verb.lemma_.lower() not in TOPIC_VERBS
                 and not _is_time(c)
+                and not _is_medium(verb, c)
             )
         )
     ]
@@ -674,6 +695,14 @@ def _relative_claim(verb: Token) -> tuple[int, int] | None:
     ):
         top = top.head.head
     return trim_range(verb.doc, top.left_edge.i, verb.right_edge.i + 1)
+
+
+MEDIUM_VERBS = {"post", "write", "tweet", "say", "announce", "state", "tell", "declare", "add"}
+
+
+def _is_medium(verb: Token, preposition: Token) -> bool:
+    """ "posted on Truth Social", "said on television": where it was said, not what."""
+    return verb.lemma_.lower() in MEDIUM_VERBS and preposition.lower_ in ("on", "in", "via")
 
 
 def _is_time(preposition: Token) -> bool:

@@ -159,6 +159,9 @@ class SpeakerResolver:
             if speaker is not None:
                 role = role_text(phrase, entity)
                 return replace(speaker, text=phrase_text, role=role or speaker.role)
+        recalled = self._recent_holder(head, phrase, on, discourse)
+        if recalled is not None:
+            return recalled  # "the president added", after Trump was named
         held = self.roles.holder(_role_scope(head, phrase).text, on)
         if held is not None:
             actor, _key = held
@@ -169,9 +172,6 @@ class SpeakerResolver:
                 role=_strip_determiner(_role_scope(head, phrase).text),
                 how="role",
             )
-        recalled = self._recent_holder(head, phrase, on, discourse)
-        if recalled is not None:
-            return recalled
         if _definite_singular(head, phrase) and head.lower_ in ANAPHORIC_ROLE_NOUNS:
             # "The minister noted …", "the official promised …": the person just named.
             found = discourse.latest_person()
