@@ -163,6 +163,8 @@ DIPLOMATIC_VALENCE = {
     "propaganda": -1.5,
     "lacks": -1.2,
     "lack": -1.2,
+    "nowhere": -1.5,
+    "escalate": -1.5,
     "goodwill": 1.5,
     "credible": 1.0,
     "firmly": 0.8,

@@ -33,7 +33,20 @@ IF_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 VALENCE_WEIGHT = 1.5
-ENDING_VERBS = {"end", "stop", "halt", "cease", "finish"}
+ENDING_VERBS = {
+    "end",
+    "stop",
+    "halt",
+    "cease",
+    "finish",
+    "remove",
+    "eliminate",
+    "resolve",
+    "overcome",
+    "narrow",
+    "address",
+}
+GOVERNED_DEPS = ("dobj", "xcomp", "pobj", "ccomp", "nsubjpass")
 PRETENCE_VERBS = {"pretend", "feign", "fake", "imitate"}
 DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
 FUTURE_AUX = {"will", "would", "'ll", "shall", "wo", "can", "could"}
@@ -59,6 +72,19 @@ NOUN_CUES = {
         1.0,
     ),
     **dict.fromkeys("refusal rejection denial opposition".split(), -1.0),
+}
+DEAL_NOUNS = {"deal", "agreement", "settlement", "accord", "treaty", "ceasefire", "truce", "peace"}
+ATTITUDE_ADJECTIVES = {
+    "possible",
+    "ready",
+    "willing",
+    "open",
+    "prepared",
+    "committed",
+    "determined",
+    "keen",
+    "eager",
+    "interested",
 }
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
 # Nouns in the sentence around a claim that present it as someone's terms.
@@ -116,6 +142,8 @@ def _cue(token: Token) -> float:
     if lower in OPPOSE_WORDS or lemma in OPPOSE_WORDS:
         return -1.0
     if lower in SUPPORT_WORDS and token.pos_ in ("ADJ", "VERB"):
+        if token.dep_ == "amod" and lower in ATTITUDE_ADJECTIVES:
+            return 0.0  # "a possible summit": an attitude only when said of someone
         return 1.0
     return 0.0
 
@@ -135,20 +163,25 @@ def _ended(span: Span) -> set[int]:
     and what a negated cue governs ("doesn't want … peace": the cue has decided already)."""
     ended: set[int] = set()
     for token in span:
+        denied = _cue(token) != 0.0 and _negated(token)
         governs = (
             token.lemma_.lower() in ENDING_VERBS | PRETENCE_VERBS | {"lack"} or _excessive(token)
-        ) or (_cue(token) != 0.0 and _negated(token))
+        ) or denied
         if governs:
+            deps = (*GOVERNED_DEPS, "prep") if denied else GOVERNED_DEPS
             for child in token.children:
-                if child.dep_ in ("dobj", "xcomp", "pobj", "ccomp"):
+                if child.dep_ in deps:
                     ended.update(t.i for t in child.subtree)
     return ended
 
 
 def _demands(token: Token) -> bool:
-    """ "must withdraw", "should take steps", "have to make sure", "need to end"."""
+    """ "must withdraw", "should take steps", "have to make sure", "need to end", "the need
+    to address the root causes"."""
     if token.lower_ in DEMAND_MODALS and token.dep_ == "aux":
         return True
+    if token.lemma_.lower() in ("need", "necessity") and token.pos_ == "NOUN":
+        return any(child.dep_ in ("acl", "relcl", "prep") for child in token.children)
     return token.lemma_.lower() in ("have", "need") and any(
         child.dep_ == "xcomp" and any(g.lower_ == "to" for g in child.children)
         for child in token.children
@@ -179,7 +212,7 @@ def _predicate_polarity(span: Span, skip: set[int] | None = None) -> float:
         if token.i in governed:
             continue
         if token.lemma_.lower() in ENDING_VERBS and any(
-            c.dep_ in ("dobj", "xcomp") for c in token.children
+            c.dep_ in ("dobj", "xcomp", "nsubjpass") for c in token.children
         ):
             score += -0.75 if _negated(token) else 0.75
             continue
@@ -311,7 +344,36 @@ def _yes_but(claim: Span) -> bool:
     return False
 
 
-def _score(claim: Span, skip: set[int]) -> float:
+def _evaluates(token: Token, topics: set[str]) -> bool:
+    """Whether a word's valence speaks for the speaker's view. The issues' own words name the
+    topic ("peace talks", "war", "security") and say nothing of the speaker's view of it,
+    unless the diplomatic lexicon marks them ("ultimatum", "sham", "provocation")."""
+    if token.pos_ in ("NOUN", "PROPN") and (
+        token.lemma_.lower() in topics or token.lower_ in topics
+    ):
+        return token.lower_ in DIPLOMATIC_VALENCE or token.lemma_.lower() in DIPLOMATIC_VALENCE
+    return True
+
+
+def _requires_of_a_deal(claim: Span) -> bool:
+    """ "Any peace deal would require a withdrawal", "a final agreement would have to be
+    approved by the presidents": terms set on an agreement are conditions."""
+    for token in _first_sentence(claim):
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.lemma_.lower() not in DEAL_NOUNS:
+            continue
+        predicate = token.head
+        if predicate.lemma_.lower() in ("require", "depend", "hinge") or _demands(predicate):
+            return True
+        if any(
+            _demands(child) or child.lower_ in ("must", "should")
+            for child in predicate.children
+            if child.dep_ in ("aux", "auxpass")
+        ):
+            return True
+    return False
+
+
+def _score(claim: Span, skip: set[int], topics: set[str]) -> float:
     """Cues and valence of the claim's words, leaving out ``skip``."""
     if skip:
         tokens = [t for t in claim if t.i not in skip]
@@ -322,7 +384,7 @@ def _score(claim: Span, skip: set[int]) -> float:
     else:
         part = claim
         ended = _ended(claim)
-    weighed = "".join(t.text_with_ws for t in part if t.i not in ended)
+    weighed = "".join(t.text_with_ws for t in part if t.i not in ended and _evaluates(t, topics))
     cues = _predicate_polarity(part, skip)
     # Explicit cues ("will not accept") say more than the general tone of the words.
     weight = VALENCE_WEIGHT if abs(cues) < 0.75 else VALENCE_WEIGHT / 2
@@ -359,11 +421,12 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
         or _held_until(claim)
         or _yes_but(claim)
         or _framed_as_terms(claim)
+        or _requires_of_a_deal(claim)
     ):
         return StanceResult("conditional", _target(claim, issue_words), 0.0)
     if hypothetical and condition is not None:
         inside = {t.i for t in condition.subtree}
-        assessed = _score(claim, inside)
+        assessed = _score(claim, inside, issue_words)
         supposed = _predicate_polarity(
             claim.doc[condition.left_edge.i : condition.right_edge.i + 1]
         )
@@ -371,7 +434,7 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
         # argues for the thing refused.
         score = -assessed if assessed < -0.5 and supposed < 0 else assessed
     else:
-        score = _score(claim, set())
+        score = _score(claim, set(), issue_words)
     if governing_verb is not None:
         cue = _cue(governing_verb)
         if governing_verb.pos_ == "NOUN":
