@@ -129,6 +129,10 @@ def _cue(token: Token) -> float:
             return -1.0
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
+    if lemma in ("reflect", "correspond", "match") and any(
+        t.lemma_.lower() in ("reality", "truth", "fact") for t in token.subtree if t.i != token.i
+    ):
+        return 1.0  # so that "does not reflect reality" is a denial
     if _excessive(token):
         return -1.0  # "too early to ease sanctions"
     if lemma == "time" and token.dep_ == "attr" and _negated(token.head):
@@ -226,9 +230,12 @@ def _predicate_polarity(span: Span, skip: set[int] | None = None) -> float:
             cue = 0.6
         if cue == 0.0:
             bare_negation = token.lower_ == "never" or (
-                token.dep_ == "neg" and token.head.pos_ in ("VERB", "AUX", "ADJ")
+                token.dep_ == "neg"
+                and token.head.pos_ in ("VERB", "AUX", "ADJ")
+                and _prospective(token.head)
             )
-            # A bare negation of the claim's action counts against it.
+            # A refusal ("will not", "cannot", "never") counts against the claim's action; a
+            # negated past event ("the meeting did not proceed") only describes.
             if bare_negation and _cue(token.head) == 0.0:
                 score -= 0.4
             continue
@@ -397,6 +404,21 @@ def _reports_a_proposition(verb: Token, claim: Span) -> bool:
     )
 
 
+def _necessary_before(claim: Span) -> bool:
+    """ "Before an agreement can be reached, it is necessary to …": a demand that must be met
+    first is a condition."""
+    for token in _first_sentence(claim):
+        if token.lower_ == "before" and token.dep_ == "mark" and token.head.dep_ == "advcl":
+            main = token.head.head
+            necessity = any(
+                child.lower_ in ("necessary", "essential", "vital", "needed", "required")
+                for child in main.children
+            )
+            if necessity or _demands(main) or any(_demands(c) for c in main.children):
+                return True
+    return False
+
+
 def _framed_as_terms(claim: Span) -> bool:
     """ "As prerequisites for a truce, Ukraine must …", "Moscow set out its conditions: …": the
     sentence presents the claim as somebody's terms."""
@@ -422,6 +444,7 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
         or _yes_but(claim)
         or _framed_as_terms(claim)
         or _requires_of_a_deal(claim)
+        or _necessary_before(claim)
     ):
         return StanceResult("conditional", _target(claim, issue_words), 0.0)
     if hypothetical and condition is not None:
