@@ -225,9 +225,9 @@ def _predicate_polarity(span: Span, skip: set[int] | None = None) -> float:
             continue
         cue = _cue(token)
         if cue == 0.0 and _commits(token):
-            cue = 0.75
+            cue = 1.0
         if cue == 0.0 and _demands(token):
-            cue = 0.6
+            cue = 1.0
         if cue == 0.0:
             bare_negation = token.lower_ == "never" or (
                 token.dep_ == "neg"
