@@ -13,6 +13,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from app.extraction.lexicon import (
+    ATTITUDE_VERBS,
     COMMUNICATION_VERBS,
     OBJECT_CLAIM_VERBS,
     POSITION_NOUNS,
@@ -73,6 +74,17 @@ def is_communication_verb(token: Token) -> bool:
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in COMMUNICATION_VERBS
 
 
+def _holds_attitude(token: Token) -> bool:
+    """ "European leaders fear that …", "Kyiv hopes the talks …": an attitude with a claim of
+    its own is attributed like speech (the gold convention's "attributed attitudes")."""
+    return (
+        token.pos_ == "VERB"
+        and token.lemma_.lower() in ATTITUDE_VERBS
+        and any(child.dep_ == "ccomp" for child in token.children)
+        and not any(child.dep_ == "neg" for child in token.children)
+    )
+
+
 def subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
@@ -122,7 +134,7 @@ class ParagraphAttributor:
                 and doc[token.i + 1].lower_ == "to"
             ):
                 attribution = self._according_to(token, doc, on, discourse)
-            elif is_communication_verb(token):
+            elif is_communication_verb(token) or _holds_attitude(token):
                 attribution = self._verb(token, on, discourse)
             elif token.lemma_.lower() in POSITION_NOUNS and token.pos_ == "NOUN":
                 attribution = self._position_noun(token, on, discourse)
@@ -407,6 +419,8 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
     """Whether the outer speech act asserts that the inner one took place: a finite inner verb
     reached from the outer one through complement clauses only, and nothing negated or doubted
     on the way ("said Putin told him" yes; "denied Putin said", "wrong to say" no)."""
+    if inner.lemma_.lower() in ATTITUDE_VERBS:
+        return False  # "suggested that Russia believes …": the outer speaker's reading of minds
     if outer.lower_ == "according":
         # "X told Y that …, according to a statement": the source vouches for X's words.
         return _finite(inner) and not any(child.dep_ == "neg" for child in inner.children)

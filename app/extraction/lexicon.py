@@ -17,6 +17,9 @@ COMMUNICATION_VERBS = frozenset(
     """.split()
 )
 
+# Verbs of attitude that attribute a claim when a clause follows ("allies fear that …").
+ATTITUDE_VERBS = frozenset("believe think fear worry hope expect suspect feel".split())
+
 # Communication verbs whose object is the claim ("rejected the plan", "welcomed the deal").
 OBJECT_CLAIM_VERBS = frozenset(
     """
@@ -38,7 +41,7 @@ OPPOSE_VERBS = frozenset(
     """
     reject dismiss deny oppose refuse rule criticize criticise condemn denounce decry slam blast
     rebuff dispute accuse warn question doubt veto block resist object protest condemn undermine
-    sabotage refute hesitate contradict lack
+    sabotage refute hesitate contradict lack fear worry
     """.split()
 )
 SUPPORT_VERBS = frozenset(

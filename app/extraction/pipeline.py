@@ -20,6 +20,7 @@ from app.extraction.codebook import Codebook
 from app.extraction.dates import ResolvedDate, find_dates
 from app.extraction.events import SentenceFacts, find_events
 from app.extraction.issues import IssueMatcher
+from app.extraction.lexicon import ATTITUDE_VERBS
 from app.extraction.nlp import build_pipeline
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.speakers import Discourse, RoleIndex, Speaker, SpeakerResolver
@@ -383,6 +384,8 @@ def _not_of_the_day(verb: Token) -> bool:
         return True
     if any(child.dep_ == "advmod" and child.lower_ in HABITUAL_ADVERBS for child in verb.children):
         return True
+    if verb.lemma_.lower() in ATTITUDE_VERBS:
+        return True  # "allies fear that …": a state of mind, not words said on a day
     return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in HABITUAL_HEADS
 
 

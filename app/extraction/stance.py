@@ -86,6 +86,7 @@ ATTITUDE_ADJECTIVES = {
     "eager",
     "interested",
 }
+FEAR_VERBS = {"fear", "worry"}
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
 # Nouns in the sentence around a claim that present it as someone's terms.
 CONDITION_NOUNS = {"condition", "precondition", "prerequisite"}
@@ -434,12 +435,14 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
     """Stance of one statement; ``claim`` is its span in the parse, ``governing_verb`` the verb
     that reported it (None for quotes attributed by proximity)."""
     text = claim.text
-    condition = _conditioned_clause(claim)
+    fearful = governing_verb is not None and governing_verb.lemma_.lower() in FEAR_VERBS
+    # "allies fear that if Russia wins, it will threaten them": a feared outcome, not terms.
+    condition = None if fearful else _conditioned_clause(claim)
     hypothetical = condition is not None and _evaluative(condition.head)
     if (
         CONDITIONAL.search(text)
         or (condition is not None and not hypothetical)
-        or (condition is None and IF_CLAUSE.search(_first_sentence(claim).text))
+        or (condition is None and not fearful and IF_CLAUSE.search(_first_sentence(claim).text))
         or _held_until(claim)
         or _yes_but(claim)
         or _framed_as_terms(claim)
