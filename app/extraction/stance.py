@@ -33,6 +33,9 @@ IF_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 VALENCE_WEIGHT = 1.5
+REFUSAL_WEIGHT = 0.75
+REFUSAL_MODALS = {"will", "wo", "'ll", "shall", "can", "ca", "would"}
+HEDGES = {"likely", "probably", "possibly", "perhaps", "maybe"}
 ENDING_VERBS = {
     "end",
     "stop",
@@ -233,12 +236,22 @@ def _predicate_polarity(span: Span, skip: set[int] | None = None) -> float:
             bare_negation = token.lower_ == "never" or (
                 token.dep_ == "neg"
                 and token.head.pos_ in ("VERB", "AUX", "ADJ")
-                and _prospective(token.head)
+                and _refusal(token.head)
+            )
+            # "would make no concessions": a refusal through the object.
+            refused_object = (
+                token.lower_ == "no"
+                and token.dep_ == "det"
+                and token.head.dep_ == "dobj"
+                and _refusal(token.head.head)
             )
             # A refusal ("will not", "cannot", "never") counts against the claim's action; a
             # negated past event ("the meeting did not proceed") only describes.
-            if bare_negation and _cue(token.head) == 0.0:
-                score -= 0.4
+            refused = (bare_negation and _cue(token.head) == 0.0) or (
+                refused_object and _cue(token.head.head) == 0.0
+            )
+            if refused:
+                score -= REFUSAL_WEIGHT
             continue
         flips = _negated(token) and not (
             token.lemma_.lower() in EPISTEMIC_VERBS or token.lemma_.lower() == "time"
@@ -309,6 +322,18 @@ def _prospective(verb: Token) -> bool:
             return False
         current = current.head
     return False
+
+
+def _refusal(verb: Token) -> bool:
+    """ "will not", "won't", "cannot", "would not accept": a refusal, not a hedged forecast
+    ("would likely not match") or a past inability ("could not reconcile")."""
+    if any(child.lower_ in HEDGES for child in verb.children):
+        return False
+    if _is_volition(verb) or any(
+        child.dep_ in ("acomp", "xcomp") and _is_volition(child) for child in verb.children
+    ):
+        return True
+    return any(child.dep_ == "aux" and child.lower_ in REFUSAL_MODALS for child in verb.children)
 
 
 def _evaluative(verb: Token) -> bool:
