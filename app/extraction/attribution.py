@@ -94,6 +94,8 @@ def subject_of(verb: Token) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
+    if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
+        return None  # "it is necessary to agree on …": nobody agreed yet
     # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
     if (
         verb.dep_ in ("conj", "advcl", "xcomp")

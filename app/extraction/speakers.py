@@ -177,6 +177,10 @@ class SpeakerResolver:
             found = discourse.latest_person()
             if found is not None:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
+        if head.lower_ in ("those", "people", "persons") and any(
+            child.lemma_.lower() in INFORMED_WORDS for child in head.children
+        ):
+            return unnamed(phrase_text)  # "those familiar with the situation"
         body = self._body_of_members(head, on, discourse)
         if body is not None:
             return replace(body, text=phrase_text, role=None)
@@ -276,6 +280,9 @@ class SpeakerResolver:
             return replace(known, text=entity.text)
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
 
+
+# "those familiar with the matter", "people close to the Kremlin", "persons briefed on …"
+INFORMED_WORDS = frozenset("familiar close briefed knowledgeable aware involved".split())
 
 # Plural nouns for the people who speak for a body together: "the leaders of the EU".
 MEMBER_NOUNS = frozenset(
