@@ -406,7 +406,11 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
             # "dismissed Trump's threat to impose tariffs": the possessive takes the threat
             # as made, whatever the outer speaker thinks of it.
             or attribution.anchor.pos_ == "NOUN"
-            or all(_reports_as_happened(other.anchor, attribution.anchor) for other in outer)
+            or all(
+                _reports_as_happened(other.anchor, attribution.anchor)
+                and other.speaker.name != attribution.speaker.name
+                for other in outer
+            )
         ):
             kept.append(attribution)
     return kept
@@ -518,14 +522,20 @@ def _is_reporting_participle(token: Token) -> bool:
 FRAME_MARKS = {"after", "before", "following", "ahead"}
 
 
+CONTRAST_MARKS = {"while", "whereas"}
+
+
 def _is_absolute_speech(token: Token) -> bool:
-    """ "…, with the White House suggesting that …": a second speaker's speech act attached to
-    the sentence, not part of the first speaker's claim."""
-    return (
-        token.tag_ == "VBG"
-        and token.lemma_.lower() in COMMUNICATION_VERBS
-        and token.head.lower_ == "with"
-        and any(child.dep_ in SUBJECT_DEPS for child in token.children)
+    """ "…, with the White House suggesting that …" / "…, while Moscow claimed that …": a second
+    speaker's speech act attached to the sentence, not part of the first speaker's claim."""
+    if token.lemma_.lower() not in COMMUNICATION_VERBS or not any(
+        child.dep_ in SUBJECT_DEPS for child in token.children
+    ):
+        return False
+    if token.tag_ == "VBG" and token.head.lower_ == "with":
+        return True
+    return token.dep_ == "advcl" and any(
+        child.dep_ == "mark" and child.lower_ in CONTRAST_MARKS for child in token.children
     )
 
 
@@ -564,6 +574,7 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
                 and child.head.i == clause.i
                 and any(_is_absolute_speech(g) for g in child.children)
             )
+            or (child.head.i == clause.i and _is_absolute_speech(child))
             or (
                 child.dep_ == "conj"
                 and child.head.i == clause.i
@@ -675,6 +686,7 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
                 and not _is_time(c)
                 and not _is_medium(verb, c)
             )
+            or _stance_preposition(verb, c)
         )
     ]
     if verb.dep_ == "relcl" and (obj is None or obj.tag_ in ("WDT", "WP")):
@@ -686,18 +698,52 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
             ranges = _clause_ranges(noun_clause)
             return ranges[0] if ranges else None
     if obj is not None and (verb.lemma_.lower() in OBJECT_CLAIM_VERBS or tail):
-        right = max([obj.right_edge.i] + [c.right_edge.i for c in tail])
+        right = max([_restrictive_edge(obj)] + [c.right_edge.i for c in tail])
         return trim_range(doc, obj.left_edge.i, right + 1)
     if tail:
         first = min(tail, key=lambda c: c.i)
         left = (
             first.i + 1
-            if first.dep_ == "prep" and first.lower_ in ("for", "on", "about", "against")
+            if first.dep_ == "prep" and first.lower_ in ("for", "on", "about", "against", "at")
             else first.left_edge.i
         )
+        if first.dep_ == "prep" and first.lower_ == "in" and _stance_preposition(verb, first):
+            left = first.i + 3  # "spoke in favor of X": X
         right = max(c.right_edge.i for c in tail)
         return trim_range(doc, left, right + 1)
     return None
+
+
+ATTACK_VERBS = {"lash", "rail", "hit", "swipe", "snap", "take", "fire", "strike"}
+
+
+def _stance_preposition(verb: Token, preposition: Token) -> bool:
+    """ "spoke in favor of a truce", "argued against the plan", "lashed out at Kyiv": the
+    preposition's object is what the speaker took a side on."""
+    if preposition.dep_ != "prep":
+        return False
+    lemma = verb.lemma_.lower()
+    if preposition.lower_ == "in":
+        doc = preposition.doc
+        after = doc[preposition.i + 1 : preposition.i + 3]
+        return [t.lower_ for t in after] in (["favor", "of"], ["favour", "of"], ["support", "of"])
+    if preposition.lower_ == "at":
+        return lemma in ATTACK_VERBS and any(c.lower_ == "out" for c in verb.children)
+    return preposition.lower_ == "against" and lemma in TOPIC_VERBS
+
+
+def _restrictive_edge(noun: Token) -> int:
+    """The last token of a noun phrase without a trailing ", which …" clause: that clause adds
+    the writer's (or someone else's) words, not the speaker's."""
+    right = noun.right_edge.i
+    for child in noun.children:
+        if (
+            child.dep_ == "relcl"
+            and child.left_edge.i > noun.i
+            and noun.doc[child.left_edge.i - 1].text == ","
+        ):
+            right = min(right, child.left_edge.i - 2)
+    return right
 
 
 def _relative_claim(verb: Token) -> tuple[int, int] | None:

@@ -13,7 +13,8 @@ COMMUNICATION_VERBS = frozenset(
     announce mention observe point underline underscore highlight caution appeal plead
     complain lament question doubt refuse recall report allege maintain contend counter retort
     hint declare proclaim concede boast joke quip rule dispute rebuff slam blast decry denounce
-    lash assure reassure inform brief testify voice express
+    lash assure reassure inform brief testify voice express relate clarify outline invite
+    restate speak
     """.split()
 )
 
@@ -27,7 +28,7 @@ OBJECT_CLAIM_VERBS = frozenset(
     rebuff dispute question propose demand announce confirm acknowledge admit support back
     endorse oppose accuse charge urge call warn ask request appeal promise pledge vow offer rule
     describe remind refuse express voice emphasize emphasise stress underline underscore highlight
-    reiterate repeat restate reaffirm affirm signal
+    reiterate repeat restate reaffirm affirm signal outline invite
     """.split()
 )
 
@@ -41,7 +42,7 @@ OPPOSE_VERBS = frozenset(
     """
     reject dismiss deny oppose refuse rule criticize criticise condemn denounce decry slam blast
     rebuff dispute accuse warn question doubt veto block resist object protest condemn undermine
-    sabotage refute hesitate contradict lack fear worry
+    sabotage refute hesitate contradict lack fear worry lash rail
     """.split()
 )
 SUPPORT_VERBS = frozenset(

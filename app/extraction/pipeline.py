@@ -55,7 +55,18 @@ class Extractor:
         self._issues: IssueMatcher | None = None
         roles = RoleIndex(codebook)
         self.attributor = ParagraphAttributor(SpeakerResolver(codebook, roles))
-        self.issue_words = {word for issue in codebook.issues for word in issue.keywords}
+        keywords = {keyword for issue in codebook.issues for keyword in issue.keywords}
+        # Whole keywords (for stance targets) and their single words (topics carry no view).
+        self.issue_words = (
+            keywords
+            | {
+                word.rstrip("s")
+                for keyword in keywords
+                for word in keyword.split()
+                if len(word) > 3
+            }
+            | {word for keyword in keywords for word in keyword.split() if len(word) > 3}
+        )
 
     @property
     def nlp(self) -> Language:
@@ -121,6 +132,14 @@ class Extractor:
                 opens=in_list or opens_with_mark(paragraph),
             )
             drafts += _reported_drafts(doc, attributions, quote_ranges)
+            if (
+                in_list
+                and list_speaker is not None
+                and not any(d.kind == "reported" for d in drafts)
+            ):
+                item = _list_item_draft(doc, list_speaker)
+                if item is not None:
+                    drafts.append(item)
             paragraph_dates = _dates_outside(doc, quote_ranges, published)
             carried = _sentence_initial_dates(doc, paragraph_dates)
             finished = []
@@ -262,6 +281,20 @@ def _inherit_from_enclosing(statements: list[Statement]) -> None:
             quote.issues = list(claim.issues)  # the quote's own words name no issue
         quote.stance = claim.stance
         quote.stance_target = claim.stance_target
+
+
+def _list_item_draft(doc: Doc, speaker: Speaker) -> _Draft | None:
+    """ "Medinsky named three results: → the sides will exchange prisoners; → …": each item of a
+    list that a speaker introduces is that speaker's claim."""
+    text = doc.text
+    start = len(text) - len(text.lstrip(LIST_MARKERS + " \t"))
+    end = len(text.rstrip(" \t\n;.,"))
+    if end - start < 12 or len(text[start:end].split()) < 3:
+        return None
+    sentence = doc.char_span(start, end, alignment_mode="expand")
+    if sentence is None:
+        return None
+    return _Draft("reported", start, end, speaker, None, sentence, min(speaker.confidence, 0.6))
 
 
 def _take_speaker(statement: Statement, source: Statement) -> None:

@@ -146,13 +146,16 @@ class SpeakerResolver:
         if head.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"it"}:
             found = discourse.pronoun(head.lower_, self.codebook)
             return None if found is None else replace(found, how="pronoun", text=head.text)
-        if head.tag_ == "WP" and head.head.dep_ == "relcl":
+        if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
             head = head.head.head
         phrase = noun_phrase(head)
         phrase_text = phrase.text.strip(" ,")
         if any(child.dep_ == "conj" for child in head.children):
             # "Ukraine and its European allies said": a coalition, not one speaker.
             return unnamed(phrase_text)
+        side = self._side_of(head, on, discourse)
+        if side is not None:
+            return replace(side, text=phrase_text, role=None)
         entity = self._entity(head, phrase)
         if entity is not None:
             speaker = self._from_entity(entity, discourse)
@@ -186,6 +189,39 @@ class SpeakerResolver:
             return replace(body, text=phrase_text, role=None)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return unnamed(phrase_text)
+        return None
+
+    def _side_of(self, head: Token, on: date | None, discourse: Discourse) -> Speaker | None:
+        """ "The Russian side", "the Ukrainian delegation", "the US government": the state."""
+        if head.lemma_.lower() not in SIDE_NOUNS:
+            return None
+        if any(
+            grandchild.dep_ == "conj" for child in head.children for grandchild in child.children
+        ):
+            return None  # "the Russian and American sides": two parties
+        for child in head.children:
+            if child.dep_ not in ("amod", "compound", "poss"):
+                continue
+            found = self._nationality(child.text)
+            if found is None and child.ent_type_ in ("GPE", "ORG", "NORP"):
+                actor = self.codebook.actor_named(clean_name(child.text))
+                if actor is not None:
+                    found = Speaker(name=actor.name, kind=actor.kind, text=child.text)
+            if found is not None and found.kind == "state":
+                return replace(found, how="collective")
+        return None
+
+    def _nationality(self, adjective: str) -> Speaker | None:
+        """ "Russian" → Russia, "Ukrainian" → Ukraine, "German" → Germany, by the states' names."""
+        word = adjective.lower()
+        if not word.endswith(("n", "ish", "ese", "i", "ch")):
+            return None
+        for actor in self.codebook.actors:
+            if actor.kind != "state":
+                continue
+            stem = actor.name.lower().rstrip("aeiouy")
+            if len(stem) >= 4 and word.startswith(stem):
+                return Speaker(name=actor.name, kind="state", text=adjective, how="collective")
         return None
 
     def _body_of_members(
@@ -283,6 +319,9 @@ class SpeakerResolver:
 
 # "those familiar with the matter", "people close to the Kremlin", "persons briefed on …"
 INFORMED_WORDS = frozenset("familiar close briefed knowledgeable aware involved".split())
+
+# Nouns for a state's negotiating party: "the Russian side", "the Ukrainian delegation".
+SIDE_NOUNS = frozenset("side delegation government authorities leadership team".split())
 
 # Plural nouns for the people who speak for a body together: "the leaders of the EU".
 MEMBER_NOUNS = frozenset(

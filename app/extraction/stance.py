@@ -424,6 +424,18 @@ def _score(claim: Span, skip: set[int], topics: set[str]) -> float:
     return cues + weight * valence(weighed)
 
 
+def _sided_preposition(verb: Token, claim: Span) -> float:
+    for child in verb.children:
+        if child.dep_ != "prep" or not (child.i < claim.start <= child.i + 3):
+            continue
+        if child.lower_ == "against":
+            return -1.0
+        following = [t.lower_ for t in verb.doc[child.i + 1 : child.i + 3]]
+        if child.lower_ == "in" and following in (["favor", "of"], ["favour", "of"]):
+            return 1.0
+    return 0.0
+
+
 def _reports_a_proposition(verb: Token, claim: Span) -> bool:
     return any(
         child.dep_ == "ccomp" and claim.start <= child.i < claim.end for child in verb.children
@@ -488,6 +500,9 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
         score = _score(claim, set(), issue_words)
     if governing_verb is not None:
         cue = _cue(governing_verb)
+        sided = _sided_preposition(governing_verb, claim)
+        if sided:
+            cue = sided  # "spoke in favor of …", "argued against …"
         if governing_verb.pos_ == "NOUN":
             # "Trump's threat to impose tariffs", "Kyiv's refusal to cede land"
             cue = NOUN_CUES.get(governing_verb.lemma_.lower(), 0.0)
