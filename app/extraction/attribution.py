@@ -432,9 +432,18 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
         return _finite(inner) and not any(child.dep_ == "neg" for child in inner.children)
     if outer.pos_ not in ("VERB", "AUX") or outer.lemma_.lower() in DOUBTING_VERBS:
         return False
-    if not _finite(inner) or not any(child.dep_ in SUBJECT_DEPS for child in inner.children):
+    subject_holder = (
+        inner.head
+        if inner.dep_ == "xcomp" and inner.head.lemma_.lower() in ("continue", "keep")
+        else inner
+    )
+    if not _finite(inner) or not any(
+        child.dep_ in SUBJECT_DEPS for child in subject_holder.children
+    ):
         return False  # a verb sharing the outer clause's subject is that clause's own action
     current = inner
+    if inner.dep_ == "xcomp" and inner.head.lemma_.lower() in ("continue", "keep"):
+        current = inner.head
     while current.i != outer.i:
         if current.dep_ not in ("ccomp", "conj") or current.head.i == current.i:
             return False
@@ -447,6 +456,8 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
 def _finite(verb: Token) -> bool:
     if verb.tag_ in FINITE_TAGS:
         return True
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("continue", "keep"):
+        return _finite(verb.head)  # "Kyiv continues to demand weapons", "keeps requesting"
     # "had told", "has said": a perfect is finite through its auxiliary.
     return verb.tag_ == "VBN" and any(
         child.dep_ == "aux" and child.tag_ in FINITE_TAGS and child.lemma_ == "have"
@@ -516,6 +527,7 @@ def _is_reporting_participle(token: Token) -> bool:
         token.tag_ == "VBG"
         and token.lemma_.lower() in COMMUNICATION_VERBS
         and not any(child.dep_ in SUBJECT_DEPS for child in token.children)
+        and not (token.dep_ == "xcomp" and token.head.lemma_.lower() in ASPECT_VERBS)
     )
 
 
@@ -523,6 +535,8 @@ FRAME_MARKS = {"after", "before", "following", "ahead"}
 
 
 CONTRAST_MARKS = {"while", "whereas"}
+# "keep requesting", "continue demanding", "stop saying": the -ing verb is the clause's own.
+ASPECT_VERBS = {"keep", "continue", "stop", "start", "begin", "quit"}
 
 
 def _is_absolute_speech(token: Token) -> bool:
@@ -698,7 +712,9 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
             ranges = _clause_ranges(noun_clause)
             return ranges[0] if ranges else None
     if obj is not None and (verb.lemma_.lower() in OBJECT_CLAIM_VERBS or tail):
-        right = max([_restrictive_edge(obj)] + [c.right_edge.i for c in tail])
+        # "demanded weapons from the West": whom the object is wanted from belongs to it.
+        sources = [c for c in children if c.dep_ == "prep" and c.lower_ == "from" and c.i > obj.i]
+        right = max([_restrictive_edge(obj)] + [c.right_edge.i for c in tail + sources])
         return trim_range(doc, obj.left_edge.i, right + 1)
     if tail:
         first = min(tail, key=lambda c: c.i)

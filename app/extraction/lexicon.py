@@ -14,7 +14,7 @@ COMMUNICATION_VERBS = frozenset(
     complain lament question doubt refuse recall report allege maintain contend counter retort
     hint declare proclaim concede boast joke quip rule dispute rebuff slam blast decry denounce
     lash assure reassure inform brief testify voice express relate clarify outline invite
-    restate speak
+    restate speak hail tout laud
     """.split()
 )
 
@@ -28,7 +28,7 @@ OBJECT_CLAIM_VERBS = frozenset(
     rebuff dispute question propose demand announce confirm acknowledge admit support back
     endorse oppose accuse charge urge call warn ask request appeal promise pledge vow offer rule
     describe remind refuse express voice emphasize emphasise stress underline underscore highlight
-    reiterate repeat restate reaffirm affirm signal outline invite
+    reiterate repeat restate reaffirm affirm signal outline invite hail boast tout laud
     """.split()
 )
 
@@ -191,3 +191,19 @@ DIPLOMATIC_VALENCE = {
     "willing": 1.0,
     "open": 0.6,
 }
+
+# News outlets and agencies: when one is the speaker, the article reports its reporting, and the
+# gold convention (and an analyst) reads that as a description, not a position.
+NEWS_OUTLETS = frozenset(
+    """
+    bloomberg reuters tass interfax ria novosti axios politico cnn bbc nbc cbs abc fox
+    kommersant izvestia vedomosti meduza rbc rbc-ukraine ukrinform unian suspilne
+    afp ap dpa ansa anadolu xinhua
+    """.split()
+)
+NEWS_WORDS = frozenset(
+    """
+    times post journal news newspaper agency press telegraph guardian independent pravda
+    tribune herald gazette daily weekly economist observer wire broadcaster outlet media
+    """.split()
+)

@@ -20,11 +20,11 @@ from app.extraction.codebook import Codebook
 from app.extraction.dates import ResolvedDate, find_dates
 from app.extraction.events import SentenceFacts, find_events
 from app.extraction.issues import IssueMatcher
-from app.extraction.lexicon import ATTITUDE_VERBS
+from app.extraction.lexicon import ATTITUDE_VERBS, NEWS_OUTLETS, NEWS_WORDS
 from app.extraction.nlp import build_pipeline
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.speakers import Discourse, RoleIndex, Speaker, SpeakerResolver
-from app.extraction.stance import classify
+from app.extraction.stance import StanceResult, classify
 from app.extraction.types import Event, ExtractionResult, MentionedActor, Statement
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
@@ -236,6 +236,8 @@ class Extractor:
         issues = self.issues.rank(span, context + title_tokens, prior)
         governing = draft.anchor if draft.kind == "reported" else None
         stance = classify(span, governing, self.issue_words)
+        if draft.speaker is not None and is_news_outlet(draft.speaker.name):
+            stance = StanceResult("neutral", None, 0.0)  # an outlet's reporting describes
         said_on, precision = said
         speaker = draft.speaker
         start, end = paragraph.start + draft.start, paragraph.start + draft.end
@@ -256,6 +258,18 @@ class Extractor:
             said_on_precision=precision,
             confidence=round(draft.confidence, 3),
         )
+
+
+def is_news_outlet(name: str | None) -> bool:
+    """ "Bloomberg", "The Financial Times", "RIA Novosti", "Kyiv Independent"."""
+    if not name:
+        return False
+    words = name.lower().replace("the ", "").split()
+    return bool(words) and (
+        " ".join(words) in NEWS_OUTLETS
+        or words[0] in NEWS_OUTLETS
+        or (len(words) >= 2 and words[-1] in NEWS_WORDS)
+    )
 
 
 def _inherit_from_enclosing(statements: list[Statement]) -> None:
@@ -326,7 +340,7 @@ def _reported_drafts(
             unquoted = [
                 t for t in span if t.is_alpha and not any(s <= t.idx < e for s, e in quote_ranges)
             ]
-            if len(unquoted) <= 1:
+            if len(unquoted) < 1:
                 continue  # the claim is a quotation, already recorded as a direct quote
             confidence = attribution.speaker.confidence - 0.05
             drafts.append(

@@ -308,6 +308,9 @@ class SpeakerResolver:
             return Speaker(name=actor.name, kind=actor.kind, text=entity.text, how=how)
         if entity.label_ == "ORG" and len(text) > 2:
             return Speaker(name=text, kind="organization", text=entity.text, new=True, how="new")
+        if entity.label_ == "GPE" and len(text) > 2:
+            # A country the codebook lacks ("Lithuania said …") is a new state for review.
+            return Speaker(name=text, kind="state", text=entity.text, new=True, how="new")
         if entity.label_ != "PERSON":
             return None
         surname = normalize_name(text).split()[-1]
