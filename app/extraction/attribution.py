@@ -408,6 +408,7 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
             or attribution.anchor.pos_ == "NOUN"
             or all(
                 _reports_as_happened(other.anchor, attribution.anchor)
+                and attribution.speaker.name is not None
                 and other.speaker.name != attribution.speaker.name
                 for other in outer
             )

@@ -8,6 +8,7 @@ import threading
 from spacy.language import Language
 
 from app.extraction.codebook import Codebook
+from app.extraction.lexicon import NEWS_OUTLET_NAMES
 
 ENTITY_LABELS = {"person": "PERSON", "state": "GPE", "organization": "ORG", "group": "NORP"}
 _lock = threading.Lock()
@@ -30,6 +31,11 @@ def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
             patterns.append(
                 {"label": label, "pattern": written.replace("’", "'"), "id": actor.slug}
             )
+    known = {str(pattern["pattern"]).lower() for pattern in patterns}
+    for outlet in NEWS_OUTLET_NAMES:
+        written = outlet.removeprefix("The ")
+        if written.lower() not in known:
+            patterns.append({"label": "ORG", "pattern": written})
     return patterns
 
 

@@ -156,6 +156,9 @@ class SpeakerResolver:
         side = self._side_of(head, on, discourse)
         if side is not None:
             return replace(side, text=phrase_text, role=None)
+        issuer = self._issuer_of_document(head, on, discourse)
+        if issuer is not None:
+            return issuer
         entity = self._entity(head, phrase)
         if entity is not None:
             speaker = self._from_entity(entity, discourse)
@@ -190,6 +193,36 @@ class SpeakerResolver:
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return unnamed(phrase_text)
         return None
+
+    def _issuer_of_document(
+        self, head: Token, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """A text that speaks: "the Kremlin's readout said" (the Kremlin), "reports by Bloomberg
+        suggest" (Bloomberg), "the publication wrote" (the outlet just named), "the joint
+        statement said" (no one named: kept, with the document as the role)."""
+        lemma = head.lemma_.lower()
+        if lemma not in DOCUMENT_NOUNS or head.pos_ != "NOUN":
+            return None
+        phrase_text = noun_phrase(head).text.strip(" ,")
+        for child in head.children:
+            if child.dep_ == "poss" or (child.dep_ == "compound" and child.ent_type_):
+                owner = self.resolve(child, on, discourse)
+                if owner is not None and owner.name:
+                    return replace(owner, text=phrase_text, role=None)
+            if child.dep_ == "prep" and child.lower_ in ("by", "from", "in", "of"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and pobj.ent_type_:
+                        owner = self.resolve(pobj, on, discourse)
+                        if owner is not None and owner.name:
+                            return replace(owner, text=phrase_text, role=None)
+        if lemma in ("publication", "newspaper", "outlet", "agency", "paper"):
+            outlet = next(
+                (s for s in reversed(discourse.recent) if s.kind == "organization" and s.name),
+                None,
+            )
+            if outlet is not None:
+                return replace(outlet, how="pronoun", text=phrase_text)
+        return unnamed(phrase_text)
 
     def _side_of(self, head: Token, on: date | None, discourse: Discourse) -> Speaker | None:
         """ "The Russian side", "the Ukrainian delegation", "the US government": the state."""
@@ -291,7 +324,11 @@ class SpeakerResolver:
         persons = [ent for ent in candidates if ent.label_ == "PERSON"]
         if persons and not self.roles.holder(_role_scope(head, phrase).text, None):
             return persons[-1]
-        return None
+        # "the news site Axios": a name in apposition to the head is the speaker.
+        appositions = [
+            ent for ent in candidates if any(t.dep_ == "appos" and t.head.i == head.i for t in ent)
+        ]
+        return appositions[-1] if appositions else None
 
     def _from_entity(self, entity: Span, discourse: Discourse) -> Speaker | None:
         if entity.ent_id_:
@@ -322,6 +359,14 @@ class SpeakerResolver:
 
 # "those familiar with the matter", "people close to the Kremlin", "persons briefed on …"
 INFORMED_WORDS = frozenset("familiar close briefed knowledgeable aware involved".split())
+
+# Texts that "say" things: their issuer speaks, or no one named does.
+DOCUMENT_NOUNS = frozenset(
+    """
+    statement document readout communique communiqué memorandum declaration report reports
+    publication newspaper outlet agency paper draft text letter
+    """.split()
+)
 
 # Nouns for a state's negotiating party: "the Russian side", "the Ukrainian delegation".
 SIDE_NOUNS = frozenset("side delegation government authorities leadership team".split())

@@ -397,6 +397,8 @@ def _requires_of_a_deal(claim: Span) -> bool:
         predicate = token.head
         if predicate.lemma_.lower() in ("require", "depend", "hinge") or _demands(predicate):
             return True
+        if predicate.lemma_ == "be" and token.dep_ == "nsubj":
+            continue  # "a ceasefire should be the starting point": a proposal, not terms
         if any(
             _demands(child) or child.lower_ in ("must", "should")
             for child in predicate.children
