@@ -591,6 +591,13 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
             )
             or (child.head.i == clause.i and _is_absolute_speech(child))
             or (
+                # "…to Kyiv, which Zelensky said he would discuss": someone else's words
+                child.dep_ == "relcl"
+                and is_communication_verb(child)
+                and child.left_edge.i > 0
+                and doc[child.left_edge.i - 1].text == ","
+            )
+            or (
                 child.dep_ == "conj"
                 and child.head.i == clause.i
                 and any(g.dep_ == "mark" for g in child.children)

@@ -135,6 +135,14 @@ class IssueMatcher:
         weights = [weight for _token, weight in kept]
         keys = [_key(t) for t in tokens]
         lowers = [t.lower_ for t in tokens]
+        for index, token in enumerate(tokens):
+            # Proper-noun plurals keep their "s" as lemma ("Tomahawks", "Patriots").
+            if (
+                token.pos_ == "PROPN"
+                and keys[index].endswith("s")
+                and keys[index] not in self.patterns
+            ):
+                keys[index] = keys[index][:-1]
         consumed: set[int] = set()
         positions = {token.i: index for index, token in enumerate(tokens)}
         for index, token in enumerate(tokens):
