@@ -238,12 +238,13 @@ class ParagraphAttributor:
                     ),
                     None,
                 )
-            phrase, source = source, publisher
+            phrase: Token | None = source
+            speaking = publisher
         else:
-            phrase = source
-        if source is None or phrase is None:
+            phrase = speaking = source
+        if speaking is None or phrase is None:
             return None
-        speaker = self.resolver.resolve(source, on, discourse)
+        speaker = self.resolver.resolve(speaking, on, discourse)
         if speaker is None:
             return None
         sentence = according.sent

@@ -173,9 +173,7 @@ class Extractor:
             for draft in drafts:
                 if draft.speaker is not None:
                     previous = draft.speaker
-            sentence_facts.extend(
-                _sentence_facts(doc, paragraph, quote_ranges, published, self.codebook)
-            )
+            sentence_facts.extend(_sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
         events = find_events(sentence_facts)
         return ExtractionResult(
             statements=statements,
@@ -449,10 +447,11 @@ def _sentence_initial_dates(doc: Doc, paragraph_dates: list[ResolvedDate]) -> li
 def _sentence_facts(
     doc: Doc,
     paragraph: Paragraph,
-    quote_ranges: list[tuple[int, int]],
-    published: date | None,
+    paragraph_dates: list[ResolvedDate],
     codebook: Codebook,
 ) -> list[SentenceFacts]:
+    """What each sentence names: actors, places and dates (outside quotes, found once for the
+    whole paragraph)."""
     facts = []
     for sentence in doc.sents:
         actors: list[str] = []
@@ -464,16 +463,9 @@ def _sentence_facts(
             if ent.label_ in ("GPE", "LOC", "FAC"):
                 places.append(ent.text)
         dates = [
-            ResolvedDate(
-                found.day,
-                found.precision,
-                found.start + sentence.start_char,
-                found.end + sentence.start_char,
-            )
-            for found in find_dates(sentence.text, published)
-            if not any(
-                start <= found.start + sentence.start_char < end for start, end in quote_ranges
-            )
+            found
+            for found in paragraph_dates
+            if sentence.start_char <= found.start < sentence.end_char
         ]
         facts.append(
             SentenceFacts(

@@ -262,7 +262,14 @@ def _predicate_polarity(span: Span, skip: set[int] | None = None) -> float:
 
 def _target(span: Span, issue_words: set[str]) -> str | None:
     """A short phrase the stance is about: the object of the claim's predicate, or an issue noun."""
-    for chunk in span.noun_chunks:
+    doc = span.doc
+    if "noun_chunks" not in doc.user_data:
+        # Span.noun_chunks walks the whole document each time: find the chunks once per doc.
+        doc.user_data["noun_chunks"] = [(c.start, c.end) for c in doc.noun_chunks]
+    for start, end in doc.user_data["noun_chunks"]:
+        if start < span.start or end > span.end:
+            continue
+        chunk = doc[start:end]
         if any(t.lemma_.lower() in issue_words or t.lower_ in issue_words for t in chunk):
             return chunk.text
     root = span.root
