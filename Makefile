@@ -46,8 +46,9 @@ pytest: $(STAMP) browser-deps ## The test suite, on PostgreSQL and SQLite
 
 test: $(STAMP) browser-deps lint typecheck pytest ## Install everything and run ruff, mypy and pytest
 
-eval: $(STAMP) ## Extraction quality on the seed gold and the held-out corpus gold
+eval: $(STAMP) ## Extraction quality on the seed, development and held-out gold
 	$(BIN)/python bench/eval_extraction.py
+	$(BIN)/python bench/eval_extraction.py --gold bench/gold-dev --texts ../shared/corpus
 	$(BIN)/python bench/eval_extraction.py --gold bench/gold-corpus --texts ../shared/corpus
 
 bench: $(STAMP) ## Throughput benchmarks
