@@ -189,8 +189,9 @@ class ParagraphAttributor:
         if clause is not None:
             claims = _clause_ranges(clause)
         else:
-            # "Trump's threat to impose tariffs", "Erdogan's offer to host the talks"
-            plan = _infinitive_of(noun)
+            # "Trump's threat to impose tariffs", "Erdogan's offer to host the talks", "Trump's
+            # call for a ceasefire along the front"
+            plan = _infinitive_of(noun) or _for_object(noun)
             if plan is None:
                 return None
             claims = [
@@ -358,6 +359,14 @@ class ParagraphAttributor:
             owner = next((c for c in subject.children if c.dep_ == "poss"), None)
             speaker = self.resolver.resolve(owner, on, discourse) if owner is not None else None
         return speaker
+
+
+def _for_object(noun: Token) -> Token | None:
+    """What a demand or call is for ("call for a ceasefire")."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "for":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _infinitive_of(noun: Token) -> Token | None:

@@ -125,7 +125,7 @@ POSITION_NOUNS = frozenset(
     """
     view position belief assessment claim insistence argument demand warning statement assertion
     stance conviction contention proposal suggestion promise pledge hope fear concern
-    threat offer refusal request ultimatum
+    threat offer refusal request ultimatum call appeal plea
     """.split()
 )
 
