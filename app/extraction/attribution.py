@@ -42,6 +42,12 @@ DISCLOSURE_VERBS = {
 }
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Passive verbs that report a judgement or a statement even with no agent named.
+AGENTLESS_VERBS = frozenset(
+    """
+    criticize criticise condemn accuse blame praise welcome reject dismiss slam denounce agree
+    """.split()
+)
 CLAIM_PREPOSITIONS = {"of", "as", "for", "against", "over", "to", "on", "about", "that"}
 # Verbs whose preposition names a topic, not a claim: "commented on the failure".
 TOPIC_VERBS = {"comment", "respond", "reply", "react", "speak", "talk", "answer", "remark", "ask"}
@@ -85,15 +91,23 @@ def _holds_attitude(token: Token) -> bool:
     )
 
 
+def _is_passive(verb: Token) -> bool:
+    return any(child.dep_ == "auxpass" for child in verb.children)
+
+
 def subject_of(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS:
-            return child
+    """Who speaks: the verb's subject, or in the passive its agent ("was rejected by Kyiv";
+    the passive subject is what was spoken about)."""
     for child in verb.children:
         if child.dep_ == "agent":
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
+    for child in verb.children:
+        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not _is_passive(verb)):
+            return child
+    if _is_passive(verb):
+        return None
     if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
         return None  # "it is necessary to agree on …": nobody agreed yet
     # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
@@ -156,9 +170,13 @@ class ParagraphAttributor:
 
     def _verb(self, verb: Token, on: date | None, discourse: Discourse) -> Attribution | None:
         subject = subject_of(verb)
-        if subject is None:
+        if subject is None and _is_passive(verb) and verb.lemma_.lower() in AGENTLESS_VERBS:
+            # "The plan was criticized for …", "it was agreed that …": said by no one named.
+            speaker: Speaker | None = Speaker(name=None, kind="group", how="unnamed")
+        elif subject is None:
             return None
-        speaker = self.resolver.resolve(subject, on, discourse)
+        else:
+            speaker = self.resolver.resolve(subject, on, discourse)
         if speaker is None:
             return None
         if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN":
@@ -169,6 +187,14 @@ class ParagraphAttributor:
         ):
             return None  # "refused to give details": nothing was said
         claims = claim_ranges(verb)
+        if not claims and _is_passive(verb):
+            target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            claim = (
+                trim_range(verb.doc, target.left_edge.i, target.right_edge.i + 1)
+                if target is not None and target.tag_ not in ("PRP", "WDT", "WP")
+                else None
+            )
+            claims = [claim] if claim else []
         return Attribution(
             speaker=speaker,
             anchor=verb,
