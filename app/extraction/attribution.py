@@ -24,6 +24,7 @@ from app.extraction.quotes import Quote
 from app.extraction.speakers import Discourse, Speaker, SpeakerResolver
 
 PRONOUNS = {"he", "she", "they", "it"}
+NAMED_HOW = {"name", "collective", "role", "new"}
 DISCLOSURE_VERBS = {
     "comment",
     "give",
@@ -167,6 +168,37 @@ class ParagraphAttributor:
                 found.append(attribution)
                 discourse.remember(attribution.speaker)
         return _outermost(found)
+
+    def quoted_speech(
+        self, doc: Doc, quote_ranges: list[tuple[int, int]], on: date | None, discourse: Discourse
+    ) -> list[Attribution]:
+        """Speech a quoted speaker reports ("“Trump clearly explained that Europe will pay”"):
+        a named speaker, a finite verb that is not negated, and a clause within the quote."""
+        found = []
+        for token in doc:
+            quote = next(((s, e) for s, e in quote_ranges if s <= token.idx < e), None)
+            if quote is None or not is_communication_verb(token) or not _finite(token):
+                continue
+            if any(child.dep_ == "neg" for child in token.children):
+                continue
+            subject = subject_of(token)
+            if subject is None or subject.lower_ in PRONOUNS | {"i", "we", "you"}:
+                continue
+            speaker = self.resolver.resolve(subject, on, discourse)
+            if speaker is None or speaker.name is None or speaker.how not in NAMED_HOW:
+                continue
+            clauses = [c for c in token.children if c.dep_ == "ccomp"]
+            claims = _clause_ranges(clauses[0]) if clauses else []
+            claims = [
+                (first, last)
+                for first, last in claims
+                if quote[0] <= doc[first].idx and doc[last - 1].idx < quote[1]
+            ]
+            if claims:
+                found.append(
+                    Attribution(speaker=speaker, anchor=token, sentence=token.sent, claim=claims[0])
+                )
+        return found
 
     def _verb(self, verb: Token, on: date | None, discourse: Discourse) -> Attribution | None:
         subject = subject_of(verb)

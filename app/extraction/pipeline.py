@@ -132,6 +132,8 @@ class Extractor:
                 opens=in_list or opens_with_mark(paragraph),
             )
             drafts += _reported_drafts(doc, attributions, quote_ranges)
+            quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
+            drafts += _reported_drafts(doc, quoted, [])
             if (
                 in_list
                 and list_speaker is not None
