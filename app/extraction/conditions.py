@@ -1,0 +1,167 @@
+"""Conditional positions: whether a claim sets terms ("only if", "once … would", "not … until",
+"yes, but … must", terms set on a deal) rather than assessing a hypothetical ("it would be a
+tragedy if …") or fearing an outcome."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from app.extraction.cues import cue, demands, is_volition, negated, prospective, valence
+from app.extraction.lexicon import CONDITIONAL_MARKERS
+
+CONDITIONAL = re.compile(
+    r"(?<!\bfor )\b(?:" + "|".join(re.escape(marker) for marker in CONDITIONAL_MARKERS) + r")\b",
+    re.IGNORECASE,
+)  # "for as long as it takes" is a pledge without end, not a condition
+# "if" opening a condition on the claim ("if Russia withdraws, we will talk").
+IF_CLAUSE = re.compile(
+    r"(?:^|[,;]\s*|\bbut\s+)if\b|\bif\s+\w+\s+(?:agree|accept|withdraw|stop|end|pull)",
+    re.IGNORECASE,
+)
+CONDITION_MARKS = {"if", "unless", "once"}
+DEAL_NOUNS = {"deal", "agreement", "settlement", "accord", "treaty", "ceasefire", "truce", "peace"}
+FEAR_VERBS = {"fear", "worry"}
+# Nouns in the sentence around a claim that present it as someone's terms.
+CONDITION_NOUNS = {"condition", "precondition", "prerequisite"}
+
+
+def _first_sentence(claim: Span) -> Span:
+    sentence = claim[0].sent
+    return claim.doc[claim.start : min(claim.end, sentence.end)]
+
+
+def _conditioned_clause(claim: Span) -> Token | None:
+    """The predicate that an "if" / "once" / "unless" clause conditions, in the claim's first
+    sentence (later sentences of a long quote argue; they rarely state the position)."""
+    for token in _first_sentence(claim):
+        if token.lower_ not in CONDITION_MARKS or token.dep_ != "mark":
+            continue
+        clause = token.head
+        if clause.dep_ != "advcl" or clause.head.i == clause.i:
+            continue
+        main = clause.head
+        if token.lower_ == "once" and not prospective(main):
+            continue  # "once the talks ended, he left": a time, not a condition
+        return clause
+    return None
+
+
+def _evaluative(verb: Token) -> bool:
+    """ "It would be very disappointing if …", "there are great opportunities if …": the
+    condition frames an assessment, not the speaker's terms."""
+    if verb.pos_ == "ADJ":
+        return not is_volition(verb)
+    if verb.lemma_ != "be":
+        return False
+    return any(
+        (child.dep_ == "acomp" and not is_volition(child))
+        or (child.dep_ == "expl" and child.lower_ == "there")
+        or (child.dep_ == "attr" and valence(child.text) != 0.0)  # "a tragedy", "a mistake"
+        for child in verb.children
+    )
+
+
+def _held_until(claim: Span) -> bool:
+    """ "Sanctions should not be eased until peace is established": a negated act with a term."""
+    for token in claim:
+        if token.lower_ != "until" or token.dep_ not in ("mark", "prep"):
+            continue
+        act = token.head.head if token.dep_ == "mark" else token.head
+        if negated(act):
+            return True
+    return False
+
+
+def _yes_but(claim: Span) -> bool:
+    """ "We agree with the proposals, but the truce must lead to lasting peace": acceptance
+    qualified by a demand is a conditional position."""
+    buts = [t for t in claim if t.lower_ == "but" and t.dep_ == "cc"]
+    for but in buts:
+        first, second = but.head, next((c for c in but.head.children if c.dep_ == "conj"), None)
+        if second is None or second.i < but.i:
+            continue
+        agrees = cue(first) > 0 and not negated(first)
+        insists = any(demands(t) for t in second.subtree)
+        if agrees and insists:
+            return True
+    return False
+
+
+def _requires_of_a_deal(claim: Span) -> bool:
+    """ "Any peace deal would require a withdrawal", "a final agreement would have to be
+    approved by the presidents": terms set on an agreement are conditions."""
+    for token in _first_sentence(claim):
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.lemma_.lower() not in DEAL_NOUNS:
+            continue
+        predicate = token.head
+        if predicate.lemma_.lower() in ("require", "depend", "hinge") or demands(predicate):
+            return True
+        if predicate.lemma_ == "be" and token.dep_ == "nsubj":
+            continue  # "a ceasefire should be the starting point": a proposal, not terms
+        if any(
+            demands(child) or child.lower_ in ("must", "should")
+            for child in predicate.children
+            if child.dep_ in ("aux", "auxpass")
+        ):
+            return True
+    return False
+
+
+def _necessary_before(claim: Span) -> bool:
+    """ "Before an agreement can be reached, it is necessary to …": a demand that must be met
+    first is a condition."""
+    for token in _first_sentence(claim):
+        if token.lower_ == "before" and token.dep_ == "mark" and token.head.dep_ == "advcl":
+            main = token.head.head
+            necessity = any(
+                child.lower_ in ("necessary", "essential", "vital", "needed", "required")
+                for child in main.children
+            )
+            if necessity or demands(main) or any(demands(c) for c in main.children):
+                return True
+    return False
+
+
+def _framed_as_terms(claim: Span) -> bool:
+    """ "As prerequisites for a truce, Ukraine must …", "Moscow set out its conditions: …": the
+    sentence presents the claim as somebody's terms."""
+    sentence = claim[0].sent
+    return any(
+        token.lemma_.lower() in CONDITION_NOUNS
+        for token in sentence
+        if not (claim.start <= token.i < claim.end)
+    )
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``binding``: the claim states terms (stance ``conditional``). ``hypothetical``: the "if"
+    clause of an assessment ("it would be a tragedy if …"), to be weighed apart."""
+
+    binding: bool
+    hypothetical: Token | None = None
+
+
+def find_condition(claim: Span, governing_verb: Token | None) -> Condition:
+    fearful = governing_verb is not None and governing_verb.lemma_.lower() in FEAR_VERBS
+    # "allies fear that if Russia wins, it will threaten them": a feared outcome, not terms.
+    condition = None if fearful else _conditioned_clause(claim)
+    hypothetical = condition is not None and _evaluative(condition.head)
+    binding = (
+        bool(CONDITIONAL.search(claim.text))
+        or (condition is not None and not hypothetical)
+        or (
+            condition is None
+            and not fearful
+            and IF_CLAUSE.search(_first_sentence(claim).text) is not None
+        )
+        or _held_until(claim)
+        or _yes_but(claim)
+        or _framed_as_terms(claim)
+        or _requires_of_a_deal(claim)
+        or _necessary_before(claim)
+    )
+    return Condition(binding, condition if hypothetical and not binding else None)
