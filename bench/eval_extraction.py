@@ -11,6 +11,8 @@ first. Reported figures:
   direct quotes              matched span, both direct quotes
   issue accuracy             over matched statements: the top predicted issue is one of gold's
   stance / date accuracy     over matched statements: equal stance / equal said_on (null = null)
+  events                     same kind and overlapping spans, one to one; event date accuracy
+                             over matched events
 """
 
 from __future__ import annotations
@@ -55,6 +57,30 @@ def match(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> list[t
     used_pred: set[int] = set()
     pairs = []
     for _score, gi, pi in candidates:
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            pairs.append((gi, pi))
+    return pairs
+
+
+def match_events(
+    gold: list[dict[str, Any]], predicted: list[dict[str, Any]]
+) -> list[tuple[int, int]]:
+    """One-to-one pairs of events of the same kind whose spans overlap, largest overlap first."""
+    candidates = sorted(
+        (
+            (min(g["end"], p["end"]) - max(g["start"], p["start"]), gi, pi)
+            for gi, g in enumerate(gold)
+            for pi, p in enumerate(predicted)
+            if g["kind"] == p["kind"] and min(g["end"], p["end"]) > max(g["start"], p["start"])
+        ),
+        reverse=True,
+    )
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs = []
+    for _overlap, gi, pi in candidates:
         if gi not in used_gold and pi not in used_pred:
             used_gold.add(gi)
             used_pred.add(pi)
@@ -111,6 +137,8 @@ class Scores:
     stance: Accuracy
     date: Accuracy
     stance_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    events: Counts = field(default_factory=Counts)
+    event_date: Accuracy = field(default_factory=Accuracy)
 
 
 def score(
@@ -132,6 +160,14 @@ def score(
         gold_quotes = [g for g in gold if g["kind"] == "direct_quote"]
         pred_quotes = [p for p in predicted if p["kind"] == "direct_quote"]
         scores.quotes.add(len(match(gold_quotes, pred_quotes)), len(gold_quotes), len(pred_quotes))
+        event_pairs = match_events(gold_doc.get("events", []), predicted_doc.get("events", []))
+        scores.events.add(
+            len(event_pairs), len(gold_doc.get("events", [])), len(predicted_doc.get("events", []))
+        )
+        for gi, pi in event_pairs:
+            scores.event_date.add(
+                gold_doc["events"][gi]["date"] == predicted_doc["events"][pi]["date"]
+            )
         for gi, pi in pairs:
             g, p = gold[gi], predicted[pi]
             scores.issue.add(bool(p["issues"]) and p["issues"][0] in g["issues"])
@@ -209,6 +245,7 @@ def main() -> None:
         ("statements", scores.statements),
         ("speaker-attributed", scores.attributed),
         ("direct quotes", scores.quotes),
+        ("events (kind, span overlap)", scores.events),
     ):
         print(f"{label:28}{counts.precision:>10.3f}{counts.recall:>10.3f}{counts.f1:>8.3f}")
     print()
@@ -217,6 +254,7 @@ def main() -> None:
         ("issue accuracy (top = top)", scores.issue_strict),
         ("stance accuracy", scores.stance),
         ("date accuracy", scores.date),
+        ("event date accuracy", scores.event_date),
     ):
         print(f"{label:30}{accuracy.value:>8.3f}  ({accuracy.right}/{accuracy.total})")
     if args.confusion:

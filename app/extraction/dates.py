@@ -83,10 +83,18 @@ def first_of_previous_month(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+UPCOMING_DAYS = 45
+
+
 def _year_for(month: int, day: int | None, reference: date) -> int:
-    """A date written without its year is the latest one not after the reference."""
+    """A date written without its year is the latest one not after the reference, unless it
+    falls within the coming weeks ("the truce runs from May 8" in an article of April 28)."""
     candidate = date(reference.year, month, min(day or 1, 28 if month == 2 else 30))
-    return reference.year if candidate <= reference else reference.year - 1
+    if candidate <= reference or (
+        day is not None and (candidate - reference).days <= UPCOMING_DAYS
+    ):
+        return reference.year
+    return reference.year - 1
 
 
 def _explicit(text: str, reference: date | None) -> tuple[date, str] | None:

@@ -11,60 +11,109 @@ from datetime import date
 from app.extraction.dates import ResolvedDate
 from app.extraction.types import Event
 
-# Ordered from most to least specific: the first kind whose trigger matches names the event.
+CEASEFIRE = r"(?:ceasefire|cease-fire|truce)"
+# Each kind's trigger words. A sentence can report several events of different kinds; the
+# general kinds give way to the specific ones in SUBSUMED.
 TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "prisoner_exchange",
         re.compile(
-            r"\b(?:prisoner|pow|captive)s?\b[\w\s-]{0,20}\b(?:exchange|swap)|\b(?:exchange|swap)(?:d|ped)?\b[\w\s-]{0,25}\b(?:prisoners|pows|captives|bodies)\b",
+            r"\b(?:prisoner|pow|captive)s?\b[\w\s-]{0,20}\b(?:exchange|swap)"
+            r"|\b(?:exchang|swapp?)(?:e|es|ed|ing)\b[\w\s,-]{0,40}\b(?:prisoners|pows|captives|bodies|"
+            r"servicemen|soldiers|defenders|civilians)\b"
+            r"|\b(?:returned|brought\s+back|freed|released)\b[\w\s,-]{0,60}\b(?:captivity|prisoners|"
+            r"pows|defenders|servicemen|bodies)\b"
+            r"|\brepatriat(?:ion|ed)\b",
             re.I,
         ),
     ),
     (
         "violation",
         re.compile(
-            r"\b(?:violat(?:ed|ion|ions|ing)|breach(?:ed|es)?)\b[\w\s-]{0,30}\b(?:ceasefire|truce|cease-fire)|\b(?:ceasefire|truce|cease-fire)\s+(?:violations?|breach)",
+            rf"\b(?:violat(?:ed|ion|ions|ing)|breach(?:ed|es)?)\b[\w\s-]{{0,30}}\b{CEASEFIRE}"
+            rf"|\b{CEASEFIRE}\s+(?:violations?|breach)",
             re.I,
         ),
     ),
     (
         "ceasefire",
         re.compile(
-            r"\b(?:declared|announced|agreed(?:\s+to)?|proposed|ordered|began|start(?:ed)?|enter(?:ed)?\s+into\s+force)\b[\w\s-]{0,30}\b(?:ceasefire|truce|cease-fire)|\b(?:ceasefire|truce|cease-fire)\s+(?:took|takes|came|went|began|begins|starts|will\s+start|expired|ended)",
+            r"\b(?:declared|announced|agreed(?:\s+to)?|proposed|ordered|began|start(?:ed)?|"
+            rf"enter(?:ed)?\s+into\s+force)\b[\w\s-]{{0,30}}\b{CEASEFIRE}"
+            rf"|\b{CEASEFIRE}\s+(?:took|takes|came|went|began|begins|starts|will\s+start|expired|ended)"
+            rf"|\b(?:\d+|one|two|three|thirty)[- ](?:hour|day)\s+(?:[\w-]+\s+){{0,2}}{CEASEFIRE}"
+            rf"|\b(?:unilateral|easter|energy|partial|maritime|black\s+sea)\s+(?:[\w-]+\s+)?{CEASEFIRE}",
             re.I,
         ),
     ),
-    ("summit", re.compile(r"\bsummit\b", re.I)),
+    ("summit", re.compile(r"\bsummit\b|\bG(?:7|20)\s+(?:meeting|leaders)", re.I)),
     (
         "call",
         re.compile(
-            r"\b(?:phone|telephone)\s+(?:call|conversation|talks)\b|\bspoke\s+(?:by|on\s+the)\s+(?:phone|telephone)|\b(?:a|the|their)\s+call\s+with\b|\bvideo\s+call\b",
+            r"\b(?:phone|telephone|video)\s+(?:call|conversation|talks)\b"
+            r"|\bspoke\b[\w\s]{0,20}\b(?:by|on\s+the|over\s+the)\s+(?:phone|telephone)"
+            r"|\b(?:over|by)\s+the\s+phone\b"
+            r"|\b(?:a|the|their|his|her|its)\s+(?:[\w.-]+\s+){0,2}call\s+(?:with|between)\b"
+            r"|\b\d+(?:\.\d+)?[- ]hour(?:-long)?\s+call\b"
+            r"|\bspoke\b[\w\s]{0,20}\b(?:to|with)\s+(?:[\w.]+\s+){0,2}(?:President|Prime\s+Minister|"
+            r"Chancellor|leader)\b"
+            r"|\bcalling\s+(?:[A-Z]\w+\s+){0,3}[A-Z]\w+\s+(?:\"?right\s+now|to\s+inform)",
             re.I,
         ),
     ),
     (
         "agreement",
         re.compile(
-            r"\b(?:signed|agreed\s+on|reached|struck|concluded|sealed)\b[\w\s-]{0,30}\b(?:agreement|deal|accord|memorandum|treaty|framework)\b",
+            r"\b(?:signed|agreed\s+on|reached|struck|concluded|sealed)\b[\w\s-]{0,30}\b(?:agreement|"
+            r"deal|accord|memorandum|treaty|framework)\b",
             re.I,
         ),
     ),
     (
         "proposal",
         re.compile(
-            r"\b(?:proposed|put\s+forward|presented|unveiled|submitted|drafted|offered)\b[\w\s-]{0,40}\b(?:plan|proposal|framework|memorandum|peace\s+deal|points?)\b|\b\d+-point\s+(?:plan|proposal|peace\s+plan)\b",
+            r"\b(?:proposed|put\s+forward|presented|unveiled|submitted|drafted|offered)\b[\w\s-]{0,40}"
+            r"\b(?:plan|proposal|framework|memorandum|peace\s+deal|points?|promise)\b"
+            r"|\b\d+-point\s+(?:plan|proposal|peace\s+plan)\b"
+            rf"|\b(?:a|an|the)\s+(?:[\w.-]+\s+){{0,3}}(?:{CEASEFIRE}\s+|peace\s+)?proposal\b"
+            r"|\bcounter-?proposals?\b",
             re.I,
         ),
     ),
     (
         "talks",
         re.compile(
-            r"\b(?:talks|negotiations|round\s+of\s+(?:talks|negotiations)|peace\s+talks)\b(?![\w\s]{0,12}\b(?:ahead|planned|expected|could|would|may|might)\b)",
+            r"\b(?:talks|negotiations|round\s+of\s+(?:talks|negotiations)|peace\s+talks)\b"
+            r"(?![\w\s]{0,12}\b(?:ahead|planned|expected|could|would|may|might)\b)",
             re.I,
         ),
     ),
-    ("meeting", re.compile(r"\b(?:met|meets|meeting|hosted|visited|received)\b", re.I)),
+    (
+        "meeting",
+        re.compile(r"\b(?:met|meets|meeting|hosted|hosts?|visited|received|to\s+meet)\b", re.I),
+    ),
 )
+# A sentence that reports a summit or a call rarely reports a separate meeting or talks.
+SUBSUMED = {
+    "meeting": ("summit", "call", "talks"),
+    "talks": ("summit", "call"),
+}
+# "the meeting", "that call": a mention of an event the article has already reported.
+BACK_REFERENCE = re.compile(r"\b(?:the|that|this|those|these)\s+$", re.I)
+# "a possible partial ceasefire", "a hoped-for meeting", "ahead of a meeting": nothing that
+# has happened.
+SPECULATIVE = re.compile(
+    r"\b(?:possible|potential|hoped-for|prospective|proposed|ahead\s+of\s+(?:a|the))\s+"
+    r"(?:[\w-]+\s+)?$",
+    re.I,
+)
+# A date this far from the trigger dates something else in the sentence ("accused Putin on
+# Wednesday of … after five hours of talks").
+DATE_REACH = 60
+# A subordinate clause between a date and the trigger: the date belongs to the other clause.
+CLAUSE_BREAK = re.compile(r"\b(?:after|before|following)\b", re.I)
+# One-off encounters: a later dated mention dates an earlier undated one at the same place.
+ENCOUNTERS = {"talks", "meeting", "summit", "call"}
 # "at the Kremlin" places an event in Moscow, and so on.
 VENUES = {
     "kremlin": "Moscow",
@@ -94,7 +143,8 @@ TITLES = {
 
 @dataclass
 class SentenceFacts:
-    """What the pipeline knows about a sentence: its span, text, actors, places and dates."""
+    """What the pipeline knows about a sentence: its span, text, actors, places and dates (with
+    offsets within the sentence)."""
 
     start: int
     end: int
@@ -104,11 +154,24 @@ class SentenceFacts:
     dates: Sequence[ResolvedDate]
 
 
-def event_kind(text: str) -> str | None:
+def event_kinds(text: str) -> list[tuple[str, int, bool]]:
+    """The kinds of event a sentence reports, each with where its trigger starts and whether it
+    only refers back ("at the meeting")."""
+    found: dict[str, tuple[int, bool]] = {}
     for kind, pattern in TRIGGERS:
-        if pattern.search(text):
-            return kind
-    return None
+        match = pattern.search(text)
+        if match is None:
+            continue
+        before = text[max(0, match.start() - 30) : match.start()]
+        if kind in ("ceasefire", "meeting", "summit") and SPECULATIVE.search(before):
+            continue
+        referring = BACK_REFERENCE.search(before[-8:])
+        found[kind] = (match.start(), referring is not None)
+    return [
+        (kind, position, referring)
+        for kind, (position, referring) in found.items()
+        if not any(general in found for general in SUBSUMED.get(kind, ()))
+    ]
 
 
 def location_of(text: str, places: Sequence[str]) -> str | None:
@@ -136,39 +199,74 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
     """One event per (kind, day) in the article, from its first clear mention."""
     events: list[Event] = []
     seen: dict[tuple[str, date | None], Event] = {}
+    latest: dict[str, Event] = {}
     for sentence in sentences:
-        kind = event_kind(sentence.text)
-        if kind is None:
-            continue
-        dated = sentence.dates[0] if sentence.dates else None
-        if dated is None and kind == "meeting" and not sentence.actors:
-            continue
-        if dated is None and FUTURE.search(sentence.text):
-            continue
-        if dated is None and len(sentence.actors) < 1:
-            continue
-        day = dated.day if dated else None
-        key = (kind, day)
-        if key in seen:
-            merged = seen[key]
-            for name in sentence.actors:
-                if name not in merged.participants:
-                    merged.participants.append(name)
-            merged.location = merged.location or location_of(sentence.text, sentence.places)
-            continue
-        location = location_of(sentence.text, sentence.places)
-        event = Event(
-            kind=kind,
-            title="",
-            start=sentence.start,
-            end=sentence.end,
-            date=day,
-            date_precision=dated.precision if dated else None,
-            location=location,
-            participants=list(dict.fromkeys(sentence.actors)),
-        )
-        seen[key] = event
-        events.append(event)
+        for kind, position, referring in event_kinds(sentence.text):
+            dated = _nearest_date(sentence, position)
+            if referring and dated is None:
+                if kind in latest:
+                    _merge(latest[kind], sentence)  # "no decisions were made at the meeting"
+                continue
+            if not sentence.dates and (
+                not sentence.actors or FUTURE.search(sentence.text) is not None
+            ):
+                continue  # no date, no one named, or a plan: nothing an analyst could place
+            day = dated.day if dated else None
+            key = (kind, day)
+            if key in seen:
+                _merge(seen[key], sentence)
+                continue
+            undated = seen.get((kind, None))
+            if (
+                dated is not None
+                and undated is not None
+                and kind in ENCOUNTERS
+                and _same_encounter(undated, sentence)
+            ):
+                undated.date, undated.date_precision = dated.day, dated.precision
+                seen[key] = seen.pop((kind, None))
+                _merge(undated, sentence)
+                continue
+            event = Event(
+                kind=kind,
+                title="",
+                start=sentence.start,
+                end=sentence.end,
+                date=day,
+                date_precision=dated.precision if dated else None,
+                location=location_of(sentence.text, sentence.places),
+                participants=list(dict.fromkeys(sentence.actors)),
+            )
+            seen[key] = latest[kind] = event
+            events.append(event)
     for event in events:
         event.title = title_for(event.kind, event.participants, event.location)
     return events
+
+
+def _nearest_date(sentence: SentenceFacts, position: int) -> ResolvedDate | None:
+    """The sentence's date nearest the event's trigger ("the second round, held on June 2",
+    not the dateline's "June 4" before it), if it is near enough to be the event's."""
+    near = [
+        found
+        for found in sentence.dates
+        if abs(found.start - position) <= DATE_REACH
+        and not CLAUSE_BREAK.search(
+            sentence.text[min(found.end, position) : max(found.start, position)]
+        )
+    ]
+    return min(near, key=lambda found: abs(found.start - position)) if near else None
+
+
+def _same_encounter(event: Event, sentence: SentenceFacts) -> bool:
+    location = location_of(sentence.text, sentence.places)
+    if event.location and location:
+        return event.location == location
+    return bool(set(event.participants) & set(sentence.actors))
+
+
+def _merge(event: Event, sentence: SentenceFacts) -> None:
+    for name in sentence.actors:
+        if name not in event.participants:
+            event.participants.append(name)
+    event.location = event.location or location_of(sentence.text, sentence.places)

@@ -464,8 +464,13 @@ def _sentence_facts(
                 actors.append(entry.name)
             if ent.label_ in ("GPE", "LOC", "FAC"):
                 places.append(ent.text)
-        dates = [
-            found
+        dates = [  # offsets within the sentence
+            ResolvedDate(
+                found.day,
+                found.precision,
+                found.start - sentence.start_char,
+                found.end - sentence.start_char,
+            )
             for found in paragraph_dates
             if sentence.start_char <= found.start < sentence.end_char
         ]

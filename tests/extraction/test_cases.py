@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from app.extraction.pipeline import Extractor
-from app.extraction.types import Statement
+from app.extraction.types import Event, Statement
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
 # A case may carry `known_gap: reason`: a documented limitation, expected to fail (strictly, so
@@ -43,6 +43,33 @@ def _matches(found: Statement, expected: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _event_problems(text: str, events: list[Event], expected: dict[str, Any]) -> list[str]:
+    """An event of the expected kind whose span takes in the expected words, with the expected
+    date, place and (at least the expected) participants."""
+    start = text.index(expected["text"])
+    end = start + len(expected["text"])
+    candidates = [
+        e for e in events if e.kind == expected["kind"] and e.start < end and start < e.end
+    ]
+    if not candidates:
+        return [f"no {expected['kind']} event over {expected['text']!r}; found {events}"]
+    event = candidates[0]
+    problems = []
+    if "date" in expected:
+        wanted = date.fromisoformat(str(expected["date"])) if expected["date"] else None
+        if event.date != wanted:
+            problems.append(f"{event.kind} date: {event.date} != {wanted}")
+    for field in ("date_precision", "location"):
+        if field in expected and getattr(event, field) != expected[field]:
+            problems.append(
+                f"{event.kind} {field}: {getattr(event, field)!r} != {expected[field]!r}"
+            )
+    missing = set(expected.get("participants") or []) - set(event.participants)
+    if missing:
+        problems.append(f"{event.kind} lacks participants {sorted(missing)}: {event.participants}")
+    return problems
+
+
 def _overlaps(found: Statement, start: int, end: int) -> bool:
     return found.start < end and start < found.end
 
@@ -70,6 +97,11 @@ def test_case(case: dict[str, Any], extractor: Extractor) -> None:
         best = min((_matches(s, expected) for s in exact), key=len)
         if best:
             failures.append(f"{expected['text'][:50]!r}: " + "; ".join(best))
+    for expected in case.get("events") or []:
+        failures.extend(_event_problems(text, result.events, expected))
+    for kind in case.get("forbid_events") or []:
+        if any(event.kind == kind for event in result.events):
+            failures.append(f"forbidden {kind} event found")
     for forbidden in case.get("forbid") or []:
         if any(s.text == forbidden for s in result.statements):
             failures.append(f"forbidden statement found: {forbidden!r}")

@@ -25,7 +25,11 @@ from app.extraction.dates import find_dates, most_recent_weekday
         ("earlier this month", date(2025, 4, 3), date(2025, 4, 1), "month"),
         ("last month", date(2025, 1, 15), date(2024, 12, 1), "month"),
         ("on 16 May", date(2025, 5, 20), date(2025, 5, 16), "day"),
-        ("on 3 January", date(2025, 1, 2), date(2024, 1, 3), "day"),
+        # A day in the coming weeks is upcoming ("the truce starts on 3 January"); further
+        # ahead, the year before.
+        ("on 3 January", date(2025, 1, 2), date(2025, 1, 3), "day"),
+        ("on 3 March", date(2025, 1, 2), date(2024, 3, 3), "day"),
+        ("from May 8", date(2025, 4, 28), date(2025, 5, 8), "day"),
         ("on December 30", date(2025, 1, 3), date(2024, 12, 30), "day"),
         ("March 11", date(2025, 3, 11), date(2025, 3, 11), "day"),
         ("on March 11, 2024", date(2025, 6, 1), date(2024, 3, 11), "day"),
