@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.eval_extraction import dice, match, score
+from bench.eval_extraction import dice, match, match_events, score
 from tests.conftest import SEEDS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,9 +58,26 @@ def test_scores_count_speakers_quotes_and_fields() -> None:
     assert scores.stance.value == 0.5
 
 
+def event(kind: str, start: int, end: int, day: str | None = None) -> dict[str, object]:
+    return {"kind": kind, "start": start, "end": end, "date": day}
+
+
+def test_events_match_by_kind_and_overlap_and_score_their_dates() -> None:
+    gold = [event("talks", 0, 50, "2025-06-02"), event("call", 60, 90)]
+    predicted = [event("meeting", 0, 50), event("talks", 40, 80, "2025-06-03")]
+    assert match_events(gold, predicted) == [(0, 1)]
+    scores = score([({"statements": [], "events": gold}, {"statements": [], "events": predicted})])
+    assert scores.events.precision == 0.5 and scores.events.recall == 0.5
+    assert scores.event_date.value == 0.0
+
+
 @pytest.mark.parametrize(
     ("folder", "texts"),
-    [(SEEDS_DIR / "gold", SEEDS_DIR), (ROOT / "bench" / "gold-corpus", CORPUS)],
+    [
+        (SEEDS_DIR / "gold", SEEDS_DIR),
+        (ROOT / "bench" / "gold-dev", CORPUS),
+        (ROOT / "bench" / "gold-corpus", CORPUS),
+    ],
 )
 def test_gold_spans_index_their_articles(folder: Path, texts: Path) -> None:
     files = sorted(folder.glob("*.json"))
