@@ -34,6 +34,8 @@ def syntactic_weight(token: Token, span: Span) -> float:
     most, the subject a little less, time and place adjuncts least; deeper words count less."""
     root = span.root
     depth, weight = 0, 1.0
+    if _has_topic(token):
+        weight = 0.5  # "talks on the supply of missiles" are about the missiles
     current = token
     while current.i != root.i and span.start <= current.head.i < span.end and depth < 12:
         light = _light_head(current)
@@ -61,7 +63,8 @@ def syntactic_weight(token: Token, span: Span) -> float:
 LIGHT_NOUNS = frozenset(
     """
     package round set series wave batch number part lot range list kind type form pair aspect
-    question issue matter topic subject sort group array host couple handful dozen
+    question issue matter topic subject sort group array host couple handful dozen supply
+    supplies delivery deliveries transfer provision sale shipment
     """.split()
 )
 
@@ -77,14 +80,33 @@ def _secondary_predicate(token: Token) -> bool:
     )
 
 
+# Nouns of talking whose "on …" phrase names what the talk is about.
+TALK_NOUNS = frozenset(
+    "talk talks negotiation discussion conversation consultation debate dispute deal".split()
+)
+
+
+def _has_topic(token: Token) -> bool:
+    return token.lemma_.lower() in TALK_NOUNS and any(
+        child.dep_ == "prep" and child.lower_ in ("on", "about", "over") for child in token.children
+    )
+
+
 def _light_head(token: Token) -> Token | None:
     """The light noun above an "of" object ("package" for "sanctions" in "package of
-    sanctions"), or None."""
+    sanctions"), or the talk noun above its topic ("talks" for "supply" in "talks on the supply
+    of missiles"), or None."""
     preposition = token.head
-    if token.dep_ != "pobj" or preposition.lower_ != "of" or preposition.dep_ != "prep":
+    if token.dep_ != "pobj" or preposition.dep_ != "prep":
         return None
     noun = preposition.head
-    return noun if noun.lemma_.lower() in LIGHT_NOUNS and noun.i != preposition.i else None
+    if noun.i == preposition.i:
+        return None
+    if preposition.lower_ == "of" and noun.lemma_.lower() in LIGHT_NOUNS:
+        return noun
+    if preposition.lower_ in ("on", "about", "over") and noun.lemma_.lower() in TALK_NOUNS:
+        return noun
+    return None
 
 
 def _key(token: Token) -> str:
