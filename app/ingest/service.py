@@ -136,8 +136,13 @@ class ArticleImporter:
         )
 
 
+# Files a folder of clippings carries about itself, not articles: walked past, unless named.
+NOT_ARTICLES = ("readme", "license", "licence", "changelog", "contributing")
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the supported files inside any folder, walked recursively, sorted."""
+    """Files as given, and the supported files inside any folder, walked recursively, sorted
+    (hidden files and a folder's README or LICENSE left out)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -145,7 +150,10 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not p.name.startswith(".")
+                    and p.stem.lower() not in NOT_ARTICLES
                 )
             )
         else:
