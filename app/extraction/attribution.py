@@ -12,6 +12,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from app.extraction.cues import in_favour_of
 from app.extraction.lexicon import (
     ATTITUDE_VERBS,
     COMMUNICATION_VERBS,
@@ -384,8 +385,18 @@ class ParagraphAttributor:
         self, doc: Doc, end: int, on: date | None, discourse: Discourse
     ) -> Speaker | None:
         """ "“…,” Trump posted on Truth Social." read from the words, when the parse of the
-        line has gone astray: a name (or pronoun) and a speech verb right after the quote."""
-        after = [t for t in doc if t.idx >= end and not (t.is_punct or t.is_space)][:6]
+        line has gone astray: a name (or pronoun) and a speech verb right after the quote, in
+        its sentence and before any other quote."""
+        sentence = _sentence_at(doc, max(end - 1, 0))
+        after = []
+        for token in doc[sentence.start : sentence.end]:
+            if token.idx < end or token.is_space:
+                continue
+            if token.text in OPENING:
+                break  # the next quote starts: its words are not this one's attribution
+            if not token.is_punct:
+                after.append(token)
+        after = after[:6]
         verbs = [i for i, t in enumerate(after) if t.lemma_.lower() in COMMUNICATION_VERBS]
         if not verbs or verbs[0] > 4:
             return None
@@ -501,18 +512,10 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
         return _finite(inner) and not any(child.dep_ == "neg" for child in inner.children)
     if outer.pos_ not in ("VERB", "AUX") or outer.lemma_.lower() in DOUBTING_VERBS:
         return False
-    subject_holder = (
-        inner.head
-        if inner.dep_ == "xcomp" and inner.head.lemma_.lower() in ("continue", "keep")
-        else inner
-    )
-    if not _finite(inner) or not any(
-        child.dep_ in SUBJECT_DEPS for child in subject_holder.children
-    ):
+    clause = _ongoing_head(inner) or inner  # "Kyiv continues to demand": "continues" is finite
+    if not _finite(clause) or not any(child.dep_ in SUBJECT_DEPS for child in clause.children):
         return False  # a verb sharing the outer clause's subject is that clause's own action
-    current = inner
-    if inner.dep_ == "xcomp" and inner.head.lemma_.lower() in ("continue", "keep"):
-        current = inner.head
+    current = clause
     while current.i != outer.i:
         if current.dep_ not in ("ccomp", "conj") or current.head.i == current.i:
             return False
@@ -522,11 +525,16 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
     return not any(child.dep_ == "neg" for child in outer.children)
 
 
+def _ongoing_head(verb: Token) -> Token | None:
+    """ "continues" for "demand" in "Kyiv continues to demand weapons" / "keeps requesting"."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("continue", "keep"):
+        return verb.head
+    return None
+
+
 def _finite(verb: Token) -> bool:
     if verb.tag_ in FINITE_TAGS:
         return True
-    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("continue", "keep"):
-        return _finite(verb.head)  # "Kyiv continues to demand weapons", "keeps requesting"
     # "had told", "has said": a perfect is finite through its auxiliary.
     return verb.tag_ == "VBN" and any(
         child.dep_ == "aux" and child.tag_ in FINITE_TAGS and child.lemma_ == "have"
@@ -734,15 +742,15 @@ def _as_clause_claim(verb: Token) -> tuple[int, int] | None:
 
 
 def _parenthetical_claim(verb: Token) -> tuple[int, int] | None:
-    """ "A backstop, the prime minister said, is the only way" / "Talks will resume, he said": a
-    speech verb set into the clause it reports; the claim is that clause's stretch that holds
-    its verb, without the parenthesis and what leads up to it."""
+    """ "At the same time, he said, a backstop is the only way" / "Talks will resume, he said":
+    a speech verb set into the clause it reports. The claim is the clause's stretch after the
+    parenthesis (or before it, when the verb comes last); when the clause's subject stands
+    before the parenthesis ("Ukraine, Zelensky said, will never …"), the claim runs across it."""
     if verb.dep_ != "parataxis" or any(c.dep_ in ("dobj", "xcomp") for c in verb.children):
         return None
     head = verb.head
     if head.pos_ not in ("VERB", "AUX") or head.i == verb.i:
         return None
-    inserted = range(verb.left_edge.i, verb.right_edge.i + 1)
     if verb.left_edge.i > head.i:
         start, end = head.left_edge.i, verb.left_edge.i  # "…, he said."
         end = min(end, head.right_edge.i + 1)
@@ -752,9 +760,6 @@ def _parenthetical_claim(verb: Token) -> tuple[int, int] | None:
         if subject is not None and subject.i < verb.left_edge.i:
             # "Ukraine, Zelensky said, will never …": the claim runs across the parenthesis.
             start = subject.left_edge.i
-            return trim_range(verb.doc, start, end)
-    if any(index in inserted for index in range(start, end)):
-        return None
     return trim_range(verb.doc, start, end)
 
 
@@ -816,9 +821,7 @@ def _stance_preposition(verb: Token, preposition: Token) -> bool:
         return False
     lemma = verb.lemma_.lower()
     if preposition.lower_ == "in":
-        doc = preposition.doc
-        after = doc[preposition.i + 1 : preposition.i + 3]
-        return [t.lower_ for t in after] in (["favor", "of"], ["favour", "of"], ["support", "of"])
+        return in_favour_of(preposition)
     if preposition.lower_ == "at":
         return lemma in ATTACK_VERBS and any(c.lower_ == "out" for c in verb.children)
     return preposition.lower_ == "against" and lemma in TOPIC_VERBS
@@ -856,7 +859,7 @@ MEDIUM_VERBS = {"post", "write", "tweet", "say", "announce", "state", "tell", "d
 
 def _is_medium(verb: Token, preposition: Token) -> bool:
     """ "posted on Truth Social", "said on television": where it was said, not what."""
-    return verb.lemma_.lower() in MEDIUM_VERBS and preposition.lower_ in ("on", "in", "via")
+    return verb.lemma_.lower() in MEDIUM_VERBS and preposition.lower_ == "on"
 
 
 def _is_time(preposition: Token) -> bool:

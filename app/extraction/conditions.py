@@ -101,11 +101,7 @@ def _requires_of_a_deal(claim: Span) -> bool:
             return True
         if predicate.lemma_ == "be" and token.dep_ == "nsubj":
             continue  # "a ceasefire should be the starting point": a proposal, not terms
-        if any(
-            demands(child) or child.lower_ in ("must", "should")
-            for child in predicate.children
-            if child.dep_ in ("aux", "auxpass")
-        ):
+        if any(demands(child) for child in predicate.children if child.dep_ == "aux"):
             return True
     return False
 

@@ -18,7 +18,8 @@ from app.extraction.lexicon import (
 
 REFUSAL_MODALS = {"will", "wo", "'ll", "shall", "can", "ca", "would"}
 HEDGES = {"likely", "probably", "possibly", "perhaps", "maybe"}
-DEMAND_MODALS = {"must", "should", "need", "have", "ought"}
+# Modal auxiliaries of obligation ("have to" and "need to" are verbs with an infinitive).
+DEMAND_MODALS = {"must", "should", "ought"}
 FUTURE_AUX = {"will", "would", "'ll", "shall", "wo", "can", "could"}
 # Verbs of giving and helping: a pledge when promised, a description when past.
 PROVISION_VERBS = frozenset(
@@ -182,3 +183,13 @@ def _valence() -> SentimentIntensityAnalyzer:
 def valence(text: str) -> float:
     """How positively the words themselves speak, from -1 to 1."""
     return float(_valence().polarity_scores(text)["compound"])
+
+
+def in_favour_of(preposition: Token) -> bool:
+    """ "in favour of", "in favor of", "in support of" (given the "in")."""
+    following = [t.lower_ for t in preposition.doc[preposition.i + 1 : preposition.i + 3]]
+    return preposition.lower_ == "in" and following in (
+        ["favor", "of"],
+        ["favour", "of"],
+        ["support", "of"],
+    )

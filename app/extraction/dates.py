@@ -90,11 +90,13 @@ def _year_for(month: int, day: int | None, reference: date) -> int:
     """A date written without its year is the latest one not after the reference, unless it
     falls within the coming weeks ("the truce runs from May 8" in an article of April 28)."""
     candidate = date(reference.year, month, min(day or 1, 28 if month == 2 else 30))
-    if candidate <= reference or (
-        day is not None and (candidate - reference).days <= UPCOMING_DAYS
-    ):
-        return reference.year
-    return reference.year - 1
+    if day is not None:
+        following = candidate.replace(year=reference.year + 1)
+        if 0 < (following - reference).days <= UPCOMING_DAYS:
+            return reference.year + 1  # "January 10" in an article of December 28
+        if 0 < (candidate - reference).days <= UPCOMING_DAYS:
+            return reference.year
+    return reference.year if candidate <= reference else reference.year - 1
 
 
 def _explicit(text: str, reference: date | None) -> tuple[date, str] | None:
@@ -178,7 +180,7 @@ def resolve(kind: str, text: str, reference: date | None) -> tuple[date, str] | 
         month = next((m for w in re.findall(r"[A-Za-z]+", text) if (m := month_number(w))), None)
         if month is None:
             return None
-        return date(_year_for(month, 1, reference), month, 1), "month"
+        return date(_year_for(month, None, reference), month, 1), "month"
     if kind == "last_year":
         return date(reference.year - 1, 1, 1), "year"
     if kind == "this_year":

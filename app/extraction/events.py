@@ -207,10 +207,10 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
                 if kind in latest:
                     _merge(latest[kind], sentence)  # "no decisions were made at the meeting"
                 continue
-            if not sentence.dates and (
-                not sentence.actors or FUTURE.search(sentence.text) is not None
+            if dated is None and (
+                not sentence.actors or (not sentence.dates and FUTURE.search(sentence.text))
             ):
-                continue  # no date, no one named, or a plan: nothing an analyst could place
+                continue  # no date and no one named, or an undated plan: nothing to place
             day = dated.day if dated else None
             key = (kind, day)
             if key in seen:

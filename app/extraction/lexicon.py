@@ -70,7 +70,6 @@ CONDITIONAL_MARKERS = (
     "only if",
     "as long as",
     "provided that",
-    "provided",
     "on condition",
     "on the condition",
     "unless",
@@ -95,7 +94,6 @@ CONDITIONAL_MARKERS = (
     "not until",
     "on the premise",
 )
-NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "nothing", "none"})
 
 # Unnamed sources: the statement is kept, the speaker stays unknown.
 UNNAMED_SOURCE_NOUNS = frozenset(
@@ -111,7 +109,6 @@ UNNAMED_SOURCE_NOUNS = frozenset(
 MALE_PRONOUNS = frozenset({"he", "him", "his"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their"})
-SPEAKER_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"it"}
 
 # Words that head an "according to" source that is a publication, not a speaker.
 PUBLICATION_WORDS = frozenset(

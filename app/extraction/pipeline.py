@@ -19,11 +19,17 @@ from app.extraction.clean import Paragraph, clean, for_parser, paragraphs
 from app.extraction.codebook import Codebook
 from app.extraction.dates import ResolvedDate, find_dates
 from app.extraction.events import SentenceFacts, find_events
-from app.extraction.issues import IssueMatcher
-from app.extraction.lexicon import ATTITUDE_VERBS, NEWS_OUTLETS, NEWS_WORDS
+from app.extraction.issues import FALLBACK_ISSUE, IssueMatcher
+from app.extraction.lexicon import ATTITUDE_VERBS
 from app.extraction.nlp import build_pipeline
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
-from app.extraction.speakers import Discourse, RoleIndex, Speaker, SpeakerResolver
+from app.extraction.speakers import (
+    Discourse,
+    RoleIndex,
+    Speaker,
+    SpeakerResolver,
+    is_news_outlet,
+)
 from app.extraction.stance import StanceResult, classify
 from app.extraction.types import Event, ExtractionResult, MentionedActor, Statement
 
@@ -57,16 +63,8 @@ class Extractor:
         self.attributor = ParagraphAttributor(SpeakerResolver(codebook, roles))
         keywords = {keyword for issue in codebook.issues for keyword in issue.keywords}
         # Whole keywords (for stance targets) and their single words (topics carry no view).
-        self.issue_words = (
-            keywords
-            | {
-                word.rstrip("s")
-                for keyword in keywords
-                for word in keyword.split()
-                if len(word) > 3
-            }
-            | {word for keyword in keywords for word in keyword.split() if len(word) > 3}
-        )
+        words = {word for keyword in keywords for word in keyword.split() if len(word) > 3}
+        self.issue_words = keywords | words | {word.removesuffix("s") for word in words}
 
     @property
     def nlp(self) -> Language:
@@ -219,7 +217,8 @@ class Extractor:
             return False
         if self.codebook.actor_named(quoted.strip(" ,.;:!?")) is not None:
             return True
-        return len(words) >= 2 and all(w[0].isupper() for w in words if len(w) > 3)
+        long_words = [w for w in words if len(w) > 3]
+        return len(words) >= 2 and bool(long_words) and all(w[0].isupper() for w in long_words)
 
     def _finish(
         self,
@@ -236,7 +235,7 @@ class Extractor:
         issues = self.issues.rank(span, context + title_tokens, prior)
         governing = draft.anchor if draft.kind == "reported" else None
         stance = classify(span, governing, self.issue_words)
-        if draft.speaker is not None and is_news_outlet(draft.speaker.name):
+        if draft.speaker is not None and is_news_outlet(draft.speaker.name, self.codebook):
             stance = StanceResult("neutral", None, 0.0)  # an outlet's reporting describes
         said_on, precision = said
         speaker = draft.speaker
@@ -260,18 +259,6 @@ class Extractor:
         )
 
 
-def is_news_outlet(name: str | None) -> bool:
-    """ "Bloomberg", "The Financial Times", "RIA Novosti", "Kyiv Independent"."""
-    if not name:
-        return False
-    words = name.lower().replace("the ", "").split()
-    return bool(words) and (
-        " ".join(words) in NEWS_OUTLETS
-        or words[0] in NEWS_OUTLETS
-        or (len(words) >= 2 and words[-1] in NEWS_WORDS)
-    )
-
-
 def _inherit_from_enclosing(statements: list[Statement]) -> None:
     """A partial quote inside reported speech ("called for a “full, unconditional ceasefire”")
     is a piece of that claim: it takes the claim's stance, which its few words alone rarely show,
@@ -291,7 +278,7 @@ def _inherit_from_enclosing(statements: list[Statement]) -> None:
         if not enclosing:
             continue
         claim = min(enclosing, key=lambda c: c.end - c.start)
-        if not quote.issues or quote.issues[0][1] == 0.0 or quote.issues[0][0] == "other":
+        if not quote.issues or quote.issues[0][1] == 0.0 or quote.issues[0][0] == FALLBACK_ISSUE:
             quote.issues = list(claim.issues)  # the quote's own words name no issue
         quote.stance = claim.stance
         quote.stance_target = claim.stance_target

@@ -17,6 +17,8 @@ from app.extraction.codebook import Codebook, normalize_name
 from app.extraction.lexicon import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
+    NEWS_OUTLETS,
+    NEWS_WORDS,
     PLURAL_PRONOUNS,
     UNNAMED_SOURCE_NOUNS,
 )
@@ -153,7 +155,7 @@ class SpeakerResolver:
         if any(child.dep_ == "conj" for child in head.children):
             # "Ukraine and its European allies said": a coalition, not one speaker.
             return unnamed(phrase_text)
-        side = self._side_of(head, on, discourse)
+        side = self._side_of(head)
         if side is not None:
             return replace(side, text=phrase_text, role=None)
         issuer = self._issuer_of_document(head, on, discourse)
@@ -217,14 +219,18 @@ class SpeakerResolver:
                             return replace(owner, text=phrase_text, role=None)
         if lemma in ("publication", "newspaper", "outlet", "agency", "paper"):
             outlet = next(
-                (s for s in reversed(discourse.recent) if s.kind == "organization" and s.name),
+                (
+                    s
+                    for s in reversed(discourse.recent)
+                    if s.kind == "organization" and is_news_outlet(s.name, self.codebook)
+                ),
                 None,
             )
             if outlet is not None:
                 return replace(outlet, how="pronoun", text=phrase_text)
         return unnamed(phrase_text)
 
-    def _side_of(self, head: Token, on: date | None, discourse: Discourse) -> Speaker | None:
+    def _side_of(self, head: Token) -> Speaker | None:
         """ "The Russian side", "the Ukrainian delegation", "the US government": the state."""
         if head.lemma_.lower() not in SIDE_NOUNS:
             return None
@@ -288,14 +294,14 @@ class SpeakerResolver:
             or head.lower_ not in ANAPHORIC_ROLE_NOUNS
         ):
             return None
-        role = normalize_name(" ".join(t.text for t in words[1:]))
+        role = normalize_name(" ".join(t.text for t in words[1:])).split()
         for speaker in reversed(discourse.recent):
             entry = self.codebook.actor_named(speaker.name) if speaker.name else None
             if entry is None or entry.kind != "person":
                 continue
             for held in entry.roles:
                 names = [normalize_name(held.title), *(normalize_name(n) for n in held.nouns)]
-                if held.held_on(on) and any(role in name.split(" of ")[0] for name in names):
+                if held.held_on(on) and any(_names_role(name, role) for name in names):
                     text = phrase.text.strip(" ,")
                     return replace(speaker, how="pronoun", text=text, role=_strip_determiner(text))
         return None
@@ -363,7 +369,7 @@ INFORMED_WORDS = frozenset("familiar close briefed knowledgeable aware involved"
 # Texts that "say" things: their issuer speaks, or no one named does.
 DOCUMENT_NOUNS = frozenset(
     """
-    statement document readout communique communiqué memorandum declaration report reports
+    statement document readout communique communiqué memorandum declaration report
     publication newspaper outlet agency paper draft text letter
     """.split()
 )
@@ -383,6 +389,33 @@ ANAPHORIC_ROLE_NOUNS = frozenset(
     chancellor negotiator adviser advisor aide premier secretary chief ambassador
     """.split()
 )
+
+
+# Words that make a different office of a role: "vice president", "deputy prime minister".
+ROLE_QUALIFIERS = frozenset("vice deputy acting former first assistant".split())
+
+
+def _names_role(name: str, role: list[str]) -> bool:
+    """Whether a role title ("US president", "Prime Minister of the United Kingdom") is the role
+    ["president"], ["prime", "minister"] itself, not a vice or deputy one."""
+    words = name.split(" of ")[0].split()
+    if len(words) < len(role) or words[len(words) - len(role) :] != role:
+        return False
+    before = words[: len(words) - len(role)]
+    return not (before and before[-1] in ROLE_QUALIFIERS)
+
+
+def is_news_outlet(name: str | None, codebook: Codebook) -> bool:
+    """ "Bloomberg", "The Financial Times", "RIA Novosti", "Kyiv Independent": a known outlet,
+    or a name the codebook does not know that reads like one."""
+    if not name:
+        return False
+    words = name.lower().removeprefix("the ").split()
+    if not words:
+        return False
+    if " ".join(words) in NEWS_OUTLETS or words[0] in NEWS_OUTLETS:
+        return True
+    return codebook.actor_named(name) is None and len(words) >= 2 and words[-1] in NEWS_WORDS
 
 
 def _definite_singular(head: Token, phrase: Span) -> bool:

@@ -20,6 +20,7 @@ from app.extraction.cues import (
     cue,
     demands,
     excessive,
+    in_favour_of,
     negated,
     refusal,
     valence,
@@ -183,8 +184,7 @@ def _sided_preposition(verb: Token, claim: Span) -> float:
             continue
         if child.lower_ == "against":
             return -1.0
-        following = [t.lower_ for t in verb.doc[child.i + 1 : child.i + 3]]
-        if child.lower_ == "in" and following in (["favor", "of"], ["favour", "of"]):
+        if in_favour_of(child):
             return 1.0
     return 0.0
 

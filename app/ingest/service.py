@@ -142,7 +142,7 @@ NOT_ARTICLES = ("readme", "license", "licence", "changelog", "contributing")
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given, and the supported files inside any folder, walked recursively, sorted
-    (hidden files and a folder's README or LICENSE left out)."""
+    (hidden files and folders, and a folder's README or LICENSE, left out)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -152,7 +152,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                     for p in path.rglob("*")
                     if p.is_file()
                     and p.suffix.lower() in SUPPORTED_SUFFIXES
-                    and not p.name.startswith(".")
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
                     and p.stem.lower() not in NOT_ARTICLES
                 )
             )

@@ -30,6 +30,8 @@ from app.extraction.dates import find_dates, most_recent_weekday
         ("on 3 January", date(2025, 1, 2), date(2025, 1, 3), "day"),
         ("on 3 March", date(2025, 1, 2), date(2024, 3, 3), "day"),
         ("from May 8", date(2025, 4, 28), date(2025, 5, 8), "day"),
+        ("on January 10", date(2025, 12, 28), date(2026, 1, 10), "day"),
+        ("in May", date(2025, 4, 28), date(2024, 5, 1), "month"),
         ("on December 30", date(2025, 1, 3), date(2024, 12, 30), "day"),
         ("March 11", date(2025, 3, 11), date(2025, 3, 11), "day"),
         ("on March 11, 2024", date(2025, 6, 1), date(2024, 3, 11), "day"),

@@ -73,6 +73,8 @@ def test_a_folder_of_mixed_files_is_accounted_for(backend: str, tmp_path: Path) 
     (folder / "ignored.docx").write_bytes(b"PK\x03\x04")
     (folder / "README.md").write_text("# Clippings\n\nWhat this folder holds.", encoding="utf-8")
     (folder / ".draft.txt").write_text(STORY, encoding="utf-8")
+    (folder / ".github").mkdir()
+    (folder / ".github" / "TEMPLATE.md").write_text(STORY, encoding="utf-8")
     metadata = tmp_path / "meta.json"
     metadata.write_text(
         json.dumps(
@@ -97,6 +99,7 @@ def test_a_folder_of_mixed_files_is_accounted_for(backend: str, tmp_path: Path) 
         assert "ignored.docx" not in result.stdout  # not a supported type: not walked
         assert "README.md" not in result.stdout  # about the folder, not an article
         assert ".draft.txt" not in result.stdout  # hidden
+        assert "TEMPLATE.md" not in result.stdout  # in a hidden folder
         again = run("import", str(folder / "story.txt"), database_url=database.url)
         assert again.returncode == 0
         assert again.stdout.strip().splitlines()[-1] == "0 imported, 1 duplicates, 0 failed."
