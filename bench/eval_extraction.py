@@ -21,6 +21,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,56 +37,48 @@ from app.extraction.serialize import result_to_dict  # noqa: E402
 MIN_DICE = 0.5
 
 
+def overlap(a: dict[str, Any], b: dict[str, Any]) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
 def dice(a: dict[str, Any], b: dict[str, Any]) -> float:
-    overlap = max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
     total = (a["end"] - a["start"]) + (b["end"] - b["start"])
-    return 2 * overlap / total if total else 0.0
+    return 2 * overlap(a, b) / total if total else 0.0
 
 
-def match(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """One-to-one pairs (gold index, predicted index), best overlap first."""
-    candidates = sorted(
-        (
-            (dice(g, p), gi, pi)
-            for gi, g in enumerate(gold)
-            for pi, p in enumerate(predicted)
-            if dice(g, p) >= MIN_DICE
-        ),
-        reverse=True,
-    )
+def one_to_one(candidates: Iterable[tuple[float, int, int]]) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairs (gold index, predicted index) from scored candidates, best first."""
     used_gold: set[int] = set()
     used_pred: set[int] = set()
     pairs = []
-    for _score, gi, pi in candidates:
+    for _score, gi, pi in sorted(candidates, reverse=True):
         if gi not in used_gold and pi not in used_pred:
             used_gold.add(gi)
             used_pred.add(pi)
             pairs.append((gi, pi))
     return pairs
+
+
+def match(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, predicted index), best overlap first."""
+    return one_to_one(
+        (dice(g, p), gi, pi)
+        for gi, g in enumerate(gold)
+        for pi, p in enumerate(predicted)
+        if dice(g, p) >= MIN_DICE
+    )
 
 
 def match_events(
     gold: list[dict[str, Any]], predicted: list[dict[str, Any]]
 ) -> list[tuple[int, int]]:
     """One-to-one pairs of events of the same kind whose spans overlap, largest overlap first."""
-    candidates = sorted(
-        (
-            (min(g["end"], p["end"]) - max(g["start"], p["start"]), gi, pi)
-            for gi, g in enumerate(gold)
-            for pi, p in enumerate(predicted)
-            if g["kind"] == p["kind"] and min(g["end"], p["end"]) > max(g["start"], p["start"])
-        ),
-        reverse=True,
+    return one_to_one(
+        (overlap(g, p), gi, pi)
+        for gi, g in enumerate(gold)
+        for pi, p in enumerate(predicted)
+        if g["kind"] == p["kind"] and overlap(g, p) > 0
     )
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    pairs = []
-    for _overlap, gi, pi in candidates:
-        if gi not in used_gold and pi not in used_pred:
-            used_gold.add(gi)
-            used_pred.add(pi)
-            pairs.append((gi, pi))
-    return pairs
 
 
 @dataclass

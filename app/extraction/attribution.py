@@ -17,6 +17,7 @@ from app.extraction.lexicon import (
     ATTITUDE_VERBS,
     COMMUNICATION_VERBS,
     OBJECT_CLAIM_VERBS,
+    ONGOING_VERBS,
     POSITION_NOUNS,
     PUBLICATION_WORDS,
     WEAK_COMMUNICATION_VERBS,
@@ -374,12 +375,7 @@ class ParagraphAttributor:
             is_communication_verb(t) or t.lemma_.lower() in COMMUNICATION_VERBS for t in region
         ):
             return None
-        for token in region:
-            if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PRONOUNS:
-                speaker = self.resolver.resolve(token, on, discourse)
-                if speaker is not None:
-                    return speaker
-        return None
+        return self._first_speaker(region, on, discourse, named=False)
 
     def _trailing_attribution(
         self, doc: Doc, end: int, on: date | None, discourse: Discourse
@@ -401,10 +397,18 @@ class ParagraphAttributor:
         if not verbs or verbs[0] > 4:
             return None
         first_verb = verbs[0]
-        for token in after[:first_verb] or after[first_verb + 1 : first_verb + 4]:
+        near = after[:first_verb] or after[first_verb + 1 : first_verb + 4]
+        return self._first_speaker(near, on, discourse, named=True)
+
+    def _first_speaker(
+        self, tokens: list[Token], on: date | None, discourse: Discourse, *, named: bool
+    ) -> Speaker | None:
+        """The first name or pronoun among ``tokens`` that resolves to a speaker (a named one,
+        if ``named``): how a speech line is read when its parse cannot be trusted."""
+        for token in tokens:
             if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or token.lower_ in PRONOUNS:
                 speaker = self.resolver.resolve(token, on, discourse)
-                if speaker is not None and speaker.name:
+                if speaker is not None and (speaker.name or not named):
                     return speaker
         return None
 
@@ -527,7 +531,7 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
 
 def _ongoing_head(verb: Token) -> Token | None:
     """ "continues" for "demand" in "Kyiv continues to demand weapons" / "keeps requesting"."""
-    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("continue", "keep"):
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ONGOING_VERBS:
         return verb.head
     return None
 
@@ -613,7 +617,7 @@ FRAME_MARKS = {"after", "before", "following", "ahead"}
 
 CONTRAST_MARKS = {"while", "whereas"}
 # "keep requesting", "continue demanding", "stop saying": the -ing verb is the clause's own.
-ASPECT_VERBS = {"keep", "continue", "stop", "start", "begin", "quit"}
+ASPECT_VERBS = ONGOING_VERBS | {"stop", "start", "begin", "quit"}
 
 
 def _is_absolute_speech(token: Token) -> bool:
@@ -666,13 +670,8 @@ def _clause_ranges(clause: Token) -> list[tuple[int, int]]:
                 and any(_is_absolute_speech(g) for g in child.children)
             )
             or (child.head.i == clause.i and _is_absolute_speech(child))
-            or (
-                # "…to Kyiv, which Zelensky said he would discuss": someone else's words
-                child.dep_ == "relcl"
-                and is_communication_verb(child)
-                and child.left_edge.i > 0
-                and doc[child.left_edge.i - 1].text == ","
-            )
+            # "…to Kyiv, which Zelensky said he would discuss": someone else's words
+            or (_non_restrictive(child) and is_communication_verb(child))
             or (
                 child.dep_ == "conj"
                 and child.head.i == clause.i
@@ -832,13 +831,18 @@ def _restrictive_edge(noun: Token) -> int:
     the writer's (or someone else's) words, not the speaker's."""
     right = noun.right_edge.i
     for child in noun.children:
-        if (
-            child.dep_ == "relcl"
-            and child.left_edge.i > noun.i
-            and noun.doc[child.left_edge.i - 1].text == ","
-        ):
+        if _non_restrictive(child) and child.left_edge.i > noun.i:
             right = min(right, child.left_edge.i - 2)
     return right
+
+
+def _non_restrictive(clause: Token) -> bool:
+    """A relative clause set off by a comma: ", which …"."""
+    return (
+        clause.dep_ == "relcl"
+        and clause.left_edge.i > 0
+        and clause.doc[clause.left_edge.i - 1].text == ","
+    )
 
 
 def _relative_claim(verb: Token) -> tuple[int, int] | None:

@@ -18,6 +18,9 @@ COMMUNICATION_VERBS = frozenset(
     """.split()
 )
 
+# "continues to insist", "keeps requesting": the speech is ongoing, not of one day.
+ONGOING_VERBS = frozenset({"continue", "keep"})
+
 # Verbs of attitude that attribute a claim when a clause follows ("allies fear that …").
 ATTITUDE_VERBS = frozenset("believe think fear worry hope expect suspect feel".split())
 

@@ -20,7 +20,7 @@ from app.extraction.codebook import Codebook
 from app.extraction.dates import ResolvedDate, find_dates
 from app.extraction.events import SentenceFacts, find_events
 from app.extraction.issues import FALLBACK_ISSUE, IssueMatcher
-from app.extraction.lexicon import ATTITUDE_VERBS
+from app.extraction.lexicon import ATTITUDE_VERBS, ONGOING_VERBS
 from app.extraction.nlp import build_pipeline
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.speakers import (
@@ -407,7 +407,6 @@ HABITUAL_ADVERBS = {
     "consistently",
     "always",
 }
-HABITUAL_HEADS = {"continue", "keep"}
 
 
 def _not_of_the_day(verb: Token) -> bool:
@@ -420,7 +419,7 @@ def _not_of_the_day(verb: Token) -> bool:
         return True
     if verb.lemma_.lower() in ATTITUDE_VERBS:
         return True  # "allies fear that …": a state of mind, not words said on a day
-    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in HABITUAL_HEADS
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ONGOING_VERBS
 
 
 def _sentence_initial_dates(doc: Doc, paragraph_dates: list[ResolvedDate]) -> list[_Dated]:

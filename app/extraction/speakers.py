@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -22,7 +23,7 @@ from app.extraction.lexicon import (
     PLURAL_PRONOUNS,
     UNNAMED_SOURCE_NOUNS,
 )
-from app.extraction.types import ActorEntry
+from app.extraction.types import ActorEntry, RoleEntry
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 # Phrase-internal dependencies that still belong to the speaker's noun phrase.
@@ -142,6 +143,12 @@ class SpeakerResolver:
     def __init__(self, codebook: Codebook, roles: RoleIndex) -> None:
         self.codebook = codebook
         self.roles = roles
+        # "Russi" for Russia, "German" for Germany: what a state's adjective starts with.
+        self.state_stems = [
+            (stem, actor.name)
+            for actor in codebook.actors
+            if actor.kind == "state" and len(stem := actor.name.lower().rstrip("aeiouy")) >= 4
+        ]
 
     def resolve(self, head: Token, on: date | None, discourse: Discourse) -> Speaker | None:
         """Resolve the noun phrase headed by ``head`` (a verb's subject, an agent, a pobj)."""
@@ -255,12 +262,9 @@ class SpeakerResolver:
         word = adjective.lower()
         if not word.endswith(("n", "ish", "ese", "i", "ch")):
             return None
-        for actor in self.codebook.actors:
-            if actor.kind != "state":
-                continue
-            stem = actor.name.lower().rstrip("aeiouy")
-            if len(stem) >= 4 and word.startswith(stem):
-                return Speaker(name=actor.name, kind="state", text=adjective, how="collective")
+        for stem, name in self.state_stems:
+            if word.startswith(stem):
+                return Speaker(name=name, kind="state", text=adjective, how="collective")
         return None
 
     def _body_of_members(
@@ -300,8 +304,7 @@ class SpeakerResolver:
             if entry is None or entry.kind != "person":
                 continue
             for held in entry.roles:
-                names = [normalize_name(held.title), *(normalize_name(n) for n in held.nouns)]
-                if held.held_on(on) and any(_names_role(name, role) for name in names):
+                if held.held_on(on) and any(_names_role(name, role) for name in _role_names(held)):
                     text = phrase.text.strip(" ,")
                     return replace(speaker, how="pronoun", text=text, role=_strip_determiner(text))
         return None
@@ -393,6 +396,12 @@ ANAPHORIC_ROLE_NOUNS = frozenset(
 
 # Words that make a different office of a role: "vice president", "deputy prime minister".
 ROLE_QUALIFIERS = frozenset("vice deputy acting former first assistant".split())
+
+
+@lru_cache(maxsize=4096)
+def _role_names(held: RoleEntry) -> tuple[str, ...]:
+    """A role's title and nouns, normalised once."""
+    return (normalize_name(held.title), *(normalize_name(noun) for noun in held.nouns))
 
 
 def _names_role(name: str, role: list[str]) -> bool:
