@@ -8,9 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /srv/parley
 RUN useradd --create-home --uid 1000 parley
 
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml README.md alembic.ini constraints.txt ./
 COPY app ./app
-RUN pip install .
+RUN pip install --constraint constraints.txt .
 
 COPY migrations ./migrations
 COPY templates ./templates

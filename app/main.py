@@ -24,6 +24,7 @@ from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
 from app.web import accounts, actor_edits, exports, health, history, jobs, pages, review, uploads
 from app.web.auth import LoginRequired, PasswordChangeRequired, require_analyst, require_reader
+from app.web.limits import BodyLimit
 from app.web.security import SESSION_COOKIE, SecurityHeaders, csrf_protect
 from app.web.templating import templates
 
@@ -57,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    # Innermost: it reads the session the middleware below has decoded.
+    app.add_middleware(BodyLimit, max_request_bytes=settings.max_request_bytes)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

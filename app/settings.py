@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_upload_files: int = Field(default=200, gt=0)
+    max_request_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        gt=0,
+        description="The largest request body a signed-in user may send (several files at once).",
+    )
     page_size: int = Field(default=50, gt=0, le=500)
     job_runner: Literal["auto", "thread", "queue", "inline"] = Field(
         default="auto",

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from app.ingest.fields import FieldError, clean_url
 from app.web.jobs import JobOut
 
 # Ids are 32-bit on PostgreSQL; a larger number can only be "not found", never a database error.
@@ -237,12 +237,10 @@ class ArticleIn(BaseModel):
     @field_validator("url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise _invalid("give a web address starting with http:// or https://")
-        return value.strip()
+        try:
+            return clean_url(value)
+        except FieldError as exc:
+            raise _invalid(exc.message) from exc
 
     @field_validator("published", mode="before")
     @classmethod

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from app.db import transaction
 from app.extraction.codebook import normalize_name
-from app.ingest.jobs import JobView, NewItem, create_job, get_job, meta_dict
+from app.ingest.jobs import PASTED_NAME, JobView, NewItem, create_job, get_job, meta_dict
 from app.models import (
     Actor,
     ActorAlias,
@@ -25,7 +25,6 @@ from app.models import (
 )
 from app.queries.review import card_options
 from app.queries.timeline import Cursor, TimelineFilters, _after, statements_query
-from app.web.uploads import PASTED_NAME
 
 T = TypeVar("T")
 

@@ -37,6 +37,9 @@ class NewItem:
     error: str | None = None  # refused before queuing (too large, say): recorded as failed
 
 
+PASTED_NAME = "pasted-text.txt"  # the item name of an article pasted as text (form or API)
+
+
 def meta_dict(meta: ArticleMeta | None, **overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if meta is not None:

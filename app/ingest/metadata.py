@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from app.ingest.fields import FieldError, clean_outlet, clean_title, clean_url, parse_published
+
 
 class MetadataError(ValueError):
     """A metadata file that cannot be used, with the reason a person can act on."""
@@ -34,23 +36,23 @@ def parse_metadata(raw: bytes | str, origin: str = "metadata") -> dict[str, Arti
     for index, item in enumerate(data):
         if not isinstance(item, dict) or not isinstance(item.get("file"), str):
             raise MetadataError(f"{origin}: entry {index} has no 'file' name")
-        published = item.get("published")
         try:
-            day = date.fromisoformat(published) if published else None
-        except (TypeError, ValueError) as exc:
-            raise MetadataError(
-                f"{origin}: entry {index} ({item['file']}): published {published!r} "
-                "is not a date (YYYY-MM-DD)"
-            ) from exc
-        meta = ArticleMeta(
-            file=item["file"],
-            title=_text(item.get("title")),
-            outlet=_text(item.get("outlet")),
-            url=_text(item.get("url")),
-            published=day,
-        )
+            meta = _entry(item)
+        except FieldError as exc:
+            raise MetadataError(f"{origin}: entry {index} ({item['file']}): {exc}") from exc
         entries[PurePosixPath(item["file"]).name] = meta
     return entries
+
+
+def _entry(item: dict[str, Any]) -> ArticleMeta:
+    """One entry, checked by the same field rules as the upload form and the API."""
+    return ArticleMeta(
+        file=item["file"],
+        title=clean_title(_text(item.get("title"))),
+        outlet=clean_outlet(_text(item.get("outlet"))),
+        url=clean_url(_text(item.get("url"))),
+        published=parse_published(_text(item.get("published"))),
+    )
 
 
 def read_metadata(path: Path) -> dict[str, ArticleMeta]:

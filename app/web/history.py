@@ -13,6 +13,7 @@ from app.curation.audit import Editor
 from app.curation.undo import can_undo, undo
 from app.db import DbSession
 from app.models import AuditEntry
+from app.queries.timeline import MAX_ID
 from app.web.accounts import safe_next
 from app.web.auth import Analyst
 from app.web.params import RecordId
@@ -28,7 +29,7 @@ def changes(
     session: DbSession,
     user: Analyst,
     entity: Annotated[Literal["", "statement", "actor", "article"], Query()] = "",
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     entries = audit.recent(session, limit=PAGE + 1, before_id=before, entity_type=entity or None)
     more = len(entries) > PAGE

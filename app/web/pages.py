@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from starlette.responses import Response
 
 from app.curation import audit
@@ -22,6 +22,7 @@ from app.positions.views import actor_positions, alignments, chart_series, issue
 from app.queries import catalog
 from app.queries.review import issue_choices
 from app.queries.timeline import (
+    MAX_ID,
     Cursor,
     TimelineFilters,
     TimelinePage,
@@ -39,21 +40,22 @@ router = APIRouter()
 
 # PostgreSQL refuses a NUL in text, and no name, slug or search needs a control character.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-SourceId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+SourceId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Slug = Annotated[str, StringConstraints(max_length=100)]
 Stance = Literal["supports", "opposes", "conditional", "neutral"]
 Kind = Literal["direct_quote", "reported"]
 Review = Literal["machine", "confirmed", "edited"]
 
 
 def timeline_filters(
-    actor: Annotated[list[str], Query(description="Actor slugs")] = [],  # noqa: B006
-    issue: Annotated[list[str], Query(description="Issue slugs")] = [],  # noqa: B006
+    actor: Annotated[list[Slug], Query(max_length=50, description="Actor slugs")] = [],  # noqa: B006
+    issue: Annotated[list[Slug], Query(max_length=50, description="Issue slugs")] = [],  # noqa: B006
     stance: Annotated[list[Stance], Query()] = [],  # noqa: B006
     outlet: Annotated[list[SourceId], Query(description="Source ids")] = [],  # noqa: B006
     kind: Annotated[list[Kind], Query()] = [],  # noqa: B006
     review: Annotated[list[Review], Query()] = [],  # noqa: B006
-    date_from: Annotated[str, Query(alias="from", description="YYYY-MM-DD")] = "",
-    date_to: Annotated[str, Query(alias="to", description="YYYY-MM-DD")] = "",
+    date_from: Annotated[str, Query(alias="from", max_length=10, description="YYYY-MM-DD")] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=10, description="YYYY-MM-DD")] = "",
     q: Annotated[str, Query(max_length=200, description="Words to search for")] = "",
 ) -> TimelineFilters:
     """The timeline's filters, all from the query string (so every view is a shareable URL)."""
@@ -90,7 +92,9 @@ def timeline(
     request: Request,
     session: DbSession,
     filters: Filters,
-    after: Annotated[str, Query(description="Keyset cursor of the previous page")] = "",
+    after: Annotated[
+        str, Query(max_length=100, description="Keyset cursor of the previous page")
+    ] = "",
 ) -> Response:
     """Statements and events by day; htmx asks for the results alone, a plain GET gets the
     whole page. Facet counts come in a second request (/timeline/facets)."""

@@ -10,6 +10,8 @@ from fastapi import HTTPException, Request
 from jinja2 import pass_context
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.web.limits import read_form
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_SESSION_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
@@ -40,6 +42,14 @@ SECURITY_HEADERS = [
 ]
 
 
+def csrf_refused() -> HTTPException:
+    return HTTPException(
+        status_code=403,
+        detail="This form has expired or did not come from Parley's own pages: "
+        "reload the page and try again.",
+    )
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, made on first use."""
     token = request.session.get(CSRF_SESSION_KEY)
@@ -68,19 +78,17 @@ async def csrf_protect(request: Request) -> None:
     if request.url.path.startswith("/api/") and SESSION_COOKIE not in request.cookies:
         return  # no cookie, so no ambient authority to forge: the API answers 401 itself
     expected = request.session.get(CSRF_SESSION_KEY)
+    if not expected:  # no page of Parley's was ever shown to this client: refuse unread
+        raise csrf_refused()
     candidates = [request.headers.get(CSRF_HEADER)]
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        value = (await request.form()).get(CSRF_FIELD)
-        candidates.append(value if isinstance(value, str) else None)
-    if not expected or not any(
-        given and compare_digest(str(expected), given) for given in candidates
+    if not candidates[0] and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
-        raise HTTPException(
-            status_code=403,
-            detail="This form has expired or did not come from Parley's own pages: "
-            "reload the page and try again.",
-        )
+        value = (await read_form(request)).get(CSRF_FIELD)
+        candidates.append(value if isinstance(value, str) else None)
+    if not any(given and compare_digest(str(expected), given) for given in candidates):
+        raise csrf_refused()
 
 
 class SecurityHeaders:

@@ -11,6 +11,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from app.curation.audit import changed_fields
+from app.ingest.fields import is_web_url
 from app.queries.timeline import FACET_WINDOW, count_label
 from app.settings import PROJECT_ROOT
 from app.web.security import csrf_token_for_template
@@ -57,6 +58,8 @@ def show_value(value: Any) -> str:
 
 
 templates.env.filters["fdate"] = format_date
+# Only http(s) addresses ever reach an href, whatever was stored before the rule existed.
+templates.env.tests["web_url"] = is_web_url
 templates.env.globals["show_value"] = show_value
 templates.env.globals["count_label"] = count_label
 templates.env.globals["facet_window"] = FACET_WINDOW

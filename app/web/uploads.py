@@ -2,36 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from app.db import transaction
 from app.ingest.documents import DocumentError, read_document
-from app.ingest.jobs import NewItem, create_job, meta_dict
+from app.ingest.fields import FieldError, clean_outlet, clean_title, clean_url, parse_published
+from app.ingest.jobs import PASTED_NAME, NewItem, create_job, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
+from app.web.limits import read_form
 from app.web.templating import render
 
 router = APIRouter()
-PASTED_NAME = "pasted-text.txt"
+TEXT_FIELDS = ("text", "title", "outlet", "url", "published")
 
 
-def parse_form_date(value: str, errors: dict[str, str]) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        errors["published"] = "Give the publication date as YYYY-MM-DD, for example 2025-05-16."
-        return None
-    if day > date.today():
-        errors["published"] = "The publication date is in the future."
-        return None
-    return day
+@dataclass
+class Upload:
+    """What the form sent, and what is wrong with it (field name → message)."""
+
+    values: dict[str, str]
+    files: list[UploadFile]
+    metadata: UploadFile | None
+    errors: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+    @classmethod
+    def from_form(cls, form: FormData) -> Upload:
+        values = {name: _text(form.get(name)) for name in TEXT_FIELDS}
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        metadata = form.get("metadata")
+        chosen = metadata if isinstance(metadata, UploadFile) and metadata.filename else None
+        return cls(values, files, chosen)
+
+    @property
+    def text(self) -> str:
+        return self.values["text"]
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 @router.get("/upload", name="upload")
@@ -40,74 +59,89 @@ def upload_form(request: Request) -> Response:
 
 
 @router.post("/upload", name="upload_submit")
-async def upload_submit(
-    request: Request,
-    text: Annotated[str, Form()] = "",
-    title: Annotated[str, Form()] = "",
-    outlet: Annotated[str, Form()] = "",
-    url: Annotated[str, Form()] = "",
-    published: Annotated[str, Form()] = "",
-    files: Annotated[list[UploadFile] | None, File()] = None,
-    metadata: Annotated[UploadFile | None, File()] = None,
-) -> Response:
+async def upload_submit(request: Request) -> Response:
     """Check the whole request first; a request that cannot import anything is refused whole
     (422, the form again with the reasons); otherwise queue a job and show its progress."""
     settings = request.app.state.settings
-    limit = settings.max_upload_bytes
-    values = {"text": text, "title": title, "outlet": outlet, "url": url, "published": published}
-    errors: dict[str, str] = {}
-    chosen = [f for f in files or [] if f.filename]
-    published_on = parse_form_date(published, errors)
-    if url.strip() and not url.strip().startswith(("http://", "https://")):
-        errors["url"] = "The URL must start with http:// or https://."
-    if not text.strip() and not chosen:
-        errors["text"] = "Paste an article's text here, or choose one or more files below."
-    if text.strip() and not title.strip():
-        errors["title"] = "A pasted article needs a title."
-    if len(text.encode("utf-8")) > limit:
-        errors["text"] = f"The text is larger than the {limit / 1_000_000:g} MB limit."
-    if len(chosen) > settings.max_upload_files:
-        errors["files"] = f"Choose at most {settings.max_upload_files} files at once."
-    meta: dict[str, ArticleMeta] = {}
-    if metadata is not None and metadata.filename:
-        try:
-            meta = parse_metadata(await metadata.read(limit + 1), metadata.filename)
-        except MetadataError as exc:
-            errors["metadata"] = str(exc)
-
-    items: list[NewItem] = []
-    if not errors and text.strip():
-        form_meta = meta_dict(
-            None,
-            title=title.strip(),
-            outlet=outlet.strip(),
-            url=url.strip(),
-            published=published_on,
-        )
-        items.append(NewItem(PASTED_NAME, text.encode("utf-8"), form_meta))
-    if not errors:
-        for upload in chosen:
-            items.append(await _checked_file(upload, meta, outlet.strip(), published_on, limit))
-        if all(item.error for item in items):
-            errors["files"] = "None of the files can be imported: " + "; ".join(
-                item.error or "" for item in items
-            )
-    if errors:
-        return render(
-            request, "uploads/form.html", {"errors": errors, "values": values}, status_code=422
-        )
-
-    factory = request.app.state.sessionmaker
-    with transaction(factory) as session:
+    upload = Upload.from_form(await read_form(request))
+    check_fields(upload)
+    check_amounts(upload, settings.max_upload_bytes, settings.max_upload_files)
+    meta = await read_upload_metadata(upload, settings.max_upload_bytes)
+    items = await upload_items(upload, meta, settings.max_upload_bytes) if not upload.errors else []
+    if upload.errors:
+        context = {"errors": upload.errors, "values": upload.values}
+        return render(request, "uploads/form.html", context, status_code=422)
+    with transaction(request.app.state.sessionmaker) as session:
         job_id = create_job(session, items, origin="upload").id
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     return RedirectResponse(request.app.url_path_for("job", job_id=job_id), status_code=303)
 
 
+def check_fields(upload: Upload) -> None:
+    """The article's descriptive fields, by the rules every door shares."""
+    checks = {
+        "title": clean_title,
+        "outlet": clean_outlet,
+        "url": clean_url,
+        "published": parse_published,
+    }
+    for name, check in checks.items():
+        try:
+            setattr(upload, name, check(upload.values[name]))
+        except FieldError as exc:
+            upload.errors[exc.field] = exc.message
+
+
+def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
+    """Something to import, not too much of it, and a title for pasted text."""
+    if not upload.text.strip() and not upload.files:
+        upload.errors["text"] = "Paste an article's text here, or choose one or more files below."
+    if upload.text.strip() and not upload.title:
+        upload.errors.setdefault("title", "A pasted article needs a title.")
+    if len(upload.text.encode("utf-8")) > limit:
+        upload.errors["text"] = f"The text is larger than the {limit / 1_000_000:g} MB limit."
+    if len(upload.files) > max_files:
+        upload.errors["files"] = f"Choose at most {max_files} files at once."
+
+
+async def read_upload_metadata(upload: Upload, limit: int) -> dict[str, ArticleMeta]:
+    if upload.metadata is None:
+        return {}
+    try:
+        return parse_metadata(
+            await upload.metadata.read(limit + 1), upload.metadata.filename or "metadata"
+        )
+    except MetadataError as exc:
+        upload.errors["metadata"] = str(exc)
+        return {}
+
+
+async def upload_items(upload: Upload, meta: dict[str, ArticleMeta], limit: int) -> list[NewItem]:
+    """One item for the pasted text and one per file; a file that cannot become an article is
+    kept with its reason, unless nothing at all could be imported."""
+    items: list[NewItem] = []
+    if upload.text.strip():
+        form_meta = meta_dict(
+            None,
+            title=upload.title,
+            outlet=upload.outlet,
+            url=upload.url,
+            published=upload.published,
+        )
+        items.append(NewItem(PASTED_NAME, upload.text.encode("utf-8"), form_meta))
+    for chosen in upload.files:
+        items.append(await _checked_file(chosen, meta, upload.outlet, upload.published, limit))
+    if all(item.error for item in items):
+        upload.errors["files"] = "None of the files can be imported: " + "; ".join(
+            item.error or "" for item in items
+        )
+    return items
+
+
 async def _checked_file(
     upload: UploadFile,
     meta: dict[str, ArticleMeta],
-    outlet: str,
+    outlet: str | None,
     published: date | None,
     limit: int,
 ) -> NewItem:

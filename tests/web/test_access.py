@@ -29,6 +29,7 @@ from app.models import (
 from app.settings import Settings
 from app.web.urls import walk_routes
 from tests.conftest import client_for
+from tests.forms import htmx_headers
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 # Unsafe routes open to anyone holding the page's CSRF token, and why.
@@ -100,8 +101,12 @@ def test_unsafe_routes_need_an_analyst(
     before = counts(session)
     # Both carry a valid CSRF token, so what refuses them is the role check.
     body: dict[str, Any] = {"json": {}} if path.startswith("/api/") else {"data": {"name": "x"}}
-    nobody = anonymous.request(method, url, **body, follow_redirects=False)
+    nobody = anonymous.request(
+        method, url, **body, headers=htmx_headers(anonymous), follow_redirects=False
+    )
     assert nobody.status_code == 401, (url, nobody.status_code, nobody.text[:200])
-    reader = viewer.request(method, url, **body, follow_redirects=False)
+    reader = viewer.request(
+        method, url, **body, headers=htmx_headers(viewer), follow_redirects=False
+    )
     assert reader.status_code == 403, (url, reader.status_code, reader.text[:200])
     assert counts(session) == before

@@ -88,7 +88,7 @@ def test_unsafe_requests_without_the_csrf_token_are_refused(
 ) -> None:
     statement_id = session.scalars(select(Statement.id).order_by(Statement.id)).first()
     url = f"/statements/{statement_id}/reject"
-    token = client.headers.pop("X-CSRF-Token")
+    token = page_csrf(client, f"/statements/{statement_id}")
     before = session.scalar(select(func.count()).select_from(AuditEntry))
     assert client.post(url).status_code == 403
     assert client.post(url, data={"csrf_token": "forged"}).status_code == 403

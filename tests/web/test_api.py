@@ -29,7 +29,7 @@ from app.models import (
 )
 from app.queries.timeline import TimelineFilters, statements_query
 from app.settings import Settings
-from tests.conftest import USERS, client_for
+from tests.conftest import USERS, client_for, page_csrf
 
 ARTICLE = (
     "Kremlin spokesman Dmitry Peskov said on Tuesday that Russia was ready for a third round of "
@@ -403,7 +403,10 @@ def test_an_analyst_token_queues_an_article(anonymous: TestClient, session: Sess
 def test_a_signed_in_analyst_may_post_with_the_csrf_header(
     client: TestClient, session: Session
 ) -> None:
-    response = client.post("/api/articles", json={"title": "Pasted", "text": ARTICLE})
+    headers = {"X-CSRF-Token": page_csrf(client)}
+    response = client.post(
+        "/api/articles", json={"title": "Pasted", "text": ARTICLE}, headers=headers
+    )
     assert response.status_code == 202, response.text
     assert response.json()["job"]["counts"]["imported"] == 1
 

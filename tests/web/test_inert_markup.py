@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Statement
+from tests.forms import submit
 
 HOSTILE_TITLE = 'Talks <script>alert("title")</script><img src=x onerror="alert(1)">'
 HOSTILE_TEXT = """KYIV — Talks resumed on Tuesday.
@@ -20,7 +21,8 @@ Kremlin spokesman Dmitry Peskov said the ceasefire proposal <b onmouseover="aler
 
 
 def import_hostile_article(client: TestClient, session: Session) -> Article:
-    response = client.post(
+    response = submit(
+        client,
         "/upload",
         data={
             "title": HOSTILE_TITLE,

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Actor, ActorAlias, Article, AuditEntry, Statement
+from tests.conftest import page_csrf
+from tests.forms import hidden_fields, htmx_headers, submit
 
 HTMX = {"HX-Request": "true"}
 
@@ -70,7 +72,9 @@ def test_the_queue_pages_by_keyset_without_repeats(client: TestClient, session: 
 
 def test_htmx_confirm_swaps_the_item_and_offers_undo(client: TestClient, session: Session) -> None:
     statement = machine_statement(session)
-    response = client.post(f"/statements/{statement.id}/confirm", headers=HTMX)
+    response = client.post(
+        f"/statements/{statement.id}/confirm", headers=htmx_headers(client, "/review")
+    )
     assert response.status_code == 200
     item = html(response).select_one(f"#review-{statement.id}")
     assert item is not None and "status-confirmed" in item["class"]
@@ -79,22 +83,28 @@ def test_htmx_confirm_swaps_the_item_and_offers_undo(client: TestClient, session
     assert undo_form is not None
     session.expire_all()
     assert session.get(Statement, statement.id).review_status == "confirmed"
-    client.post(undo_form["action"], data={"next": "/review"})
+    client.post(undo_form["action"], data={**hidden_fields(undo_form), "next": "/review"})
     session.expire_all()
     assert session.get(Statement, statement.id).review_status == "machine"
 
 
 def test_plain_form_reject_redirects_back(client: TestClient, session: Session) -> None:
     statement = machine_statement(session)
-    response = client.post(
-        f"/statements/{statement.id}/reject", data={"next": "/review"}, follow_redirects=False
+    response = submit(
+        client,
+        f"/statements/{statement.id}",
+        {"next": "/review"},
+        selector=f"form[action='/statements/{statement.id}/reject']",
+        follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/review"
     session.expire_all()
     assert session.get(Statement, statement.id).review_status == "rejected"
-    again = client.post(f"/statements/{statement.id}/reject")
+    # A page opened before the rejection still holds the forms: sent again, they are refused.
+    token = {"csrf_token": page_csrf(client)}
+    again = client.post(f"/statements/{statement.id}/reject", data=token)
     assert again.status_code == 409
-    assert client.post(f"/statements/{statement.id}/confirm").status_code == 409
+    assert client.post(f"/statements/{statement.id}/confirm", data=token).status_code == 409
 
 
 def edit_form(statement: Statement, **changes: str) -> dict[str, str]:
@@ -121,7 +131,7 @@ def test_an_edit_with_mistakes_shows_them_by_field_and_saves_nothing(
     response = client.post(
         f"/statements/{statement.id}/edit",
         data=edit_form(statement, speaker="Nobody Atall", said_on="16 May"),
-        headers=HTMX,
+        headers=htmx_headers(client, "/review"),
     )
     assert response.status_code == 422
     page = html(response)
@@ -138,7 +148,12 @@ def test_an_edit_saves_every_field_and_shows_in_the_history(
     statement = machine_statement(session)
     form = html(client.get(f"/statements/{statement.id}/edit", headers=HTMX))
     assert form.select_one("form.statement-form")["hx-post"] == f"/statements/{statement.id}/edit"
-    response = client.post(f"/statements/{statement.id}/edit", data=edit_form(statement))
+    response = submit(
+        client,
+        f"/statements/{statement.id}/edit",
+        edit_form(statement),
+        selector="form.statement-form",
+    )
     assert response.status_code == 200  # followed to the statement's page
     session.expire_all()
     saved = session.get(Statement, statement.id)
@@ -172,6 +187,7 @@ def test_adding_a_statement_from_the_article(client: TestClient, session: Sessio
     response = client.post(
         form["action"],
         data={
+            **hidden_fields(form),
             "speaker": "Putin",
             "kind": "reported",
             "stance": "neutral",
@@ -185,7 +201,9 @@ def test_adding_a_statement_from_the_article(client: TestClient, session: Sessio
     new_id = int(re.search(r"/statements/(\d+)", response.headers["location"]).group(1))
     added = session.get(Statement, new_id)
     assert added.text == article.text[start : start + 25] and added.origin == "analyst"
-    bad = client.post(form["action"], data={"kind": "reported", "stance": "neutral"})
+    bad = client.post(
+        form["action"], data={**hidden_fields(form), "kind": "reported", "stance": "neutral"}
+    )
     assert bad.status_code == 422
     assert "start and an end" in bad.text
 
@@ -193,23 +211,26 @@ def test_adding_a_statement_from_the_article(client: TestClient, session: Sessio
 def test_actor_rename_alias_and_merge_through_the_pages(
     client: TestClient, session: Session
 ) -> None:
-    create = client.post("/actors", data={"name": "Vladimir Z", "kind": "person"})
+    create = submit(
+        client, "/actors", {"name": "Vladimir Z", "kind": "person"}, "form[action='/actors']"
+    )
     assert create.status_code == 200
     twin = session.scalars(select(Actor).where(Actor.name == "Vladimir Z")).one()
     assert client.get(f"/actors/{twin.slug}/edit").status_code == 200
-    taken = client.post(f"/actors/{twin.slug}/aliases", data={"alias": "Zelenskyy"})
+    edit = f"/actors/{twin.slug}/edit"
+    aliases = f"form[action='/actors/{twin.slug}/aliases']"
+    merge = f"form[action='/actors/{twin.slug}/merge']"
+    taken = submit(client, edit, {"alias": "Zelenskyy"}, aliases)
     assert taken.status_code == 422
     assert "already names Volodymyr Zelensky" in taken.text
-    ok = client.post(f"/actors/{twin.slug}/aliases", data={"alias": "V. Zelenskyi"})
+    ok = submit(client, edit, {"alias": "V. Zelenskyi"}, aliases)
     assert ok.status_code == 200
     assert "V. Zelenskyi" in set(
         session.scalars(select(ActorAlias.alias).where(ActorAlias.actor_id == twin.id))
     )
-    unknown = client.post(f"/actors/{twin.slug}/merge", data={"into": "Nobody Atall"})
+    unknown = submit(client, edit, {"into": "Nobody Atall"}, merge)
     assert unknown.status_code == 422 and "No actor is called" in unknown.text
-    merged = client.post(
-        f"/actors/{twin.slug}/merge", data={"into": "volodymyr-zelensky"}, follow_redirects=False
-    )
+    merged = submit(client, edit, {"into": "volodymyr-zelensky"}, merge, follow_redirects=False)
     assert merged.status_code == 303
     assert merged.headers["location"] == "/actors/volodymyr-zelensky"
     old = client.get(f"/actors/{twin.slug}", follow_redirects=False)
@@ -217,7 +238,8 @@ def test_actor_rename_alias_and_merge_through_the_pages(
     survivor = html(client.get(old.headers["location"]))
     assert "was merged into Volodymyr Zelensky" in survivor.get_text()
     undo = survivor.select_one("ol.history form[action^='/history/']")
-    assert client.post(undo["action"], data={"next": "/actors"}).status_code == 200
+    undone = client.post(undo["action"], data={**hidden_fields(undo), "next": "/actors"})
+    assert undone.status_code == 200
     session.expire_all()
     assert session.get(Actor, twin.id).merged_into_id is None
 
@@ -226,7 +248,7 @@ def test_the_history_page_lists_changes_with_their_authors(
     client: TestClient, session: Session
 ) -> None:
     statement = machine_statement(session)
-    client.post(f"/statements/{statement.id}/confirm")
+    client.post(f"/statements/{statement.id}/confirm", headers=htmx_headers(client, "/review"))
     page = html(client.get("/history?entity=statement"))
     first = page.select_one("li.history-entry")
     assert "analyst@example.org" in first.get_text()

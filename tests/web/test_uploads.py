@@ -15,6 +15,7 @@ from app.extraction.pipeline import Extractor
 from app.models import Article, ImportJob, Statement
 from app.settings import Settings
 from tests.conftest import client_for
+from tests.forms import submit
 
 ARTICLE = (
     "Kremlin spokesman Dmitry Peskov said on Tuesday that Russia was ready for a third round of "
@@ -42,7 +43,8 @@ def totals(session: Session) -> tuple[int, int, int]:
 def test_pasted_article_becomes_a_job_with_its_statements(
     client: TestClient, session: Session
 ) -> None:
-    response = client.post(
+    response = submit(
+        client,
         "/upload",
         data={
             "title": "Peskov on Istanbul",
@@ -73,7 +75,8 @@ def test_pasted_article_becomes_a_job_with_its_statements(
 
 def test_files_and_metadata_with_one_bad_file(client: TestClient, session: Session) -> None:
     metadata = b'[{"file": "a.txt", "title": "From metadata", "outlet": "Meta Wire", "published": "2025-07-18"}]'
-    response = client.post(
+    response = submit(
+        client,
         "/upload",
         files=[
             ("files", ("a.txt", ARTICLE.encode("utf-8"), "text/plain")),
@@ -95,10 +98,10 @@ def test_files_and_metadata_with_one_bad_file(client: TestClient, session: Sessi
 def test_uploading_the_same_text_again_is_a_duplicate(client: TestClient) -> None:
     data = {"title": "One", "text": ARTICLE}
     first = client.get(
-        "/api" + client.post("/upload", data=data, follow_redirects=False).headers["location"]
+        "/api" + submit(client, "/upload", data=data, follow_redirects=False).headers["location"]
     ).json()
     second = client.get(
-        "/api" + client.post("/upload", data=data, follow_redirects=False).headers["location"]
+        "/api" + submit(client, "/upload", data=data, follow_redirects=False).headers["location"]
     ).json()
     assert second["items"][0]["status"] == "duplicate"
     assert second["items"][0]["article_id"] == first["items"][0]["article_id"]
@@ -111,7 +114,8 @@ def test_html_is_read_for_its_text_and_never_rendered(client: TestClient, sessio
         f"<p>{ARTICLE}</p><p>Zelensky said Ukraine would send a delegation.</p></article>"
         "<footer>Copyright</footer></body></html>"
     )
-    response = client.post(
+    response = submit(
+        client,
         "/upload",
         files=[("files", ("page.html", page.encode(), "text/html"))],
         follow_redirects=False,
@@ -205,7 +209,9 @@ def test_bad_input_is_refused_whole_with_the_reason_by_its_field(
     message: str,
 ) -> None:
     before = totals(session)
-    response = small_client.post("/upload", data=data, files=files, headers={"Accept": "text/html"})
+    response = submit(
+        small_client, "/upload", data=data, files=files, headers={"Accept": "text/html"}
+    )
     assert response.status_code == 422
     page = BeautifulSoup(response.text, "html.parser")
     error = page.select_one(f"#{field}-error")
@@ -219,13 +225,13 @@ def test_bad_input_is_refused_whole_with_the_reason_by_its_field(
 
 
 def test_the_server_keeps_serving_after_bad_input(small_client: TestClient) -> None:
-    small_client.post("/upload", files=[("files", ("x.pdf", b"%PDF-", "application/pdf"))])
+    submit(small_client, "/upload", files=[("files", ("x.pdf", b"%PDF-", "application/pdf"))])
     assert small_client.get("/healthz").status_code == 200
     assert small_client.get("/upload").status_code == 200
 
 
 def test_jobs_list_and_unknown_job(client: TestClient) -> None:
-    client.post("/upload", data={"title": "Listed", "text": ARTICLE})
+    submit(client, "/upload", data={"title": "Listed", "text": ARTICLE})
     rows = BeautifulSoup(client.get("/jobs").text, "html.parser").select("table.data tbody tr")
     assert rows and rows[0].select_one("a")["href"].startswith("/jobs/")
     assert client.get("/jobs/999999", headers={"Accept": "text/html"}).status_code == 404
@@ -241,13 +247,15 @@ def test_the_same_story_from_a_second_outlet_is_one_story_with_two_sources(
         "“We are ready to work on every point,” Sybiha said. Kremlin spokesman Dmitry Peskov "
         "said Moscow had not received the revised draft and that Vladimir Putin would study it."
     )
-    first = client.post(
+    first = submit(
+        client,
         "/upload",
         data={"title": "Kyiv sends Umerov", "text": story, "outlet": "Wire A"},
         follow_redirects=False,
     )
     copy = "GENEVA (Wire B) — " + story.replace("said on Wednesday", "announced on Wednesday")
-    second = client.post(
+    second = submit(
+        client,
         "/upload",
         data={"title": "Umerov to Geneva", "text": copy, "outlet": "Wire B"},
         follow_redirects=False,
@@ -270,8 +278,11 @@ def test_script_in_an_article_is_shown_as_text_on_every_page(
     client: TestClient, session: Session
 ) -> None:
     text = '<script>window.pwned = 1</script> Peskov said "the <b>talks</b> will go on <script>alert(2)</script>" on Tuesday.'
-    response = client.post(
-        "/upload", data={"title": "<script>alert(3)</script>", "text": text}, follow_redirects=False
+    response = submit(
+        client,
+        "/upload",
+        data={"title": "<script>alert(3)</script>", "text": text},
+        follow_redirects=False,
     )
     job = client.get("/api" + response.headers["location"]).json()
     article_id = job["items"][0]["article_id"]

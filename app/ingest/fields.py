@@ -1,0 +1,84 @@
+"""The rules for an article's descriptive fields (title, outlet, URL, publication date), written
+once for every door an article comes in by: the upload form, the API, the command line and
+metadata files."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from urllib.parse import urlsplit
+
+MAX_TITLE = 500
+MAX_OUTLET = 200
+MAX_URL = 2000
+WEB_SCHEMES = ("http", "https")
+
+
+class FieldError(ValueError):
+    """A field that cannot be stored, with the field's name and a reason a person can act on."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _bounded(field: str, label: str, value: str | None, limit: int) -> str | None:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise FieldError(field, f"The {label} is {len(text):,} characters long; at most {limit:,}.")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise FieldError(field, f"The {label} contains control characters.")
+    return text or None
+
+
+def clean_title(value: str | None) -> str | None:
+    return _bounded("title", "title", value, MAX_TITLE)
+
+
+def clean_outlet(value: str | None) -> str | None:
+    return _bounded("outlet", "outlet name", value, MAX_OUTLET)
+
+
+def is_web_url(value: str | None) -> bool:
+    """True for an absolute http(s) URL with a host: the only kind Parley ever links to."""
+    if not value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def clean_url(value: str | None) -> str | None:
+    text = _bounded("url", "URL", value, MAX_URL)
+    if text is None:
+        return None
+    if any(ch.isspace() for ch in text) or not is_web_url(text):
+        raise FieldError("url", "The URL must be a web address starting with http:// or https://.")
+    return text
+
+
+def check_published(day: date | None, today: date | None = None) -> date | None:
+    if day is not None and day > (today or date.today()):
+        raise FieldError("published", "The publication date is in the future.")
+    return day
+
+
+def parse_published(value: str | None) -> date | None:
+    """A YYYY-MM-DD date (blank: none), not in the future."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise FieldError(
+            "published",
+            f"{text[:40]!r} is not a date: give the publication date as YYYY-MM-DD, "
+            "for example 2025-05-16.",
+        )
+    return check_published(day)
