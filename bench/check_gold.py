@@ -85,7 +85,9 @@ def check_statement(where: str, s: dict[str, Any], content: str, issues: set[str
 def check_event(where: str, e: dict[str, Any], content: str) -> list[str]:
     problems = check_span(where, e, content)
     if e.get("kind") not in EVENT_KINDS:
-        problems.append(f"{where}: event kind {e.get('kind')!r} is not one of {sorted(EVENT_KINDS)}")
+        problems.append(
+            f"{where}: event kind {e.get('kind')!r} is not one of {sorted(EVENT_KINDS)}"
+        )
     if not isinstance(e.get("participants", []), list):
         problems.append(f"{where}: participants must be a list")
     problems += check_date(where, e.get("date"), e.get("date_precision"))

@@ -70,6 +70,9 @@ def test_lsh_finds_the_rewrite_by_index_lookup(session: Session) -> None:
     assert original in found
 
 
+@pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"the development corpus (not in the repository) is not at {CORPUS}"
+)
 @pytest.mark.parametrize("committed_database", ["sqlite"], indirect=True)
 def test_the_development_corpus_has_no_false_merges(committed_database: CommittedDatabase) -> None:
     factory = committed_database.factory

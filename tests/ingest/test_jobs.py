@@ -25,15 +25,22 @@ from app.ingest.queue import QueueDispatcher, ThreadRunner
 from app.ingest.service import ArticleImporter
 from app.models import Article, ImportItem, ImportJob
 from app.settings import Settings
-from tests.conftest import TEST_SECRET, CommittedDatabase
+from tests.conftest import SEEDS_DIR, TEST_SECRET, CommittedDatabase
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 TEXT = "Lavrov said on Monday that Moscow would not accept European troops in Ukraine."
+# Distinct articles that ship with the repository: the seeds (less the syndicated copy) and the
+# tests' made-up ones.
+DISTINCT_ARTICLES = sorted(
+    [
+        *(p for p in (SEEDS_DIR / "articles").glob("*.txt") if "maple" not in p.name),
+        *(Path(__file__).resolve().parents[1] / "fixtures" / "articles").glob("*.txt"),
+    ]
+)
 
 
 def corpus_items(count: int) -> list[NewItem]:
-    files = sorted(CORPUS.glob("*.txt"))[:count]
-    assert len(files) == count, f"the development corpus is expected at {CORPUS}"
+    files = DISTINCT_ARTICLES[:count]
+    assert len(files) == count, f"only {len(DISTINCT_ARTICLES)} distinct articles ship"
     return [NewItem(path.name, path.read_bytes(), {"published": "2025-06-01"}) for path in files]
 
 
