@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from app.extraction.attribution import Attribution, ParagraphAttributor
 from app.extraction.clean import Paragraph, clean, for_parser, paragraphs
 from app.extraction.codebook import Codebook
+from app.extraction.conventions import apply_conventions
 from app.extraction.dates import ResolvedDate, find_dates
 from app.extraction.events import SentenceFacts, find_events
 from app.extraction.issues import FALLBACK_ISSUE, IssueMatcher
@@ -175,6 +176,7 @@ class Extractor:
                     previous = draft.speaker
             sentence_facts.extend(_sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
         events = find_events(sentence_facts)
+        statements = apply_conventions(statements, text, self.codebook)
         return ExtractionResult(
             statements=statements,
             events=events,
