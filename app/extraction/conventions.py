@@ -9,19 +9,27 @@ statements as a set rather than one attribution at a time.
   statement (found separately); what it reports on its own is not a statement.
 - An unnamed speaker the article still identifies ("a French official", "European leaders")
   speaks under that description, as a new actor for review, rather than being dropped.
+- A claim made jointly ("Mr Rubio and Mr Waltz", "France and the United Kingdom") is one
+  statement per named party.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from app.extraction.codebook import Codebook
 from app.extraction.speakers import is_news_outlet
-from app.extraction.types import Statement
+from app.extraction.types import ActorEntry, Statement
 
+JOINT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+PARTY_FILLERS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "the", "both"}
 # A quotation covering at least this share of its reported clause carries the claim itself.
 QUOTE_CARRIES_CLAIM = 0.6
 SCARE_QUOTE_WORDS = 3
 SENTENCE_ENDS = ".!?:;\n"
-DETERMINERS = ("a ", "an ", "the ", "some ", "several ")
+QUANTIFIERS = {"a", "an", "the", "some", "several", "many", "most", "two", "three", "four"}
+QUANTIFIERS |= {"five", "unnamed", "anonymous", "other", "various"}
 DEMONSTRATIVES = {"these", "those", "this", "that", "such"}
 MAX_DESCRIPTION_WORDS = 6
 NUMBERS = {"two", "three", "four", "five", "several", "many", "senior", "unnamed", "anonymous"}
@@ -61,7 +69,7 @@ def apply_conventions(
     kept = [s for s in kept if not _scare_quote(s, text)]
     for statement in kept:
         _describe_unnamed_speaker(statement)
-    return kept
+    return [party for s in kept for party in _one_per_party(s, codebook)]
 
 
 def _encloses(claim: Statement, quote: Statement) -> bool:
@@ -112,17 +120,45 @@ def _says_nobody(words: list[str]) -> bool:
     return not head or " ".join(head) in GENERIC_SPEAKERS
 
 
+def _one_per_party(statement: Statement, codebook: Codebook) -> list[Statement]:
+    """ "Mr Rubio and Mr Waltz" → a statement for each; parties the codebook does not know
+    ("its European allies") are left out when at least one party is known."""
+    if not statement.speaker or codebook.actor_named(statement.speaker) is not None:
+        return [statement]
+    parts = [p for p in JOINT.split(statement.speaker) if p.strip()]
+    if len(parts) < 2:
+        return [statement]
+    known = [entry for entry in (_party(part, codebook) for part in parts) if entry is not None]
+    if not known:
+        return [statement]
+    return [
+        replace(statement, speaker=entry.name, speaker_kind=entry.kind, speaker_new=False)
+        for entry in dict.fromkeys(known)
+    ]
+
+
+def _party(text: str, codebook: Codebook) -> ActorEntry | None:
+    words = [w for w in text.strip(" .").split() if w.lower() not in PARTY_FILLERS]
+    for start in range(len(words)):  # "US President Donald Trump" → "Donald Trump" → "Trump"
+        entry = codebook.actor_named(" ".join(words[start:]))
+        if entry is not None:
+            return entry
+    return None
+
+
 def _describe_unnamed_speaker(statement: Statement) -> None:
     if statement.speaker is not None or not statement.speaker_role:
         return
-    description = statement.speaker_role.split(",")[0].strip()
-    lowered = description.lower()
-    for determiner in DETERMINERS:
-        if lowered.startswith(determiner):
-            description = description[len(determiner) :]
-            break
+    description = statement.speaker_role.strip()
+    if not JOINT.search(description):
+        description = description.split(",")[0].strip()
+    while description.split(" ", 1)[0].lower() in QUANTIFIERS and " " in description:
+        description = description.split(" ", 1)[1]  # "many European leaders", "two officials"
     words = description.lower().split()
-    if not words or len(words) > MAX_DESCRIPTION_WORDS or words[0] in DEMONSTRATIVES:
+    joint = bool(JOINT.search(description))
+    if not words or words[0] in DEMONSTRATIVES:
+        return
+    if len(words) > MAX_DESCRIPTION_WORDS and not joint:
         return
     if _says_nobody(words) or not any(ch.isalpha() for ch in description):
         return  # "sources", "two officials familiar with the talks": the article says not whose
