@@ -387,6 +387,7 @@ def _said_on(
         and not (claim[0] <= found.start < claim[1])
         and not any(start <= found.start < end for start, end in quote_ranges)
     ]
+    in_sentence = [found for found in in_sentence if _may_date_the_speech(sentence, found, draft)]
     if in_sentence:
         anchor = draft.anchor.idx if draft.anchor is not None else draft.start
         best = min(in_sentence, key=lambda found: abs(found.start - anchor))
@@ -398,6 +399,30 @@ def _said_on(
     if earlier and (verb is None or verb.tag_ in ("VBD", "VBN")):
         return earlier[-1].day, earlier[-1].precision, False
     return (published, "day", False) if published else (None, None, False)
+
+
+DEADLINE_WORDS = {"until", "till", "by", "before", "deadline", "from", "through", "ahead"}
+OTHER_CLAUSES = {"relcl", "acl", "ccomp", "xcomp", "pcomp"}
+
+
+def _may_date_the_speech(sentence: Span, found: ResolvedDate, draft: _Draft) -> bool:
+    """A date can be the day of the words unless it is a deadline ("until Friday", "by May 8")
+    or sits in a clause of its own that the speech verb is not part of ("Trump, who has given
+    Moscow until Friday, wrote …")."""
+    text = sentence.doc.text
+    before = text[max(0, found.start - 25) : found.start].lower().split()
+    if before and before[-1].strip(",") in DEADLINE_WORDS:
+        return False
+    anchor = draft.anchor
+    token = sentence.doc.char_span(found.start, found.end, alignment_mode="expand")
+    if anchor is None or token is None:
+        return True
+    node = token.root
+    while node.i != anchor.i and node.head.i != node.i:
+        if node.dep_ in OTHER_CLAUSES and anchor not in node.subtree:
+            return False
+        node = node.head
+    return True
 
 
 HABITUAL_ADVERBS = {
