@@ -61,15 +61,25 @@ def serve(
     print its one-time password)."""
     import uvicorn
 
+    from app.accounts.secret import check_serving
     from app.settings import InsecureSettings
 
     settings = Settings()
     try:
-        settings.check_secret()
+        check_serving(settings, host)
     except InsecureSettings as exc:
         raise CliError(str(exc)) from None
     _announce_first_admin(settings, f"http://{host}:{port}/login")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, reload=reload)
+    # Forwarded headers are believed only from PARLEY_TRUSTED_PROXIES, which the app applies
+    # itself; uvicorn's own default would trust any local process.
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=False,
+    )
 
 
 @db_app.command("upgrade")

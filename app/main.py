@@ -16,8 +16,10 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import api
+from app.accounts.secret import session_secret
 from app.curation.audit import CurationError
 from app.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from app.ingest.queue import make_dispatcher
@@ -33,7 +35,7 @@ logger = logging.getLogger("parley")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    settings.check_secret()
+    secret_key = session_secret(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,13 +64,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_request_bytes=settings.max_request_bytes)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key,
+        secret_key=secret_key,
         session_cookie=SESSION_COOKIE,
         max_age=settings.session_days * 24 * 3600,
         same_site="lax",
         https_only=settings.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        # Outermost: the client's address and scheme are settled before anything reads them.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     readers = [Depends(require_reader)]
     app.include_router(health.router)

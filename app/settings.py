@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "parley-development-secret-change-me"
 
 
 class InsecureSettings(RuntimeError):
@@ -26,12 +27,21 @@ class Settings(BaseSettings):
         default="sqlite:///./parley.db",
         description="Any SQLAlchemy URL; postgresql+psycopg://user@host/db in production.",
     )
-    secret_key: str = Field(default=DEFAULT_SECRET_KEY, description="Signs session cookies.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs session cookies. Unset on SQLite, a random key is made on first run "
+        "and kept beside the database; PostgreSQL and non-loopback hosts need it set.",
+    )
     public_read: bool = Field(default=False, description="Let anonymous visitors read.")
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind TLS)."
     )
     session_days: int = Field(default=14, gt=0, description="How long a login lasts.")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Addresses or networks (comma-separated) of the reverse proxies whose "
+        "X-Forwarded-For names the client; by default nobody's is believed.",
+    )
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_upload_files: int = Field(default=200, gt=0)
@@ -51,22 +61,36 @@ class Settings(BaseSettings):
     )
     echo_sql: bool = False
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy)
+            except ValueError:
+                raise ValueError(f"“{proxy}” is not an IP address or network") from None
+        return value
+
     @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    @property
-    def uses_default_secret(self) -> bool:
-        return self.secret_key == DEFAULT_SECRET_KEY
-
-    def check_secret(self) -> None:
-        """On PostgreSQL (production), refuse the well-known development secret."""
-        if not self.is_sqlite and self.uses_default_secret:
-            raise InsecureSettings(
-                "PARLEY_SECRET_KEY is the development default; set it to a long random value "
-                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))') "
-                "before serving a PostgreSQL database."
-            )
+    @cached_property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database's file (None for PostgreSQL or an in-memory database)."""
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.database_url).database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
 
     @property
     def issues_codebook(self) -> Path:

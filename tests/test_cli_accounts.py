@@ -136,10 +136,16 @@ def test_reextract_keeps_what_people_decided(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_serve_refuses_the_default_secret_on_postgresql() -> None:
+def test_serve_refuses_without_a_secret_on_postgresql() -> None:
     result = run("serve", database_url="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     assert result.returncode == 1
-    assert "PARLEY_SECRET_KEY is the development default" in result.stderr
+    assert "PARLEY_SECRET_KEY is not set: on PostgreSQL" in result.stderr
+
+
+def test_serve_refuses_without_a_secret_beyond_loopback(database: str) -> None:
+    result = run("serve", "--host", "0.0.0.0", database_url=database)
+    assert result.returncode == 1
+    assert "PARLEY_SECRET_KEY is not set: serving on 0.0.0.0" in result.stderr
 
 
 def test_the_first_run_prints_a_one_time_admin_password_that_works(database: str) -> None:

@@ -4,6 +4,7 @@ behind a login."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -216,9 +217,14 @@ def test_the_last_admin_cannot_be_demoted(session: Session) -> None:
         set_role(session, USERS["admin"], "analyst")
 
 
-def test_postgresql_refuses_the_default_secret() -> None:
+def test_no_built_in_secret_signs_sessions(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url="postgresql+psycopg://x@localhost/x")  # type: ignore[call-arg]
-    with pytest.raises(InsecureSettings, match="PARLEY_SECRET_KEY"):
+    with pytest.raises(InsecureSettings, match="PARLEY_SECRET_KEY is not set"):
         create_app(settings)
-    # SQLite (a laptop) starts with it.
-    create_app(Settings(_env_file=None, database_url="sqlite:///:memory:"))  # type: ignore[call-arg]
+    old_default = settings.model_copy(update={"secret_key": "parley-development-secret-change-me"})
+    with pytest.raises(InsecureSettings, match="published"):
+        create_app(old_default)
+    # SQLite (a laptop) starts with a key of its own, made beside the database and kept.
+    local = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'parley.db'}")  # type: ignore[call-arg]
+    create_app(local)
+    assert (tmp_path / "parley.db.secret").exists()
