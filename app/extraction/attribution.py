@@ -718,13 +718,20 @@ def claim_ranges(verb: Token) -> list[tuple[int, int]]:
         return [merged] if merged else []
     if clauses:
         return _clause_ranges(clauses[0])
-    if verb.lemma_.lower() == "describe" and not any(c.lower_ == "as" for c in verb.children):
+    if verb.lemma_.lower() == "describe" and not _describes_as(verb):
         return []  # "described the meeting": a description of something, not a claim
     introduced = _as_clause_claim(verb) or _parenthetical_claim(verb)
     if introduced is not None:
         return [introduced]
     claim = claim_range(verb)
     return [claim] if claim else []
+
+
+def _describes_as(verb: Token) -> bool:
+    """ "described the talks as useful": "as" hangs on the verb or, as the small model often
+    has it, on the verb's object."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    return any(c.lower_ == "as" for t in [verb, *objects] for c in t.children)
 
 
 def _as_clause_claim(verb: Token) -> tuple[int, int] | None:
@@ -772,7 +779,7 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         for c in children
         if c.i > verb.i
         and (
-            c.dep_ == "xcomp"
+            c.dep_ in ("xcomp", "oprd")  # "called the talks “very productive”"
             or (
                 c.dep_ in ("prep", "dative")
                 and c.lower_ in CLAIM_PREPOSITIONS
