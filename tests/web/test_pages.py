@@ -22,6 +22,8 @@ READING = {
     "Issues": "/issues",
     "Actors": "/actors",
     "Articles": "/articles",
+    "Imports": "/jobs",
+    "API docs": "/docs",
 }
 
 
@@ -29,6 +31,7 @@ def test_navigation_links_every_section(client: TestClient) -> None:
     page = soup(client, "/")
     links = {a.get_text(strip=True): a["href"] for a in page.select("header nav a")}
     assert links == {**READING, "Review": "/review", "Upload": "/upload", "History": "/history"}
+    assert list(links)[-1] == "API docs"
     for href in links.values():
         soup(client, href)
 
