@@ -61,6 +61,33 @@ def test_timeline_shows_seed_statements_newest_first(client: TestClient) -> None
     }
 
 
+def test_each_statement_says_what_its_stance_is_about(client: TestClient, session: Session) -> None:
+    statement = session.scalars(
+        select(Statement)
+        .where(
+            Statement.stance == "opposes",
+            Statement.stance_target.is_not(None),
+            Statement.said_on.is_not(None),
+            Statement.review_status != "rejected",
+            Statement.corroborates_id.is_(None),
+        )
+        .order_by(Statement.id)
+    ).first()
+    assert statement is not None
+    day = statement.said_on.isoformat()
+    for url in (f"/statements/{statement.id}", f"/timeline?stance=opposes&from={day}&to={day}"):
+        card = soup(client, url).select_one(f"article#statement-{statement.id}")
+        assert card is not None, url
+        stance = card.select_one("header .stance").get_text(" ", strip=True)
+        assert stance == f"opposes — {statement.stance_target}"
+    untargeted = session.scalars(
+        select(Statement).where(Statement.stance_target.is_(None)).order_by(Statement.id)
+    ).first()
+    card = soup(client, f"/statements/{untargeted.id}").select_one("article.statement")
+    assert card.select_one(".stance-target") is None
+    assert card.select_one("header .stance").get_text(strip=True) == untargeted.stance
+
+
 def test_home_is_the_timeline(client: TestClient) -> None:
     assert soup(client, "/").select_one("h1").get_text() == "Timeline"
 
