@@ -8,6 +8,7 @@ text exactly as given.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,8 @@ from app.extraction.dates import ResolvedDate, find_dates
 from app.extraction.events import SentenceFacts, find_events
 from app.extraction.issues import FALLBACK_ISSUE, IssueMatcher
 from app.extraction.lexicon import ATTITUDE_VERBS, ONGOING_VERBS
-from app.extraction.nlp import build_pipeline
+from app.extraction.nlp import build_pipeline, parse
+from app.extraction.offsets import Ranges, span_ents
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.speakers import (
     Discourse,
@@ -32,6 +34,7 @@ from app.extraction.speakers import (
     is_news_outlet,
 )
 from app.extraction.stance import StanceResult, classify
+from app.extraction.stance_model import MODEL_PATH, StanceModel, relabel
 from app.extraction.types import Event, ExtractionResult, MentionedActor, Statement
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
@@ -56,8 +59,13 @@ class _Draft:
 class Extractor:
     """Holds the pipeline for one codebook; ``extract`` is safe to call many times."""
 
-    def __init__(self, codebook: Codebook, nlp: Language | None = None) -> None:
+    def __init__(
+        self, codebook: Codebook, nlp: Language | None = None, learned_stance: bool = True
+    ) -> None:
         self.codebook = codebook
+        # The learned correction of the rules' stance (bench/train_stance.py trains it with
+        # learned_stance=False, on the rules' own verdicts).
+        self.stance_model = StanceModel.load() if learned_stance and MODEL_PATH.exists() else None
         self._nlp = nlp
         self._issues: IssueMatcher | None = None
         roles = RoleIndex(codebook)
@@ -90,7 +98,7 @@ class Extractor:
         """Extract several articles, parsing all their paragraphs in shared batches."""
         prepared = [paragraphs(clean(text)) for text in texts]
         flat = [for_parser(p.text) for paras in prepared for p in paras]
-        docs = iter(self.nlp.pipe(flat, batch_size=BATCH_SIZE))
+        docs = parse(self.nlp, flat, BATCH_SIZE)
         results = []
         for text, paras in zip(texts, prepared, strict=True):
             article_docs = [next(docs) for _ in paras]
@@ -117,7 +125,7 @@ class Extractor:
             following = paras[index + 1] if index + 1 < len(paras) else None
             quotes = find_quotes(paragraph, following)
             local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
-            quote_ranges = [(start, end) for _q, start, end in local]
+            quote_ranges = Ranges([(start, end) for _q, start, end in local])
             attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
             in_list = list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
             drafts = self._quote_drafts(
@@ -132,7 +140,7 @@ class Extractor:
             )
             drafts += _reported_drafts(doc, attributions, quote_ranges)
             quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
-            drafts += _reported_drafts(doc, quoted, [])
+            drafts += _reported_drafts(doc, quoted, Ranges([]))
             if (
                 in_list
                 and list_speaker is not None
@@ -149,8 +157,8 @@ class Extractor:
                     draft, quote_ranges, paragraph_dates, carried, published
                 )
                 if explicit and day is not None and precision is not None:
-                    carried.append(_Dated(draft.sentence.start_char, day, precision))
-                    carried.sort(key=lambda dated: dated.position)
+                    dated = _Dated(draft.sentence.start_char, day, precision)
+                    insort(carried, dated, key=lambda found: found.position)
                 finished.append(
                     self._finish(text, paragraph, doc, draft, (day, precision), title_tokens, prior)
                 )
@@ -159,12 +167,11 @@ class Extractor:
             if left_open and continued and opens_with_mark(paragraph):
                 for statement in left_open:
                     _take_speaker(statement, continued[0])
+            open_starts = {q.start for q in quotes if q.open_end}
             left_open = [
                 s
                 for s in finished
-                if s.kind == "direct_quote"
-                and s.speaker is None
-                and any(q.open_end and q.start == s.start for q in quotes)
+                if s.kind == "direct_quote" and s.speaker is None and s.start in open_starts
             ]
             statements.extend(finished)
             if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
@@ -177,6 +184,8 @@ class Extractor:
             sentence_facts.extend(_sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
         events = find_events(sentence_facts)
         statements = apply_conventions(statements, text, self.codebook)
+        if self.stance_model is not None:
+            relabel(self.stance_model, statements, text)
         return ExtractionResult(
             statements=statements,
             events=events,
@@ -198,6 +207,9 @@ class Extractor:
         resolved = self.attributor.quote_speakers(
             doc, local, attributions, previous, opens, published, discourse
         )
+        by_sentence: dict[int, list[Attribution]] = {}
+        for attribution in attributions:
+            by_sentence.setdefault(attribution.sentence.start, []).append(attribution)
         for (_quote, start, end), (_same, speaker, confidence, sentence) in zip(
             local, resolved, strict=True
         ):
@@ -207,7 +219,7 @@ class Extractor:
                 continue  # a title or scare quote, not somebody's words
             if self._is_name_or_title(quoted):
                 continue  # “coalition of the willing”, “Victory Plan”: a name, not a claim
-            anchor = _anchor_for(attributions, speaker, sentence)
+            anchor = _anchor_for(by_sentence.get(sentence.start, []), speaker)
             drafts.append(_Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
             if speaker is not None:
                 discourse.remember(speaker)
@@ -265,21 +277,31 @@ def _inherit_from_enclosing(statements: list[Statement]) -> None:
     """A partial quote inside reported speech ("called for a “full, unconditional ceasefire”")
     is a piece of that claim: it takes the claim's stance, which its few words alone rarely show,
     and the claim's issues when its own words name none."""
-    reported = [s for s in statements if s.kind == "reported"]
-    for quote in statements:
-        if quote.kind != "direct_quote":
-            continue
+    # One sweep in order of position: a claim joins when the quotes reach its start, and leaves
+    # once they pass its end, so each quote looks only at the claims around it.
+    reported = sorted(
+        (s.start, order, s) for order, s in enumerate(statements) if s.kind == "reported"
+    )
+    quotes = sorted(
+        (s.start, order, s) for order, s in enumerate(statements) if s.kind == "direct_quote"
+    )
+    around: list[tuple[int, int, Statement]] = []
+    added = 0
+    for start, _order, quote in quotes:
+        while added < len(reported) and reported[added][0] <= start:
+            around.append(reported[added])
+            added += 1
+        around = [item for item in around if item[2].end + 1 > start]
         enclosing = [
-            claim
-            for claim in reported
-            if claim.start <= quote.start
-            and quote.end <= claim.end + 1
+            (claim.end - claim.start, order, claim)
+            for _start, order, claim in around
+            if quote.end <= claim.end + 1
             and claim.speaker == quote.speaker
             and (claim.end - claim.start) > (quote.end - quote.start)
         ]
         if not enclosing:
             continue
-        claim = min(enclosing, key=lambda c: c.end - c.start)
+        claim = min(enclosing, key=lambda item: item[:2])[2]
         if not quote.issues or quote.issues[0][1] == 0.0 or quote.issues[0][0] == FALLBACK_ISSUE:
             quote.issues = list(claim.issues)  # the quote's own words name no issue
         quote.stance = claim.stance
@@ -309,26 +331,23 @@ def _take_speaker(statement: Statement, source: Statement) -> None:
     statement.confidence = min(source.confidence, 0.6)
 
 
-def _anchor_for(
-    attributions: list[Attribution], speaker: Speaker | None, sentence: Span
-) -> Token | None:
-    for attribution in attributions:
-        if attribution.speaker == speaker and attribution.sentence.start == sentence.start:
+def _anchor_for(in_sentence: list[Attribution], speaker: Speaker | None) -> Token | None:
+    """The verb of the sentence's first attribution to this speaker."""
+    for attribution in in_sentence:
+        if attribution.speaker == speaker:
             return attribution.anchor
     return None
 
 
 def _reported_drafts(
-    doc: Doc, attributions: list[Attribution], quote_ranges: list[tuple[int, int]]
+    doc: Doc, attributions: list[Attribution], quote_ranges: Ranges
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     for attribution in attributions:
         claims = [attribution.claim, *attribution.more_claims] if attribution.claim else []
         for first, last in claims:
             span = doc[first:last]
-            unquoted = [
-                t for t in span if t.is_alpha and not any(s <= t.idx < e for s, e in quote_ranges)
-            ]
+            unquoted = [t for t in span if t.is_alpha and t.idx not in quote_ranges]
             if len(unquoted) < 1:
                 continue  # the claim is a quotation, already recorded as a direct quote
             confidence = attribution.speaker.confidence - 0.05
@@ -346,15 +365,19 @@ def _reported_drafts(
     return drafts
 
 
-def _dates_outside(
-    doc: Doc, quote_ranges: list[tuple[int, int]], published: date | None
-) -> list[ResolvedDate]:
-    text = doc.text
-    return [
-        found
-        for found in find_dates(text, published)
-        if not any(start <= found.start < end for start, end in quote_ranges)
-    ]
+def _dates_outside(doc: Doc, quote_ranges: Ranges, published: date | None) -> list[ResolvedDate]:
+    """The paragraph's dates outside quotes, in order of position."""
+    return [found for found in find_dates(doc.text, published) if found.start not in quote_ranges]
+
+
+def _dates_from(dates: list[ResolvedDate], start: int, end: int) -> list[ResolvedDate]:
+    """The dates (in order of position) that start within ``start:end``."""
+    found = []
+    for position in range(bisect_left(dates, start, key=lambda dated: dated.start), len(dates)):
+        if dates[position].start >= end:
+            break
+        found.append(dates[position])
+    return found
 
 
 @dataclass(frozen=True)
@@ -368,7 +391,7 @@ class _Dated:
 
 def _said_on(
     draft: _Draft,
-    quote_ranges: list[tuple[int, int]],
+    quote_ranges: Ranges,
     paragraph_dates: list[ResolvedDate],
     carried: list[_Dated],
     published: date | None,
@@ -382,10 +405,8 @@ def _said_on(
     claim = (draft.start, draft.end) if draft.kind == "reported" else (-1, -1)
     in_sentence = [
         found
-        for found in paragraph_dates
-        if sentence.start_char <= found.start < sentence.end_char
-        and not (claim[0] <= found.start < claim[1])
-        and not any(start <= found.start < end for start, end in quote_ranges)
+        for found in _dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
+        if not (claim[0] <= found.start < claim[1]) and found.start not in quote_ranges
     ]
     in_sentence = [found for found in in_sentence if _may_date_the_speech(sentence, found, draft)]
     if in_sentence:
@@ -395,9 +416,10 @@ def _said_on(
     verb = draft.anchor
     if verb is not None and _not_of_the_day(verb):
         return None, None, False
-    earlier = [dated for dated in carried if dated.position < sentence.start_char]
+    earlier = bisect_left(carried, sentence.start_char, key=lambda dated: dated.position)
     if earlier and (verb is None or verb.tag_ in ("VBD", "VBN")):
-        return earlier[-1].day, earlier[-1].precision, False
+        latest = carried[earlier - 1]  # ``carried`` is in order of position
+        return latest.day, latest.precision, False
     return (published, "day", False) if published else (None, None, False)
 
 
@@ -453,9 +475,8 @@ def _sentence_initial_dates(doc: Doc, paragraph_dates: list[ResolvedDate]) -> li
     """ "On Tuesday, …" / "Earlier this month, …": a date that frames its whole sentence."""
     found = []
     for sentence in doc.sents:
-        for dated in paragraph_dates:
-            if sentence.start_char <= dated.start <= sentence.start_char + 4:
-                found.append(_Dated(dated.start, dated.day, dated.precision))
+        for dated in _dates_from(paragraph_dates, sentence.start_char, sentence.start_char + 5):
+            found.append(_Dated(dated.start, dated.day, dated.precision))
     return found
 
 
@@ -471,7 +492,7 @@ def _sentence_facts(
     for sentence in doc.sents:
         actors: list[str] = []
         places: list[str] = []
-        for ent in sentence.ents:
+        for ent in span_ents(sentence):
             entry = codebook.actor_by_slug(ent.ent_id_) if ent.ent_id_ else None
             if entry is not None and entry.kind in ("person", "state", "organization"):
                 actors.append(entry.name)
@@ -484,8 +505,7 @@ def _sentence_facts(
                 found.start - sentence.start_char,
                 found.end - sentence.start_char,
             )
-            for found in paragraph_dates
-            if sentence.start_char <= found.start < sentence.end_char
+            for found in _dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
         ]
         facts.append(
             SentenceFacts(
