@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -159,6 +161,24 @@ def _read_password(password_stdin: bool) -> str:
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+@contextmanager
+def _accounts() -> Iterator[Session]:
+    """One transaction for a `parley users …` command; an AccountError rolls it back and is
+    reported in one line."""
+    from app.accounts.errors import AccountError
+    from app.db import transaction
+
+    try:
+        with transaction(_sessionmaker(Settings())) as session:
+            yield session
+    except AccountError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _when(moment: datetime | None, empty: str = "never") -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else empty
+
+
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Argument(help="The account's email address.")],
@@ -171,7 +191,6 @@ def users_create(
 ) -> None:
     """Create an account (the password is prompted for unless --password-stdin)."""
     from app.accounts.users import AccountError, check_email, check_role, create_user
-    from app.db import transaction
 
     try:
         check_email(email)
@@ -179,26 +198,25 @@ def users_create(
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from None
     password = _read_password(password_stdin)
-    try:
-        with transaction(_sessionmaker(Settings())) as session:
-            user = create_user(session, email, password, role)
-            console.print(f"Created {user.email} ({user.role}).")
-    except AccountError as exc:
-        raise CliError(str(exc)) from None
+    with _accounts() as session:
+        user = create_user(session, email, password, role)
+        console.print(f"Created {user.email} ({user.role}).")
 
 
 @users_app.command("list")
 def users_list() -> None:
     """List the accounts."""
     from app.accounts.users import list_users
-    from app.db import transaction
 
-    with transaction(_sessionmaker(Settings())) as session:
+    with _accounts() as session:
         users = list_users(session)
-        table = Table("email", "role", "created", "last login")
+        table = Table("email", "role", "state", "created", "last login")
         for user in users:
-            last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
-            table.add_row(user.email, user.role, user.created_at.strftime("%Y-%m-%d"), last)
+            state = "active" if user.active else "deactivated"
+            if user.active and user.must_change_password:
+                state = "one-time password"
+            created = user.created_at.strftime("%Y-%m-%d")
+            table.add_row(user.email, user.role, state, created, _when(user.last_login_at))
     console.print(table if users else "No accounts yet.")
 
 
@@ -208,33 +226,127 @@ def users_set_role(
     role: Annotated[str, typer.Argument(help="viewer, analyst or admin.")],
 ) -> None:
     """Change an account's role (its sessions end)."""
-    from app.accounts.users import AccountError, check_role, set_role
-    from app.db import transaction
+    from app.accounts.users import AccountError, check_role, get_user, set_role
 
     try:
         check_role(role)
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from None
-    try:
-        with transaction(_sessionmaker(Settings())) as session:
-            user = set_role(session, email, role)
-            console.print(f"{user.email} is now {user.role}.")
-    except AccountError as exc:
-        raise CliError(str(exc)) from None
+    with _accounts() as session:
+        user = set_role(session, get_user(session, email), role)
+        console.print(f"{user.email} is now {user.role}.")
+
+
+@users_app.command("deactivate")
+def users_deactivate(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+) -> None:
+    """Stop an account from logging in; its sessions end and its API tokens are revoked."""
+    from app.accounts.users import deactivate, get_user
+
+    with _accounts() as session:
+        user = deactivate(session, get_user(session, email))
+        console.print(f"{user.email} is deactivated: signed out, its API tokens revoked.")
+
+
+@users_app.command("reactivate")
+def users_reactivate(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+) -> None:
+    """Let a deactivated account log in again (its old API tokens stay revoked)."""
+    from app.accounts.users import get_user, reactivate
+
+    with _accounts() as session:
+        user = reactivate(session, get_user(session, email))
+        console.print(f"{user.email} may log in again.")
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+) -> None:
+    """Give the account a one-time password (printed once; changed at its first login); its
+    sessions end and its API tokens are revoked."""
+    from app.accounts.users import get_user, reset_password
+
+    with _accounts() as session:
+        user = get_user(session, email)
+        password = reset_password(session, user)
+        console.print(f"One-time password for {user.email} (to be changed at first login):")
+    print(password)
 
 
 @users_app.command("token")
-def users_token(email: Annotated[str, typer.Argument(help="The account's email address.")]) -> None:
+def users_token(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    expires_days: Annotated[
+        int | None,
+        typer.Option("--expires-days", min=1, max=3650, help="Expire after this many days."),
+    ] = None,
+) -> None:
     """Make an API bearer token for the account (printed once; only its digest is stored)."""
-    from app.accounts.users import AccountError, issue_token
-    from app.db import transaction
+    from app.accounts.tokens import issue_token
+    from app.accounts.users import get_user
 
-    try:
-        with transaction(_sessionmaker(Settings())) as session:
-            token = issue_token(session, email)
-    except AccountError as exc:
-        raise CliError(str(exc)) from None
+    with _accounts() as session:
+        token = issue_token(session, get_user(session, email), expires_days=expires_days)
     print(token)
+
+
+@users_app.command("tokens")
+def users_tokens(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+) -> None:
+    """List the account's API tokens: id, how each begins, created, expires, last used, state."""
+    from app.accounts.tokens import list_tokens, token_state
+    from app.accounts.users import get_user
+
+    with _accounts() as session:
+        user = get_user(session, email)
+        tokens = list_tokens(session, user)
+        table = Table("id", "token", "created", "expires", "last used", "state")
+        for token in tokens:
+            table.add_row(
+                str(token.id),
+                f"{token.prefix}…",
+                _when(token.created_at),
+                _when(token.expires_at, "never"),
+                _when(token.last_used_at),
+                token_state(token),
+            )
+    console.print(table if tokens else f"{user.email} has no API tokens.")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    target: Annotated[
+        str,
+        typer.Argument(metavar="ID_OR_EMAIL", help="A token's id; with --all, an account's email."),
+    ],
+    every: Annotated[
+        bool, typer.Option("--all", help="Revoke every token of the account EMAIL.")
+    ] = False,
+) -> None:
+    """Revoke an API token (by the id `parley users tokens EMAIL` shows), or all of an account's
+    tokens with --all."""
+    from app.accounts.tokens import find_token, revoke_token, revoke_tokens
+    from app.accounts.users import get_user
+
+    if not every and not target.isdigit():
+        raise typer.BadParameter(f"“{target}” is not a token id; to revoke by email add --all")
+    with _accounts() as session:
+        if every:
+            user = get_user(session, target)
+            count = revoke_tokens(session, user)
+            console.print(f"Revoked {count} API token{'s' if count != 1 else ''} of {user.email}.")
+            return
+        token = find_token(session, int(target))
+        done = revoke_token(session, token)
+        console.print(
+            f"Revoked token {token.id} ({token.prefix}…)."
+            if done
+            else f"Token {token.id} was already revoked."
+        )
 
 
 @app.command()

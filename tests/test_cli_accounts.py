@@ -66,6 +66,57 @@ def test_create_list_set_role_and_token(database: str) -> None:
     assert digests == [token_digest(value)]  # only the digest is kept
 
 
+def test_tokens_listed_expiring_and_revoked(database: str) -> None:
+    create = ["users", "create", "ana@example.org", "--password-stdin"]
+    assert run(*create, database_url=database, stdin="a long enough password\n").returncode == 0
+    forever = run("users", "token", "ana@example.org", database_url=database).stdout.strip()
+    monthly = run(
+        "users", "token", "ana@example.org", "--expires-days", "30", database_url=database
+    ).stdout.strip()
+    assert forever.startswith("pk_") and monthly.startswith("pk_")
+
+    listed = run("users", "tokens", "ana@example.org", database_url=database)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line for line in listed.stdout.splitlines() if "pk_" in line]
+    assert len(rows) == 2 and all("live" in row for row in rows)
+    assert forever[:10] in rows[0] and rows[0].count("never") == 2  # no expiry, not used
+    assert monthly[:10] in rows[1] and rows[1].count("never") == 1
+
+    revoked = run("users", "revoke", "1", database_url=database)
+    assert revoked.returncode == 0 and "Revoked token 1" in revoked.stdout
+    assert "already revoked" in run("users", "revoke", "1", database_url=database).stdout
+    every = run("users", "revoke", "ana@example.org", "--all", database_url=database)
+    assert every.returncode == 0 and "Revoked 1 API token of ana@example.org" in every.stdout
+    listed = run("users", "tokens", "ana@example.org", database_url=database).stdout
+    assert listed.count("revoked") == 2
+
+
+def test_deactivate_reactivate_and_reset_a_password(database: str) -> None:
+    create = ["users", "create", "ana@example.org", "--password-stdin"]
+    assert run(*create, database_url=database, stdin="a long enough password\n").returncode == 0
+    off = run("users", "deactivate", "ana@example.org", database_url=database)
+    assert off.returncode == 0 and "deactivated" in off.stdout
+    assert "deactivated" in run("users", "list", database_url=database).stdout
+    assert not users(database)["ana@example.org"].active
+    on = run("users", "reactivate", "ana@example.org", database_url=database)
+    assert on.returncode == 0 and users(database)["ana@example.org"].active
+    reset = run("users", "reset-password", "ana@example.org", database_url=database)
+    assert reset.returncode == 0, reset.stderr
+    password = reset.stdout.strip().splitlines()[-1]
+    stored = users(database)["ana@example.org"]
+    assert verify_password(stored.password_hash, password) and stored.must_change_password
+    assert "one-time password" in run("users", "list", database_url=database).stdout
+
+
+def test_the_last_admin_stays_from_the_command_line_too(database: str) -> None:
+    create = ["users", "create", "boss@example.org", "--role", "admin", "--password-stdin"]
+    assert run(*create, database_url=database, stdin="a long enough password\n").returncode == 0
+    for args in (["deactivate", "boss@example.org"], ["set-role", "boss@example.org", "viewer"]):
+        refused = run("users", *args, database_url=database)
+        assert refused.returncode == 1 and "only active administrator" in refused.stderr
+    assert users(database)["boss@example.org"].active
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "status", "message"),
     [
@@ -86,6 +137,13 @@ def test_create_list_set_role_and_token(database: str) -> None:
         (["users", "set-role", "nobody@b.org", "viewer"], None, 1, "no account for"),
         (["users", "set-role", "a@b.org", "king"], None, 2, "is not a role"),
         (["users", "token", "nobody@b.org"], None, 1, "no account for"),
+        (["users", "token", "a@b.org", "--expires-days", "0"], None, 2, "--expires-days"),
+        (["users", "tokens", "nobody@b.org"], None, 1, "no account for"),
+        (["users", "revoke", "abc"], None, 2, "is not a token id"),
+        (["users", "revoke", "999"], None, 1, "no API token 999"),
+        (["users", "revoke", "nobody@b.org", "--all"], None, 1, "no account for"),
+        (["users", "deactivate", "nobody@b.org"], None, 1, "no account for"),
+        (["users", "reset-password", "nobody@b.org"], None, 1, "no account for"),
         (["reextract"], None, 2, "give article ids or --all"),
         (["reextract", "999"], None, 1, "no article with id 999"),
     ],

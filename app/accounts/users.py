@@ -1,36 +1,36 @@
-"""Creating, finding and changing accounts; every function takes the caller's session."""
+"""Creating, finding and changing accounts (role, password, deactivation); every function takes
+the caller's session. The web pages and the ``parley users`` command both go through these."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.errors import AccountError
 from app.accounts.passwords import (
     generate_password,
-    generate_token,
     hash_password,
     needs_rehash,
     password_problem,
-    token_digest,
     verify_password,
 )
-from app.models import ApiToken, User
+from app.accounts.sessions import end_sessions
+from app.accounts.tokens import revoke_tokens
+from app.models import User
 from app.models.account import ROLES
 from app.models.common import utcnow
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
 FIRST_ADMIN_EMAIL = "admin@localhost"
-TOKEN_USE_GRANULARITY = timedelta(minutes=5)
 # Verifying against a real hash when the email is unknown keeps both answers equally slow.
 _DUMMY_HASH = hash_password("parley-no-such-user")
 
 
-class AccountError(ValueError):
-    """A request about accounts that cannot be met, with a reason a person can act on."""
+class AccountDeactivated(AccountError):
+    """The right password for an account an administrator deactivated."""
 
 
 def normalize_email(email: str) -> str:
@@ -54,6 +54,14 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
+def get_user(session: Session, email: str) -> User:
+    """The account with this email; AccountError when there is none."""
+    user = find_user(session, email)
+    if user is None:
+        raise AccountError(f"There is no account for {normalize_email(email)}.")
+    return user
+
+
 def create_user(
     session: Session, email: str, password: str, role: str, *, must_change_password: bool = False
 ) -> User:
@@ -75,71 +83,87 @@ def create_user(
     return user
 
 
+@dataclass(frozen=True)
+class OneTimePassword:
+    """An account and the password made for it, to show once; the first login must change it."""
+
+    user: User
+    password: str
+
+
+def create_user_with_one_time_password(session: Session, email: str, role: str) -> OneTimePassword:
+    password = generate_password()
+    user = create_user(session, email, password, role, must_change_password=True)
+    return OneTimePassword(user, password)
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The account when the password is right (None otherwise); AccountDeactivated for the
+    right password of a deactivated account."""
     user = find_user(session, email)
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return None
     if not verify_password(user.password_hash, password):
         return None
+    if not user.active:
+        raise AccountDeactivated(
+            "This account is deactivated; ask an administrator to reactivate it."
+        )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(session: Session, user: User, password: str) -> None:
+    """The account's own new password: every session ends and every API token is revoked (the
+    caller signs the person in again)."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    user.password_hash = hash_password(password)
-    user.must_change_password = False
-    user.session_version += 1
+    _replace_password(session, user, password, must_change=False)
 
 
-def set_role(session: Session, email: str, role: str) -> User:
+def reset_password(session: Session, user: User) -> str:
+    """An administrator's reset: a one-time password to hand over, to be changed at first login;
+    every session ends and every API token is revoked."""
+    password = generate_password()
+    _replace_password(session, user, password, must_change=True)
+    return password
+
+
+def set_role(session: Session, user: User, role: str) -> User:
+    """Change the account's role; its sessions end (they log in again with the new role)."""
     check_role(role)
-    user = find_user(session, email)
-    if user is None:
-        raise AccountError(f"There is no account for {normalize_email(email)}.")
-    if user.role == "admin" and role != "admin" and _admin_count(session) == 1:
-        raise AccountError("This is the only administrator; make another one first.")
-    user.role = role
-    user.session_version += 1
+    if role != "admin":
+        _keep_an_admin(session, user, "demote")
+    if user.role != role:
+        user.role = role
+        end_sessions(session, user)
+        session.flush()
+    return user
+
+
+def deactivate(session: Session, user: User) -> User:
+    """The account can no longer log in; its sessions end and its API tokens are revoked."""
+    _keep_an_admin(session, user, "deactivate")
+    user.active = False
+    end_sessions(session, user)
+    revoke_tokens(session, user)
+    session.flush()
+    return user
+
+
+def reactivate(session: Session, user: User) -> User:
+    """The account may log in again (with its password; revoked tokens stay revoked)."""
+    user.active = True
+    session.flush()
     return user
 
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
-
-
-def issue_token(session: Session, email: str) -> str:
-    """A new API token for the account; the token itself is shown once and never stored."""
-    user = find_user(session, email)
-    if user is None:
-        raise AccountError(f"There is no account for {normalize_email(email)}.")
-    token = generate_token()
-    session.add(ApiToken(user_id=user.id, digest=token_digest(token), prefix=token[:10]))
-    session.flush()
-    return token
-
-
-def user_for_token(session: Session, token: str) -> User | None:
-    found = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.digest == token_digest(token))
-    ).first()
-    if found is None:
-        return None
-    api_token, user = found
-    now = utcnow()
-    last = api_token.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
-        last = last.replace(tzinfo=now.tzinfo)
-    if last is None or now - last > TOKEN_USE_GRANULARITY:  # not a write on every request
-        api_token.last_used_at = now
-    return user
 
 
 @dataclass(frozen=True)
@@ -153,10 +177,27 @@ def ensure_first_admin(session: Session) -> FirstAdmin | None:
     changed at first login) and return it; otherwise do nothing."""
     if session.scalar(select(func.count()).select_from(User)):
         return None
-    password = generate_password()
-    create_user(session, FIRST_ADMIN_EMAIL, password, "admin", must_change_password=True)
-    return FirstAdmin(FIRST_ADMIN_EMAIL, password)
+    made = create_user_with_one_time_password(session, FIRST_ADMIN_EMAIL, "admin")
+    return FirstAdmin(made.user.email, made.password)
 
 
-def _admin_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(User.role == "admin")) or 0
+def _replace_password(session: Session, user: User, password: str, *, must_change: bool) -> None:
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    end_sessions(session, user)
+    revoke_tokens(session, user)
+    session.flush()
+
+
+def _keep_an_admin(session: Session, user: User, change: str) -> None:
+    """Refuse the change that would leave no active administrator."""
+    if user.role != "admin" or not user.active:
+        return
+    admins = session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active)
+    )
+    if (admins or 0) <= 1:
+        raise AccountError(
+            f"{user.email} is the only active administrator; make another one before you "
+            f"{change} this account."
+        )

@@ -1,6 +1,6 @@
 """Every table Parley has; importing this package registers them all on ``Base.metadata``."""
 
-from app.models.account import ApiToken, LoginFailure, User
+from app.models.account import ApiToken, LoginFailure, LoginSession, User
 from app.models.actor import Actor, ActorAlias, ActorRole
 from app.models.article import Article, Source
 from app.models.audit import AuditEntry
@@ -25,6 +25,7 @@ __all__ = [
     "ImportJob",
     "Issue",
     "LoginFailure",
+    "LoginSession",
     "Position",
     "Source",
     "Statement",

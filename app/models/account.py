@@ -1,10 +1,11 @@
-"""Accounts: who may read and write, their API tokens, and failed logins (for the rate limit)."""
+"""Accounts: who may read and write, their sessions and API tokens, and failed logins (for the
+rate limit)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy import DateTime, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -21,14 +22,18 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10), default="viewer")
-    # Bumped when the password or role changes: older session cookies stop working.
-    session_version: Mapped[int] = mapped_column(default=1)
-    # Set for the password printed on first run: the first login must choose a new one.
+    # A deactivated account cannot log in; its sessions and tokens are refused.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Set for a one-time password (first run, made or reset by an administrator): the first
+    # login must choose a new one.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="raise"
+    )
+    sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="raise"
     )
 
@@ -37,8 +42,27 @@ class User(Base):
         return self.role in ("analyst", "admin")
 
 
+class LoginSession(Base):
+    """A signed-in browser: the session cookie holds a random key whose SHA-256 is kept here.
+    Logging out deletes the row, so a copy of the cookie is worth nothing afterwards."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    # Moved forward now and then as the session is used; a session idle too long has expired.
+    last_seen_at: Mapped[datetime] = created_at_column()
+
+    user: Mapped[User] = relationship(back_populates="sessions", lazy="raise")
+
+
 class ApiToken(Base):
-    """A bearer token for the JSON API; only its SHA-256 digest is kept."""
+    """A bearer token for the JSON API; only its SHA-256 digest is kept. A revoked token keeps
+    its row, so that using it can be told apart from using one that never existed."""
 
     __tablename__ = "api_token"
 
@@ -47,6 +71,8 @@ class ApiToken(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="tokens", lazy="raise")

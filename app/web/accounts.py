@@ -10,7 +10,13 @@ from starlette.responses import Response
 
 from app.accounts import ratelimit
 from app.accounts.passwords import verify_password
-from app.accounts.users import AccountError, authenticate, normalize_email, set_password
+from app.accounts.users import (
+    AccountDeactivated,
+    AccountError,
+    authenticate,
+    normalize_email,
+    set_password,
+)
 from app.db import DbSession
 from app.models import User
 from app.web.auth import CurrentUser, LoginRequired, sign_in, sign_out
@@ -62,21 +68,25 @@ def login_submit(
             status_code=429,
             headers={"Retry-After": str(wait)},
         )
-    user = authenticate(session, normalized, password) if normalized and password else None
+    try:
+        user = authenticate(session, normalized, password) if normalized and password else None
+    except AccountDeactivated as exc:
+        context["errors"] = {"form": str(exc)}
+        return render(request, "accounts/login.html", context, status_code=403)
     if user is None:
         ratelimit.record_failure(session, normalized, address)
         context["errors"] = {"form": "That email and password do not match an account."}
         return render(request, "accounts/login.html", context, status_code=401)
     ratelimit.clear_failures(session, normalized)
-    sign_in(request, user)
+    sign_in(request, session, user)
     if user.must_change_password:
         return RedirectResponse(request.app.url_path_for("account"), status_code=303)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request) -> Response:
-    sign_out(request)
+def logout(request: Request, session: DbSession) -> Response:
+    sign_out(request, session)
     return RedirectResponse(request.app.url_path_for("login"), status_code=303)
 
 
@@ -108,12 +118,11 @@ def change_password(
         errors["new"] = "Choose a password different from the current one."
     else:
         try:
-            set_password(user, new)
+            set_password(session, user, new)
         except AccountError as exc:
             errors["new"] = str(exc)
     if errors:
         context = {"account": user, "errors": errors, "done": False}
         return render(request, "accounts/account.html", context, status_code=422)
-    session.flush()
-    sign_in(request, user)  # the version changed: keep this session, end the others
+    sign_in(request, session, user)  # every session of the account ended: start this one again
     return render(request, "accounts/account.html", {"account": user, "errors": {}, "done": True})

@@ -6,16 +6,25 @@ administrator; account administration needs an administrator.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
 
-from app.accounts.users import user_for_token
+from app.accounts.errors import TokenRefused
+from app.accounts.sessions import (
+    end_session,
+    forget_expired_sessions,
+    start_session,
+    user_for_session,
+)
+from app.accounts.tokens import user_for_token
 from app.db import transaction
 from app.models import User
 
-SESSION_USER_KEY = "uid"
-SESSION_VERSION_KEY = "sv"
+# The session cookie holds this key's value: a random key whose digest names a login_session row.
+SESSION_KEY = "sid"
 
 
 class LoginRequired(Exception):
@@ -23,13 +32,17 @@ class LoginRequired(Exception):
 
 
 class PasswordChangeRequired(Exception):
-    """Raised for a user still on the one-time password printed at first run."""
+    """Raised for a user still on a one-time password (first run, or made by an administrator)."""
 
 
 def _usable(request: Request, user: User | None) -> User | None:
     if user is not None and user.must_change_password and not request.state.via_token:
         raise PasswordChangeRequired
     return user
+
+
+def _session_lifetime(request: Request) -> timedelta:
+    return timedelta(days=request.app.state.settings.session_days)
 
 
 def current_user(request: Request) -> User | None:
@@ -43,20 +56,19 @@ def current_user(request: Request) -> User | None:
     request.state.via_token = False
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
-        with transaction(request.app.state.sessionmaker) as session:
-            user = user_for_token(session, token.strip())
         request.state.via_token = True
-        if user is None:
+        try:
+            with transaction(request.app.state.sessionmaker) as session:
+                user = user_for_token(session, token.strip())
+        except TokenRefused as exc:
             raise HTTPException(
-                status_code=401,
-                detail="The API token is not valid; make one with `parley users token EMAIL`.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-    elif (user_id := request.session.get(SESSION_USER_KEY)) is not None:
+                status_code=401, detail=str(exc), headers={"WWW-Authenticate": "Bearer"}
+            ) from None
+    elif (key := request.session.get(SESSION_KEY)) is not None:
         with transaction(request.app.state.sessionmaker) as session:
-            found = session.get(User, user_id)
-        if found is not None and found.session_version == request.session.get(SESSION_VERSION_KEY):
-            user = found
+            user = user_for_session(session, str(key), _session_lifetime(request))
+        if user is None:  # ended, expired or forged: the cookie stops naming it
+            request.session.pop(SESSION_KEY, None)
     request.state.user = user
     return user
 
@@ -64,15 +76,18 @@ def current_user(request: Request) -> User | None:
 CurrentUser = Annotated[User | None, Depends(current_user)]
 
 
-def sign_in(request: Request, user: User) -> None:
+def sign_in(request: Request, session: Session, user: User) -> None:
     """A fresh session for the user (a new CSRF token too, so none survives from before)."""
+    forget_expired_sessions(session, _session_lifetime(request))
     request.session.clear()
-    request.session[SESSION_USER_KEY] = user.id
-    request.session[SESSION_VERSION_KEY] = user.session_version
+    request.session[SESSION_KEY] = start_session(session, user)
     request.state.user = user
 
 
-def sign_out(request: Request) -> None:
+def sign_out(request: Request, session: Session) -> None:
+    """End this browser's session on the server, not only in its cookie."""
+    if (key := request.session.get(SESSION_KEY)) is not None:
+        end_session(session, str(key))
     request.session.clear()
     request.state.user = None
 

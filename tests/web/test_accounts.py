@@ -4,6 +4,7 @@ behind a login."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.accounts.users import ensure_first_admin, set_role
+from app.accounts.tokens import issue_token, list_tokens
+from app.accounts.users import deactivate, ensure_first_admin, get_user, set_role
 from app.extraction.pipeline import Extractor
 from app.main import create_app
 from app.models import AuditEntry, Statement, User
+from app.models.common import utcnow
 from app.settings import InsecureSettings, Settings
 from tests.conftest import PASSWORD, USERS, client_for, log_in, page_csrf
 
@@ -43,6 +46,74 @@ def test_login_then_logout(anonymous: TestClient) -> None:
     back = anonymous.get("/review", follow_redirects=False)
     assert back.status_code == 303
     assert back.headers["location"] == "/login?next=%2Freview"
+
+
+def test_a_cookie_replayed_after_logout_is_anonymous(anonymous: TestClient) -> None:
+    sign_in(anonymous, USERS["analyst"], PASSWORD)
+    captured = anonymous.cookies.get("parley_session")
+    assert anonymous.get("/review", follow_redirects=False).status_code == 200
+    token = page_csrf(anonymous, "/account")
+    assert anonymous.post("/logout", data={"csrf_token": token}).status_code == 200
+    anonymous.cookies.clear()
+    anonymous.cookies.set("parley_session", captured)  # the copy taken before logging out
+    replayed = anonymous.get("/review", follow_redirects=False)
+    assert replayed.status_code == 303
+    assert replayed.headers["location"] == "/login?next=%2Freview"
+    assert "analyst@example.org" not in anonymous.get("/").text
+
+
+def test_a_password_change_ends_other_sessions_and_revokes_tokens(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor, session: Session
+) -> None:
+    bearer = {
+        "Authorization": f"Bearer {issue_token(session, get_user(session, USERS['analyst']))}"
+    }
+    session.commit()
+    for other in client_for(settings, factory, extractor, role="analyst"):
+        for mine in client_for(settings, factory, extractor, role="analyst"):
+            assert mine.get("/api/jobs", headers=bearer).status_code == 200
+            token = page_csrf(mine, "/account")
+            new = "another long passphrase"
+            changed = mine.post(
+                "/account/password",
+                data={"csrf_token": token, "current": PASSWORD, "new": new, "repeat": new},
+            )
+            assert changed.status_code == 200 and "API tokens revoked" in changed.text
+            assert mine.get("/review", follow_redirects=False).status_code == 200  # still in
+            assert other.get("/review", follow_redirects=False).status_code == 303  # signed out
+            refused = mine.get("/api/jobs", headers=bearer)
+            assert refused.status_code == 401 and "was revoked" in refused.json()["detail"]
+
+
+def test_a_deactivated_account_is_signed_out_and_cannot_log_in(
+    client: TestClient, anonymous: TestClient, session: Session
+) -> None:
+    analyst = get_user(session, USERS["analyst"])
+    bearer = {"Authorization": f"Bearer {issue_token(session, analyst)}"}
+    assert client.get("/api/jobs", headers=bearer).status_code == 200
+    deactivate(session, analyst)
+    session.commit()
+    assert client.get("/review", follow_redirects=False).status_code == 303
+    assert anonymous.get("/api/jobs", headers=bearer).status_code == 401
+    refused = sign_in(anonymous, USERS["analyst"], PASSWORD)
+    assert refused.status_code == 403
+    assert "deactivated" in refused.text
+
+
+def test_an_expired_or_unknown_token_gets_401_saying_why(
+    anonymous: TestClient, session: Session
+) -> None:
+    analyst = get_user(session, USERS["analyst"])
+    token = issue_token(session, analyst, expires_days=1)
+    (issued,) = list_tokens(session, analyst)
+    issued.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    expired = anonymous.get("/api/jobs", headers={"Authorization": f"Bearer {token}"})
+    assert expired.status_code == 401
+    assert expired.headers["www-authenticate"] == "Bearer"
+    assert "expired on" in expired.json()["detail"]
+    unknown = anonymous.get("/api/jobs", headers={"Authorization": "Bearer pk_nothing"})
+    assert unknown.status_code == 401 and "not valid" in unknown.json()["detail"]
 
 
 def test_login_never_redirects_to_another_site(anonymous: TestClient) -> None:
@@ -205,7 +276,7 @@ def test_first_run_admin_must_choose_a_password(anonymous: TestClient, session: 
 
 def test_a_role_change_ends_the_users_sessions(client: TestClient, session: Session) -> None:
     assert client.get("/review").status_code == 200
-    set_role(session, USERS["analyst"], "viewer")
+    set_role(session, get_user(session, USERS["analyst"]), "viewer")
     session.flush()
     assert client.get("/review", follow_redirects=False).status_code == 303
 
@@ -213,8 +284,8 @@ def test_a_role_change_ends_the_users_sessions(client: TestClient, session: Sess
 def test_the_last_admin_cannot_be_demoted(session: Session) -> None:
     from app.accounts.users import AccountError
 
-    with pytest.raises(AccountError, match="only administrator"):
-        set_role(session, USERS["admin"], "analyst")
+    with pytest.raises(AccountError, match="only active administrator"):
+        set_role(session, get_user(session, USERS["admin"]), "analyst")
 
 
 def test_no_built_in_secret_signs_sessions(tmp_path: Path) -> None:

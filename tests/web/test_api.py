@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.accounts.users import issue_token
+from app.accounts.tokens import issue_token
+from app.accounts.users import get_user
 from app.extraction.pipeline import Extractor
 from app.models import (
     Actor,
@@ -63,7 +64,7 @@ def timeline_ids(session: Session, filters: TimelineFilters) -> list[int]:
 
 
 def token(session: Session, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(session, USERS[role])}"}
+    return {"Authorization": f"Bearer {issue_token(session, get_user(session, USERS[role]))}"}
 
 
 def totals(session: Session) -> tuple[int, int]:

@@ -18,7 +18,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.accounts.users import issue_token
+from app.accounts.tokens import issue_token
+from app.accounts.users import get_user
 from app.extraction.pipeline import Extractor
 from app.settings import Settings
 from tests.conftest import USERS, client_for
@@ -58,7 +59,9 @@ def api_schema(
 
 
 def test_no_server_errors(api_schema: Any, session: Session, subtests: Any) -> None:
-    headers = {"Authorization": f"Bearer {issue_token(session, USERS['analyst'])}"}
+    headers = {
+        "Authorization": f"Bearer {issue_token(session, get_user(session, USERS['analyst']))}"
+    }
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert ("POST", "/api/articles") in {(op.method.upper(), op.path) for op in operations}
     for operation in operations:
