@@ -24,7 +24,18 @@ from app.curation.audit import CurationError
 from app.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from app.ingest.queue import make_dispatcher
 from app.settings import PROJECT_ROOT, Settings
-from app.web import accounts, actor_edits, exports, health, history, jobs, pages, review, uploads
+from app.web import (
+    accounts,
+    actor_edits,
+    admin,
+    exports,
+    health,
+    history,
+    jobs,
+    pages,
+    review,
+    uploads,
+)
 from app.web.auth import LoginRequired, PasswordChangeRequired, require_analyst, require_reader
 from app.web.limits import BodyLimit
 from app.web.security import SESSION_COOKIE, SecurityHeaders, csrf_protect
@@ -79,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     # Pages that only ever answer HTML stay out of the API's documentation.
     app.include_router(accounts.router, include_in_schema=False)
+    app.include_router(admin.router, include_in_schema=False)
     app.include_router(pages.router, dependencies=readers)
     app.include_router(review.router, include_in_schema=False)
     app.include_router(actor_edits.router, include_in_schema=False)

@@ -50,11 +50,13 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def find_token(session: Session, token_id: int) -> ApiToken:
+def find_token(session: Session, token_id: int, *, owner: User | None = None) -> ApiToken:
+    """The token with this id (of ``owner``'s, when given); AccountError when there is none."""
     found = session.get(ApiToken, token_id)
-    if found is None:
+    if found is None or (owner is not None and found.user_id != owner.id):
+        whose = f"{owner.email} has" if owner is not None else "There is"
         raise AccountError(
-            f"There is no API token {token_id}; `parley users tokens EMAIL` lists them."
+            f"{whose} no API token {token_id}; `parley users tokens EMAIL` lists them."
         )
     return found
 
