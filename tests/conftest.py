@@ -183,14 +183,16 @@ def client_for(
     factory: sessionmaker[Session],
     extractor: Extractor,
     role: str | None = "analyst",
+    *,
+    address: str = "testclient",
 ) -> Iterator[TestClient]:
-    """A client signed in with ``role`` whose requests run inside the test's transaction; jobs
-    run inline."""
+    """A client signed in with ``role`` whose requests run inside the test's transaction and
+    come from ``address``; jobs run inline."""
     from app.ingest.queue import InlineRunner
     from app.ingest.service import ArticleImporter
 
     app = create_app(settings)
-    with TestClient(app) as client:
+    with TestClient(app, client=(address, 50000)) as client:
         app.state.sessionmaker = factory
         app.state.read_sessionmaker = factory
         app.state.dispatcher = InlineRunner(factory, ArticleImporter(factory, extractor))

@@ -33,6 +33,8 @@ def safe_next(target: str) -> str:
 
 
 def _client_address(request: Request) -> str:
+    """The socket peer, or the client a proxy named in PARLEY_TRUSTED_PROXIES forwarded for
+    (app.main installs the middleware that makes it so)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -77,7 +79,7 @@ def login_submit(
         ratelimit.record_failure(session, normalized, address)
         context["errors"] = {"form": "That email and password do not match an account."}
         return render(request, "accounts/login.html", context, status_code=401)
-    ratelimit.clear_failures(session, normalized)
+    ratelimit.clear_failures(session, normalized, address)
     sign_in(request, session, user)
     if user.must_change_password:
         return RedirectResponse(request.app.url_path_for("account"), status_code=303)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +24,17 @@ from app.settings import InsecureSettings, Settings
 from tests.conftest import PASSWORD, USERS, client_for, log_in, page_csrf
 
 
-def sign_in(client: TestClient, email: str, password: str, **extra: str) -> object:
+def sign_in(
+    client: TestClient,
+    email: str,
+    password: str,
+    headers: dict[str, str] | None = None,
+    **extra: str,
+) -> Response:
     return client.post(
         "/login",
         data={"email": email, "password": password, "csrf_token": page_csrf(client), **extra},
+        headers=headers,
         follow_redirects=False,
     )
 
@@ -143,6 +151,58 @@ def test_failed_logins_are_rate_limited(anonymous: TestClient) -> None:
     assert "Too many failed logins" in blocked.text
     # Another account from the same address is not yet blocked.
     assert sign_in(anonymous, USERS["viewer"], PASSWORD).status_code == 303
+
+
+def from_address(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor, address: str
+) -> Iterator[TestClient]:
+    return client_for(settings, factory, extractor, role=None, address=address)
+
+
+def test_guessing_from_one_address_never_locks_the_owner_out(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> None:
+    for guesser in from_address(settings, factory, extractor, "203.0.113.9"):
+        for _ in range(5):
+            assert sign_in(guesser, USERS["admin"], "a guess at it").status_code == 401
+        assert sign_in(guesser, USERS["admin"], "another guess").status_code == 429
+        assert sign_in(guesser, USERS["admin"], PASSWORD).status_code == 429
+    for owner in from_address(settings, factory, extractor, "198.51.100.4"):
+        assert sign_in(owner, USERS["admin"], PASSWORD).status_code == 303
+
+
+def test_one_address_is_limited_across_accounts(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> None:
+    for guesser in from_address(settings, factory, extractor, "203.0.113.10"):
+        for n in range(20):
+            assert sign_in(guesser, f"user{n}@example.org", "a guess").status_code == 401
+        assert sign_in(guesser, USERS["viewer"], PASSWORD).status_code == 429
+    for elsewhere in from_address(settings, factory, extractor, "203.0.113.11"):
+        assert sign_in(elsewhere, USERS["viewer"], PASSWORD).status_code == 303
+
+
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> None:
+    # No proxy configured: the header is the client's to invent, so it changes nothing.
+    for direct in from_address(settings, factory, extractor, "198.51.100.20"):
+        for n in range(5):
+            forged = {"X-Forwarded-For": f"192.0.2.{n}"}
+            assert sign_in(direct, USERS["analyst"], "a guess", headers=forged).status_code == 401
+        assert sign_in(direct, USERS["analyst"], PASSWORD, headers=forged).status_code == 429
+    behind = settings.model_copy(update={"trusted_proxies": ["10.0.0.0/24"]})
+    for proxy in from_address(behind, factory, extractor, "10.0.0.2"):
+        guesser = {"X-Forwarded-For": "203.0.113.50, 10.0.0.7"}  # the client, then a proxy
+        for _ in range(5):
+            assert sign_in(proxy, USERS["viewer"], "a guess", headers=guesser).status_code == 401
+        assert sign_in(proxy, USERS["viewer"], PASSWORD, headers=guesser).status_code == 429
+        owner = {"X-Forwarded-For": "198.51.100.30"}
+        assert sign_in(proxy, USERS["viewer"], PASSWORD, headers=owner).status_code == 303
+    # A peer outside the trusted network is not believed either.
+    for stranger in from_address(behind, factory, extractor, "198.51.100.20"):
+        owner = {"X-Forwarded-For": "198.51.100.31"}
+        assert sign_in(stranger, USERS["analyst"], PASSWORD, headers=owner).status_code == 429
 
 
 def test_a_successful_login_clears_earlier_failures(anonymous: TestClient) -> None:
