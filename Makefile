@@ -55,4 +55,4 @@ bench: $(STAMP) ## Throughput benchmarks
 	$(BIN)/python bench/extraction_throughput.py
 
 clean: ## Remove the virtualenv and the local SQLite database
-	rm -rf $(VENV) parley.db parley.db-wal parley.db-shm
+	rm -rf $(VENV) parley.db parley.db-wal parley.db-shm parley.db.secret
