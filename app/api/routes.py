@@ -142,6 +142,7 @@ def statement_out(request: Request, s: Statement) -> StatementOut:
         said_on_precision=s.said_on_precision,
         stance=s.stance,
         stance_target=s.stance_target,
+        reported_by=s.reported_by,
         issues=[link.issue.slug for link in s.issues],
         confidence=s.confidence,
         review_status=s.review_status,

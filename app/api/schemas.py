@@ -70,6 +70,9 @@ class StatementOut(BaseModel):
     said_on_precision: str | None = Field(description="day, week, month, year or unknown")
     stance: str = Field(description="supports, opposes, conditional or neutral")
     stance_target: str | None
+    reported_by: str | None = Field(
+        default=None, description="The news outlet that carried the words, when named."
+    )
     issues: list[str] = Field(description="Issue slugs, best match first.")
     confidence: float
     review_status: str = Field(description="machine, confirmed, edited or rejected")

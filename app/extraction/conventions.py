@@ -24,6 +24,10 @@ from app.extraction.types import ActorEntry, Statement
 
 JOINT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 PARTY_FILLERS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "the", "both"}
+TRAILING_SOURCE = re.compile(
+    r"\s*,\s*(?:(?:according to|as reported by|citing)\s+(?P<cited>[^,]{2,40})"
+    r"|(?P<outlet>[^,]{2,40}?)\s+(?:reported|reports|wrote|said|says))[.!]?$"
+)
 # A quotation covering at least this share of its reported clause carries the claim itself.
 QUOTE_CARRIES_CLAIM = 0.6
 SCARE_QUOTE_WORDS = 3
@@ -64,12 +68,39 @@ GENERIC_SPEAKERS = {
 def apply_conventions(
     statements: list[Statement], text: str, codebook: Codebook
 ) -> list[Statement]:
-    kept = [s for s in statements if not is_news_outlet(s.speaker, codebook)]
+    outlets = [s for s in statements if is_news_outlet(s.speaker, codebook)]
+    kept = [s for s in statements if s not in outlets]
+    _credit_sources(kept, outlets)
+    for statement in kept:
+        _cut_trailing_source(statement, codebook)
     kept = _fold_nested_quotes(kept)
     kept = [s for s in kept if not _scare_quote(s, text)]
     for statement in kept:
         _describe_unnamed_speaker(statement)
     return [party for s in kept for party in _one_per_party(s, codebook)]
+
+
+def _credit_sources(statements: list[Statement], outlets: list[Statement]) -> None:
+    """What an outlet reports someone said ("Reuters reported that Witkoff told Ushakov …")
+    is that someone's statement, carried by the outlet: its source."""
+    for statement in statements:
+        carrier = next(
+            (o for o in outlets if o.start <= statement.start and statement.end <= o.end + 1),
+            None,
+        )
+        if carrier is not None and statement.source is None:
+            statement.source = carrier.speaker
+
+
+def _cut_trailing_source(statement: Statement, codebook: Codebook) -> None:
+    """ "the talks were useful, Reuters reported": the outlet's tag is no part of the claim."""
+    found = TRAILING_SOURCE.search(statement.text)
+    outlet = (found.group("outlet") or found.group("cited")) if found else None
+    if found is None or not is_news_outlet(outlet, codebook):
+        return
+    statement.text = statement.text[: found.start()]
+    statement.end = statement.start + len(statement.text)
+    statement.source = statement.source or outlet
 
 
 def _encloses(claim: Statement, quote: Statement) -> bool:

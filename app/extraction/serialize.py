@@ -11,6 +11,7 @@ def statement_to_dict(statement: Statement) -> dict[str, Any]:
     return {
         "speaker": statement.speaker,
         "speaker_role": statement.speaker_role,
+        "source": statement.source,
         "kind": statement.kind,
         "text": statement.text,
         "start": statement.start,

@@ -52,6 +52,7 @@ class Statement:
     speaker_role: str | None = None
     speaker_new: bool = False
     speaker_kind: str | None = None  # person, state, organization or group
+    source: str | None = None  # the news outlet that carried the words ("reported by Reuters")
     issues: list[tuple[str, float]] = field(default_factory=list)
     stance: str = "neutral"
     stance_target: str | None = None

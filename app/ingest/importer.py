@@ -209,6 +209,7 @@ def statement_values(extracted: ExtractedStatement, resolver: ActorResolver) -> 
         "said_on_precision": extracted.said_on_precision,
         "stance": extracted.stance,
         "stance_target": extracted.stance_target,
+        "reported_by": extracted.source[:200] if extracted.source else None,
         "confidence": extracted.confidence,
     }
 

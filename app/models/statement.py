@@ -56,6 +56,8 @@ class Statement(Base):
     said_on_precision: Mapped[str | None] = mapped_column(String(10))
     stance: Mapped[str] = mapped_column(String(20), default="neutral")
     stance_target: Mapped[str | None] = mapped_column(String(500))
+    # The news outlet that carried the words, when the article names one ("reported by Reuters").
+    reported_by: Mapped[str | None] = mapped_column(String(200))
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     review_status: Mapped[str] = mapped_column(String(20), default="machine")
     # machine: found by extraction; analyst: added by a person from the article view. (No CHECK:
