@@ -60,7 +60,7 @@ OUTLETS = {
 
 CLASSES = (
     "extra: partial quote nested in a reported statement",
-    "extra: headline or first line",
+    "extra: in the first line (a headline, or the lead)",
     "extra: bare noun phrase (≤ 4 words)",
     "extra: no speaker (narration, agentless)",
     "extra: other",
