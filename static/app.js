@@ -1,4 +1,4 @@
-// Parley's behaviours beyond plain HTML: the issue chart and keyboard shortcuts.
+// Parley's behaviours beyond plain HTML: the issue chart, keyboard shortcuts and the timeline's filters.
 // Every page works without this file; it only adds comfort.
 (function () {
   "use strict";
@@ -161,6 +161,61 @@
       var kept = [].concat(params[key]).filter(function (value) { return value !== ""; });
       if (kept.length) { params[key] = kept; } else { delete params[key]; }
     });
+  });
+
+  // The timeline's filter form. After each change its lists of choices come back with their
+  // counts (/timeline/facets, swapped in out of band): the lists only, never the boxes someone may
+  // be typing in.
+  function filterForm() { return document.getElementById("filters"); }
+
+  // A date box applies once its date is whole. Chromium reports each digit of a year typed as a
+  // date (0002, 0020, 0202, 2025); the box's min makes the first three invalid, so they wait.
+  document.addEventListener("htmx:confirm", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    var box = trigger && trigger.target;
+    if (event.detail.elt !== filterForm() || !trigger || trigger.type !== "change") { return; }
+    if (box && box.type === "date" && !box.validity.valid) { event.preventDefault(); }
+  });
+
+  var sentActor = null;
+  var listScroll = {};
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var box = document.getElementById("actor-input");
+    if (event.detail.elt === filterForm() && box) { sentActor = box.value; }
+  });
+
+  // The actor box adds one actor: once the actor is a ticked choice the box empties for the next
+  // one (left filled, it would keep the actor chosen after the tick is taken off). A name that
+  // names nobody stays, beside the page's message about it.
+  function clearAddedActor() {
+    var box = document.getElementById("actor-input");
+    if (!box || !box.value || box.value !== sentActor) { return; }
+    var unknown = Array.prototype.some.call(
+      document.querySelectorAll("#filter-problems [data-field=actor]"),
+      function (item) { return item.dataset.value === box.value; });
+    if (!unknown) { box.value = ""; }
+  }
+
+  // Counts that arrive once a newer request of the form is on its way (its own counts follow),
+  // or for results replaced since, are dropped: a count never undoes a click. (The loader
+  // targets the form so that this event reaches the document even after the loader is gone.)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var loader = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!loader || !loader.classList || !loader.classList.contains("facet-loader")) { return; }
+    var form = filterForm();
+    if (!form || !document.body.contains(loader) || form.classList.contains("htmx-request")) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    form.querySelectorAll(".facet-list[id]").forEach(function (list) { listScroll[list.id] = list.scrollTop; });
+    clearAddedActor();
+  });
+
+  // A list scrolled to an outlet stays there when its counts come in.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var list = event.target;
+    if (list.id && listScroll[list.id]) { list.scrollTop = listScroll[list.id]; }
   });
 
   function init() {

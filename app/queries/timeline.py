@@ -4,7 +4,7 @@ counts per facet, full-text search and keyset pagination ("load more")."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -218,6 +218,39 @@ def actor_ids_for(session: Session, wanted: tuple[str, ...]) -> list[int]:
             .distinct()
         )
     )
+
+
+def resolve_names(
+    session: Session, filters: TimelineFilters
+) -> tuple[TimelineFilters, list[tuple[str, str]]]:
+    """The filters with each actor as typed (slug, name or alias) turned into its slug, less the
+    actors and issues that name nothing; those come back apart, as (field, value), to be told."""
+    unknown: list[tuple[str, str]] = []
+    slugs: list[str] = []
+    if filters.actors:
+        typed = {value: normalize_name(value) for value in filters.actors}
+        rows = session.execute(
+            select(Actor.slug, ActorAlias.normalized)
+            .outerjoin(ActorAlias, ActorAlias.actor_id == Actor.id)
+            .where(or_(Actor.slug.in_(filters.actors), ActorAlias.normalized.in_(typed.values())))
+        ).all()
+        known = {slug for slug, _alias in rows}
+        by_alias: dict[str, list[str]] = {}
+        for slug, alias in rows:
+            if alias in typed.values():
+                by_alias.setdefault(alias, []).append(slug)
+        for value in filters.actors:
+            found = [value] if value in known else by_alias.get(typed[value], [])
+            slugs += found
+            if not found:
+                unknown.append(("actor", value))
+    issues = filters.issues
+    if issues:
+        existing = set(session.scalars(select(Issue.slug).where(Issue.slug.in_(issues))))
+        unknown += [("issue", slug) for slug in issues if slug not in existing]
+        issues = tuple(slug for slug in issues if slug in existing)
+    resolved = replace(filters, actors=tuple(dict.fromkeys(slugs)), issues=issues)
+    return resolved, unknown
 
 
 def _conditions(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -30,6 +31,7 @@ from app.queries.timeline import (
     facets,
     load_timeline,
     plain_facets,
+    resolve_names,
 )
 from app.web.highlight import segments
 from app.web.params import RecordId
@@ -47,7 +49,31 @@ Kind = Literal["direct_quote", "reported"]
 Review = Literal["machine", "confirmed", "edited"]
 
 
-def timeline_filters(
+@dataclass(frozen=True)
+class FilterProblem:
+    """A filter that was asked for but cannot be applied, and why."""
+
+    field: str  # the query parameter
+    value: str
+    message: str
+
+    @property
+    def label(self) -> str:
+        return FILTER_LABELS.get(self.field, self.field)
+
+
+FILTER_LABELS = {"from": "From", "to": "To", "actor": "Actor", "issue": "Issue"}
+
+
+@dataclass(frozen=True)
+class CheckedFilters:
+    """The filters that can be applied, and the ones that cannot (the page tells which)."""
+
+    filters: TimelineFilters
+    problems: tuple[FilterProblem, ...] = ()
+
+
+def read_filters(
     actor: Annotated[list[Slug], Query(max_length=50, description="Actor slugs")] = [],  # noqa: B006
     issue: Annotated[list[Slug], Query(max_length=50, description="Issue slugs")] = [],  # noqa: B006
     stance: Annotated[list[Stance], Query()] = [],  # noqa: B006
@@ -57,8 +83,9 @@ def timeline_filters(
     date_from: Annotated[str, Query(alias="from", max_length=10, description="YYYY-MM-DD")] = "",
     date_to: Annotated[str, Query(alias="to", max_length=10, description="YYYY-MM-DD")] = "",
     q: Annotated[str, Query(max_length=200, description="Words to search for")] = "",
-) -> TimelineFilters:
-    """The timeline's filters, all from the query string (so every view is a shareable URL)."""
+) -> CheckedFilters:
+    """The timeline's filters, all from the query string (so every view is a shareable URL); a
+    date that is no date is set aside as a problem to tell."""
     for name, values in (("actor", actor), ("issue", issue), ("q", [q])):
         if any(CONTROL_CHARACTERS.search(value) for value in values):
             raise RequestValidationError(
@@ -70,20 +97,49 @@ def timeline_filters(
                     }
                 ]
             )
-    return TimelineFilters(
+    problems: list[FilterProblem] = []
+    filters = TimelineFilters(
         actors=tuple(a for a in actor if a),
         issues=tuple(i for i in issue if i),
         stances=tuple(stance),
         outlets=tuple(outlet),
         kinds=tuple(kind),
         reviews=tuple(review),
-        date_from=_optional_date("from", date_from),
-        date_to=_optional_date("to", date_to),
+        date_from=_optional_date("from", date_from, problems),
+        date_to=_optional_date("to", date_to, problems),
         q=q,
     )
+    return CheckedFilters(filters, tuple(problems))
+
+
+def timeline_filters(checked: Annotated[CheckedFilters, Depends(read_filters)]) -> TimelineFilters:
+    """The filters, every one of them valid: exports and the API refuse what they cannot read."""
+    if checked.problems:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", problem.field), "msg": problem.message, "type": "value_error"}
+                for problem in checked.problems
+            ]
+        )
+    return checked.filters
+
+
+def page_filters(
+    session: DbSession, checked: Annotated[CheckedFilters, Depends(read_filters)]
+) -> CheckedFilters:
+    """The timeline page's filters: actors typed by name or alias found, and the actors and
+    issues that name nothing set aside with the unreadable dates, for the page to tell."""
+    filters, unknown = resolve_names(session, checked.filters)
+    messages = {
+        "actor": "no actor is called “{}”; pick a name from the suggestions",
+        "issue": "there is no issue “{}”",
+    }
+    found = tuple(FilterProblem(f, v, messages[f].format(v)) for f, v in unknown)
+    return CheckedFilters(filters, checked.problems + found)
 
 
 Filters = Annotated[TimelineFilters, Depends(timeline_filters)]
+PageFilters = Annotated[CheckedFilters, Depends(page_filters)]
 
 
 @router.get("/", name="home")
@@ -91,13 +147,15 @@ Filters = Annotated[TimelineFilters, Depends(timeline_filters)]
 def timeline(
     request: Request,
     session: DbSession,
-    filters: Filters,
+    checked: PageFilters,
     after: Annotated[
         str, Query(max_length=100, description="Keyset cursor of the previous page")
     ] = "",
 ) -> Response:
     """Statements and events by day; htmx asks for the results alone, a plain GET gets the
-    whole page. Facet counts come in a second request (/timeline/facets)."""
+    whole page. Facet counts come in a second request (/timeline/facets). Filters that cannot
+    be applied are left out and named on the page (422)."""
+    filters = checked.filters
     cursor = Cursor.decode(after) if after else None
     # The total is counted by the page's second request, with the facets (/timeline/facets).
     page = load_timeline(
@@ -107,24 +165,27 @@ def timeline(
         "page": page,
         "days": page.days,
         "filters": filters,
-        "more_url": _more_url(request, page),
-        "facets_url": _facets_url(request),
+        "problems": checked.problems,
+        "more_url": _more_url(request, filters, page),
+        "facets_url": _filters_url(request, "timeline_facets", filter_params(filters)),
+        "filter_query": urlencode(filter_params(filters)),
     }
+    status = 422 if checked.problems else 200
     if cursor is not None and request.headers.get("HX-Request"):
-        return render(request, "timeline/index.html", context, block="page")
+        return render(request, "timeline/index.html", context, block="page", status_code=status)
     context["facets"] = plain_facets(session, filters, page)
-    return render(request, "timeline/index.html", context, block="results")
+    return render(request, "timeline/index.html", context, block="results", status_code=status)
 
 
 @router.get("/timeline/facets", name="timeline_facets")
-def timeline_facets(request: Request, session: DbSession, filters: Filters) -> Response:
-    """The filter form with how many statements each choice would show, and the total (which
-    the page swaps in out of band)."""
+def timeline_facets(request: Request, session: DbSession, checked: PageFilters) -> Response:
+    """The filter form with how many statements each choice would show, and the total (the
+    page swaps in the lists of choices and the total, never the boxes)."""
     context = {
-        "filters": filters,
-        "facets": facets(session, filters),
+        "filters": checked.filters,
+        "facets": facets(session, checked.filters),
         "facets_url": None,
-        "total": count_statements(session, filters),
+        "total": count_statements(session, checked.filters),
     }
     return render(request, "timeline/index.html", context, blocks=["filters", "count"])
 
@@ -146,30 +207,42 @@ def actor_suggestions(
     return render(request, "timeline/_actor_options.html", context)
 
 
-def _facets_url(request: Request) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after" and v]
+def filter_params(filters: TimelineFilters) -> list[tuple[str, str]]:
+    """The query string of these filters, in the form's order, for links that keep them."""
+    params = [("q", filters.q)] if filters.q.strip() else []
+    params += [("actor", slug) for slug in filters.actors]
+    params += [("issue", slug) for slug in filters.issues]
+    params += [("stance", stance) for stance in filters.stances]
+    params += [("kind", kind) for kind in filters.kinds]
+    params += [("from", filters.date_from.isoformat())] if filters.date_from else []
+    params += [("to", filters.date_to.isoformat())] if filters.date_to else []
+    params += [("outlet", str(outlet)) for outlet in filters.outlets]
+    params += [("review", review) for review in filters.reviews]
+    return params
+
+
+def _filters_url(request: Request, name: str, params: list[tuple[str, str]]) -> str:
     query = f"?{urlencode(params)}" if params else ""
-    return f"{request.app.url_path_for('timeline_facets')}{query}"
+    return f"{request.app.url_path_for(name)}{query}"
 
 
-def _optional_date(name: str, value: str) -> date | None:
-    """An empty form field is no filter; anything else must be a date."""
+def _optional_date(name: str, value: str, problems: list[FilterProblem]) -> date | None:
+    """An empty form field is no filter; anything else must be a date (else a problem)."""
     if not value.strip():
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise RequestValidationError(
-            [{"loc": ("query", name), "msg": "give a date as YYYY-MM-DD", "type": "value_error"}]
-        ) from None
+        message = f"“{value}” is not a date; give it as YYYY-MM-DD"
+        problems.append(FilterProblem(name, value, message))
+        return None
 
 
-def _more_url(request: Request, page: TimelinePage) -> str | None:
+def _more_url(request: Request, filters: TimelineFilters, page: TimelinePage) -> str | None:
     if page.next_cursor is None:
         return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
-    params.append(("after", page.next_cursor.encode()))
-    return f"{request.app.url_path_for('timeline')}?{urlencode(params)}"
+    params = [*filter_params(filters), ("after", page.next_cursor.encode())]
+    return _filters_url(request, "timeline", params)
 
 
 @router.get("/articles", name="articles")

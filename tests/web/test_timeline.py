@@ -98,6 +98,79 @@ def test_invalid_filters_are_422_with_the_field(client: TestClient) -> None:
     )
 
 
+def test_an_invalid_date_is_named_on_the_page_and_the_other_filters_apply(
+    client: TestClient,
+) -> None:
+    response = client.get("/timeline?stance=opposes&from=2025-13-45")
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.text, "html.parser")
+    problem = soup.select_one("#results #filter-problems")
+    assert problem["role"] == "alert"
+    assert problem.select_one("li[data-field=from]").get_text(" ", strip=True) == (
+        "From : “2025-13-45” is not a date; give it as YYYY-MM-DD."
+    )
+    badges = {b.get_text(strip=True) for b in soup.select(".stance-badge")}
+    assert badges == {"opposes"}
+    # The counts, the exports and the next page are of the filters applied.
+    assert soup.select_one(".facet-loader")["hx-get"] == "/timeline/facets?stance=opposes"
+    assert soup.select_one(".export-links a")["href"].endswith("?stance=opposes")
+
+
+def test_an_actor_or_issue_that_names_nothing_is_named_on_the_page(client: TestClient) -> None:
+    response = client.get("/timeline?actor=dmitry-peskov&actor=Nobody+Atall&issue=no-such-issue")
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.text, "html.parser")
+    problems = {
+        item["data-field"]: item.get_text(" ", strip=True)
+        for item in soup.select("#filter-problems li")
+    }
+    assert "no actor is called “Nobody Atall”" in problems["actor"]
+    assert "there is no issue “no-such-issue”" in problems["issue"]
+    assert speakers(soup) == {"Dmitry Peskov"}
+    assert soup.select_one(".facet-loader")["hx-get"] == "/timeline/facets?actor=dmitry-peskov"
+    # htmx swaps the results alone: the message comes with them.
+    swapped = client.get(
+        "/timeline?actor=Nobody+Atall", headers={"HX-Request": "true", "Accept": "text/html"}
+    )
+    assert swapped.status_code == 422
+    assert BeautifulSoup(swapped.text, "html.parser").select_one("#results #filter-problems")
+
+
+def test_an_actor_typed_by_alias_becomes_a_ticked_choice(client: TestClient) -> None:
+    response = client.get("/timeline?actor=Dmitri+Peskov")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.select_one("#filter-problems") is None
+    assert soup.select_one("#facets-actor input[value=dmitry-peskov]").has_attr("checked")
+    counted = page(client, soup.select_one(".facet-loader")["hx-get"])
+    assert counted.select_one("#facets-actor input[value=dmitry-peskov]").has_attr("checked")
+
+
+def test_the_counts_replace_the_lists_never_the_boxes(client: TestClient) -> None:
+    """The facet loader swaps in (out of band) only the lists of choices and the total: the
+    boxes a person types in (words, actor, dates) are in none of them."""
+    soup = page(client, "/timeline?q=peace+talks&from=2025-03-01")
+    loader = soup.select_one(".facet-loader")
+    assert loader["hx-swap"] == "none"
+    swapped = [part.strip().lstrip("#") for part in loader["hx-select-oob"].split(",")]
+    counted = page(client, loader["hx-get"])
+    for region_id in swapped:
+        assert soup.find(id=region_id) is not None, region_id  # on the page
+        region = counted.find(id=region_id)  # and in the answer
+        assert region is not None, region_id
+        kinds = {box.get("type") for box in region.select("input, select, textarea")}
+        assert kinds <= {"checkbox"}, region_id
+    for box in ("#q", "#actor-input", "#filter-from", "#filter-to"):
+        assert soup.select_one(f"#filters {box}") is not None
+    assert soup.select_one("#q")["value"] == "peace talks"
+    assert soup.select_one("#filter-from")["value"] == "2025-03-01"
+    # A year being typed (0002, 0020, 0202) is below the box's minimum: it waits (static/app.js).
+    assert soup.select_one("#filter-from")["min"] == "1000-01-01"
+    # Each choice has an id, so focus comes back to it after its list is replaced.
+    ids = [box["id"] for box in counted.select("#facets-stance input")]
+    assert ids == [f"facet-stance-{s}" for s in ("supports", "opposes", "conditional", "neutral")]
+
+
 def test_load_more_walks_every_statement_once(client: TestClient, session: Session) -> None:
     expected = session.scalars(
         select(Statement.id).where(
