@@ -28,6 +28,7 @@ TRAILING_SOURCE = re.compile(
     r"\s*,\s*(?:(?:according to|as reported by|citing)\s+(?P<cited>[^,]{2,40})"
     r"|(?P<outlet>[^,]{2,40}?)\s+(?:reported|reports|wrote|said|says))[.!]?$"
 )
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam"}
 # A quotation covering at least this share of its reported clause carries the claim itself.
 QUOTE_CARRIES_CLAIM = 0.6
 SCARE_QUOTE_WORDS = 3
@@ -76,6 +77,7 @@ def apply_conventions(
     kept = _fold_nested_quotes(kept)
     kept = [s for s in kept if not _scare_quote(s, text)]
     for statement in kept:
+        statement.speaker_role = _whole_role(statement.speaker_role)
         _describe_unnamed_speaker(statement)
     return [party for s in kept for party in _one_per_party(s, codebook)]
 
@@ -175,6 +177,23 @@ def _party(text: str, codebook: Codebook) -> ActorEntry | None:
         if entry is not None:
             return entry
     return None
+
+
+def _whole_role(role: str | None) -> str | None:
+    """A role as the article gives it ("Finland's president"), never a fragment of one ("'s",
+    "Finland's", "Mr.", "Ukraine -")."""
+    if role is None:
+        return None
+    cleaned = role.strip(" -–—,:;")
+    words = cleaned.split()
+    if (
+        not words
+        or cleaned.lower().rstrip(".") in HONORIFICS
+        or cleaned.endswith(("'s", "’s", "'", "’"))
+        or words[0].lower() in ("in", "at", "from", "of")
+    ):
+        return None
+    return cleaned
 
 
 def _describe_unnamed_speaker(statement: Statement) -> None:

@@ -30,7 +30,7 @@ PARAMS = [
 
 def _matches(found: Statement, expected: dict[str, Any]) -> list[str]:
     problems = []
-    for field in ("kind", "speaker", "stance", "said_on_precision", "source"):
+    for field in ("kind", "speaker", "speaker_role", "stance", "said_on_precision", "source"):
         if field in expected and getattr(found, field) != expected[field]:
             problems.append(f"{field}: {getattr(found, field)!r} != {expected[field]!r}")
     if "said_on" in expected:
