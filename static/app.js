@@ -7,6 +7,36 @@
   var COLOURS = ["#1f5fbf", "#b3261e", "#1d7a46", "#9a5b00", "#6b3fa0", "#00838f",
                  "#c2185b", "#5d4037", "#455a64", "#7cb342", "#f4511e", "#3949ab"];
 
+  var DAY = 24 * 3600 * 1000;
+
+  // The time axis runs from the first statement the chart counts to the last (a fortnight
+  // either side of a single day, so that it is never an empty range).
+  function timeSpan(span) {
+    var first = span && span.first ? Date.parse(span.first) : NaN;
+    var last = span && span.last ? Date.parse(span.last) : NaN;
+    if (isNaN(first) || isNaN(last)) { return { min: undefined, max: undefined }; }
+    if (last - first < DAY) { return { min: first - 15 * DAY, max: last + 15 * DAY }; }
+    return { min: first, max: last };
+  }
+
+  function dayLabel(value) {
+    var day = new Date(value);
+    return day.toISOString().slice(0, day.getUTCDate() === 1 ? 7 : 10);
+  }
+
+  // Ticks on the first of the month (at most a dozen); a span within one month gets its ends.
+  function timeTicks(min, max) {
+    var start = new Date(min);
+    var month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
+    var months = [];
+    if (month.getTime() < min) { month.setUTCMonth(month.getUTCMonth() + 1); }
+    while (month.getTime() <= max) { months.push(month.getTime()); month.setUTCMonth(month.getUTCMonth() + 1); }
+    if (months.length < 2) { months = [min, max]; }
+    var step = Math.ceil(months.length / 12);
+    return months.filter(function (_value, index) { return index % step === 0; })
+      .map(function (value) { return { value: value }; });
+  }
+
   function drawChart(canvas) {
     if (!window.Chart) { return; }
     fetch(canvas.dataset.chartUrl, { headers: { "Accept": "application/json" } })
@@ -22,6 +52,7 @@
             pointRadius: 4
           };
         });
+        var span = timeSpan(data.span);
         canvas.chart = new window.Chart(canvas, {
           type: "line",
           data: { datasets: datasets },
@@ -31,7 +62,13 @@
             animation: false,
             parsing: false,
             scales: {
-              x: { type: "linear", ticks: { callback: function (v) { return new Date(v).toISOString().slice(0, 7); } } },
+              x: {
+                type: "linear",
+                min: span.min,
+                max: span.max,
+                afterBuildTicks: function (axis) { axis.ticks = timeTicks(axis.min, axis.max); },
+                ticks: { callback: function (v) { return dayLabel(v); } }
+              },
               y: { min: -1.2, max: 1.2, ticks: { stepSize: 0.5, callback: function (v) { return STANCE_LABELS[String(v)] || ""; } } }
             },
             onClick: function (_event, elements) {

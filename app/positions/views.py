@@ -1,5 +1,6 @@
 """Positions as analysts read them: the actor × month matrix of an issue, the series behind its
-chart, and an actor's current position on each issue."""
+chart, which of the issue's statements they count (and why the others are left out), and an
+actor's current position on each issue."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Actor, Issue, Position
+from app.models import Actor, Issue, Position, Statement, StatementIssue
 from app.positions.derive import STANCE_VALUE
 
 
@@ -34,6 +35,64 @@ class MatrixRow:
 class IssueMatrix:
     months: list[date] = field(default_factory=list)
     rows: list[MatrixRow] = field(default_factory=list)
+    actor_count: int = 0  # actors with a position, shown or not
+
+
+# Why a statement on an issue does not count toward its positions, in the order they are
+# checked: each statement left out is counted once, under the first reason that applies. The
+# conditions are those of app.positions.derive (the evidence a position is made from).
+LEFT_OUT = {
+    "rejected": "rejected by an analyst",
+    "repeat": "repeating what another outlet reported first (that report counts)",
+    "other_issue": "mainly about another issue (this one is not their first)",
+    "unattributed": "with no identified speaker",
+    "undated": "without a date",
+    "neutral": "taking no stance (neutral)",
+}
+
+
+@dataclass
+class Coverage:
+    """Which of an issue's statements its matrix and chart count, and why the others do not;
+    ``first`` and ``last`` are the days of the earliest and latest statements counted."""
+
+    counted: int = 0
+    left_out: list[tuple[str, int]] = field(default_factory=list)  # (reason, statements)
+    first: date | None = None
+    last: date | None = None
+
+    @property
+    def total(self) -> int:
+        return self.counted + sum(count for _reason, count in self.left_out)
+
+
+def issue_coverage(session: Session, issue: Issue) -> Coverage:
+    reason = case(
+        (Statement.review_status == "rejected", "rejected"),
+        (Statement.corroborates_id.is_not(None), "repeat"),
+        (StatementIssue.rank > 0, "other_issue"),
+        (Statement.speaker_id.is_(None), "unattributed"),
+        (Statement.said_on.is_(None), "undated"),
+        (Statement.stance == "neutral", "neutral"),
+        else_="counted",
+    )
+    # Grouped from a subquery: PostgreSQL would not match a CASE with bound literals in the
+    # select list to the same CASE in GROUP BY.
+    each = (
+        select(reason.label("reason"), Statement.said_on.label("said_on"))
+        .join(StatementIssue, StatementIssue.statement_id == Statement.id)
+        .where(StatementIssue.issue_id == issue.id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            each.c.reason, func.count(), func.min(each.c.said_on), func.max(each.c.said_on)
+        ).group_by(each.c.reason)
+    ).all()
+    found = {name: (count, first, last) for name, count, first, last in rows}
+    counted, first, last = found.get("counted", (0, None, None))
+    left_out = [(text, found[name][0]) for name, text in LEFT_OUT.items() if name in found]
+    return Coverage(counted, left_out, first, last)
 
 
 def _month(day: date) -> date:
@@ -59,13 +118,16 @@ def _positions(session: Session, issue_id: int) -> list[Position]:
     )
 
 
-def issue_matrix(session: Session, issue: Issue, max_actors: int = 40) -> IssueMatrix:
+def issue_matrix(
+    session: Session, issue: Issue, max_actors: int = 40, until: date | None = None
+) -> IssueMatrix:
+    """Each actor's stance at the end of each month, from the first position to ``until`` (the
+    last statement counted; by default the last position's start)."""
     positions = _positions(session, issue.id)
     if not positions:
         return IssueMatrix()
-    months = _months_between(
-        min(p.valid_from for p in positions), max(p.valid_from for p in positions)
-    )
+    last = max(p.valid_from for p in positions)
+    months = _months_between(min(p.valid_from for p in positions), max(last, until or last))
     by_actor: dict[int, list[Position]] = defaultdict(list)
     for position in positions:
         by_actor[position.actor_id].append(position)
@@ -82,20 +144,37 @@ def issue_matrix(session: Session, issue: Issue, max_actors: int = 40) -> IssueM
             cells.append(Cell(latest.stance, latest, _month(latest.valid_from) == month))
         rows.append(MatrixRow(items[0].actor, cells))
     rows.sort(key=lambda row: row.actor.name)
-    return IssueMatrix(months, rows)
+    return IssueMatrix(months, rows, len(by_actor))
 
 
-def chart_series(session: Session, issue: Issue, max_actors: int = 12) -> dict[str, Any]:
-    """Stepped lines, one per actor: supports 1, conditional 0.5, neutral 0, opposes -1."""
+CHART_ACTORS = 12  # lines a chart can hold and still be read
+
+
+def chart_series(
+    session: Session,
+    issue: Issue,
+    max_actors: int = CHART_ACTORS,
+    coverage: Coverage | None = None,
+) -> dict[str, Any]:
+    """Stepped lines, one per actor: supports 1, conditional 0.5, neutral 0, opposes -1; and
+    the span of the time axis, from the first statement counted to the last."""
+    coverage = coverage or issue_coverage(session, issue)
     by_actor: dict[int, list[Position]] = defaultdict(list)
     for position in _positions(session, issue.id):
         by_actor[position.actor_id].append(position)
     busiest = sorted(by_actor.values(), key=lambda items: -len(items))[:max_actors]
-    # Each line runs on to the latest day any position began: a stance lasts until it changes.
-    last = max((p.valid_from for items in busiest for p in items), default=None)
+    # Each line runs on to the last statement counted: a stance lasts until it changes.
+    starts = [p.valid_from for items in busiest for p in items]
+    last = max([*starts, *([coverage.last] if coverage.last else [])], default=None)
+    first = min([*starts, *([coverage.first] if coverage.first else [])], default=None)
     return {
         "issue": issue.slug,
         "stances": STANCE_VALUE,
+        "span": {
+            "first": first.isoformat() if first else None,
+            "last": last.isoformat() if last else None,
+        },
+        "actors": len(by_actor),
         "series": [
             {
                 "actor": items[0].actor.name,

@@ -19,7 +19,14 @@ from app.curation.undo import can_undo
 from app.db import DbSession
 from app.models.common import STANCES, STATEMENT_KINDS
 from app.positions.derive import shifts
-from app.positions.views import actor_positions, alignments, chart_series, issue_matrix
+from app.positions.views import (
+    CHART_ACTORS,
+    actor_positions,
+    alignments,
+    chart_series,
+    issue_coverage,
+    issue_matrix,
+)
 from app.queries import catalog
 from app.queries.review import issue_choices
 from app.queries.timeline import (
@@ -277,9 +284,12 @@ def issue(request: Request, session: DbSession, slug: str) -> Response:
     found = catalog.get_issue(session, slug)
     if found is None:
         raise HTTPException(status_code=404, detail=f"There is no issue called “{slug}”.")
+    coverage = issue_coverage(session, found)
     context = {
         "issue": found,
-        "matrix": issue_matrix(session, found),
+        "coverage": coverage,
+        "chart_actors": CHART_ACTORS,
+        "matrix": issue_matrix(session, found, until=coverage.last),
         "shifts": shifts(session, issue_id=found.id)[:20],
         "days": load_timeline(session, TimelineFilters(issues=(slug,)), limit=30, count=False).days,
     }

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Article, Statement
+from app.models import Article, Issue, Statement
+from app.positions.views import issue_coverage
 
 
 def soup(client: TestClient, url: str, status: int = 200) -> BeautifulSoup:
@@ -125,6 +126,27 @@ def test_issue_and_actor_lists_and_pages(client: TestClient) -> None:
     assert putin.select_one("h1").get_text(" ", strip=True).startswith("Vladimir Putin")
     assert "President of Russia" in putin.select_one("ul.roles").get_text()
     assert putin.select("article.statement")
+
+
+def test_the_issue_view_says_what_its_matrix_and_chart_count(
+    client: TestClient, session: Session
+) -> None:
+    issue = session.scalars(select(Issue).where(Issue.slug == "negotiations_process")).one()
+    coverage = issue_coverage(session, issue)
+    page = soup(client, "/issues/negotiations_process")
+    panel = page.select_one("#coverage")
+    said = panel.get_text(" ", strip=True)
+    assert f"They count {coverage.counted} of the {coverage.total} statements" in said
+    assert f"said from {coverage.first:%-d %b %Y} to {coverage.last:%-d %b %Y}" in said
+    reasons = [li.get_text(" ", strip=True) for li in panel.select("ul.left-out li")]
+    assert reasons == [
+        f"{count} statement{'s' if count != 1 else ''} {reason}"
+        for reason, count in coverage.left_out
+    ]
+    assert reasons  # the seeds have neutral and unattributed statements on it at least
+    # The matrix runs to the month of the last statement counted.
+    months = [th.get_text(strip=True) for th in page.select("table.matrix thead th")[1:]]
+    assert months[-1] == f"{coverage.last:%b %Y}"
 
 
 def test_unknown_records_are_404_pages(client: TestClient) -> None:
