@@ -207,24 +207,38 @@ def _article_text(session: Session, statement: Statement) -> str:
     return session.scalar(select(Article.text).where(Article.id == statement.article_id)) or ""
 
 
-def _set_status(
-    session: Session, editor: Editor, statement: Statement, status: str, action: str, verb: str
+def _record_status(
+    session: Session,
+    editor: Editor,
+    statement: Statement,
+    status: str,
+    action: str,
+    summary: str,
 ) -> AuditEntry:
+    """Set the review status and record the change (positions are the caller's to recompute)."""
     before = snapshot(session, statement)
     statement.review_status = status
     session.flush()
     after = snapshot(session, statement)
-    recompute(session, _pairs(session, before, after))
     return record(
         session,
         editor,
         action,
         "statement",
         statement.id,
-        summary=f"{verb} statement {statement.id}",
+        summary=summary,
         before=before,
         after=after,
     )
+
+
+def _set_status(
+    session: Session, editor: Editor, statement: Statement, status: str, action: str, verb: str
+) -> AuditEntry:
+    summary = f"{verb} statement {statement.id}"
+    entry = _record_status(session, editor, statement, status, action, summary)
+    recompute(session, _pairs(session, entry.before, entry.after))
+    return entry
 
 
 def confirm(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
@@ -235,6 +249,35 @@ def confirm(session: Session, editor: Editor, statement: Statement) -> AuditEntr
         )
     status = "edited" if statement.review_status == "edited" else "confirmed"
     return _set_status(session, editor, statement, status, "statement.confirm", "Confirmed")
+
+
+def confirm_article(session: Session, editor: Editor, article_id: int) -> list[AuditEntry]:
+    """Every machine-made statement of one article that the review queue shows (repeats of
+    another outlet's report are not), confirmed at once: one history entry each, so that each
+    can be undone alone, and the positions recomputed once."""
+    statements = session.scalars(
+        select(Statement)
+        .where(
+            Statement.article_id == article_id,
+            Statement.review_status == "machine",
+            Statement.corroborates_id.is_(None),
+        )
+        .order_by(Statement.start, Statement.id)
+    ).all()
+    entries = [
+        _record_status(
+            session,
+            editor,
+            statement,
+            "confirmed",
+            "statement.confirm",
+            f"Confirmed statement {statement.id} (all of article {article_id})",
+        )
+        for statement in statements
+    ]
+    snapshots = [snap for entry in entries for snap in (entry.before, entry.after)]
+    recompute(session, _pairs(session, *snapshots))
+    return entries
 
 
 def reject(session: Session, editor: Editor, statement: Statement) -> AuditEntry:

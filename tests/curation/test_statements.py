@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.curation import statements as curation
@@ -115,6 +115,72 @@ def test_a_rejected_statement_leaves_the_timeline_and_positions_and_undo_restore
     assert entry.undone_by_id is not None
     with pytest.raises(CurationError, match="already undone"):
         undo(session, EDITOR, entry)
+
+
+def statuses(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(Statement.id, Statement.review_status).where(Statement.id.in_(ids))
+    ).all()
+    return {statement_id: status for statement_id, status in rows}
+
+
+def test_confirming_an_article_confirms_only_its_machine_statements_each_undoable(
+    session: Session,
+) -> None:
+    queued = (Statement.review_status == "machine", Statement.corroborates_id.is_(None))
+    article_id = session.scalars(
+        select(Statement.article_id)
+        .where(*queued, Statement.speaker_id.is_not(None), Statement.said_on.is_not(None))
+        .group_by(Statement.article_id)
+        .order_by(func.count().desc())
+    ).first()
+    of_article = set(
+        session.scalars(select(Statement.id).where(Statement.article_id == article_id))
+    )
+    elsewhere = set(
+        session.scalars(select(Statement.id).where(*queued, Statement.article_id != article_id))
+    )
+    # One of the article's statements is rejected first: it stays rejected.
+    rejected = session.scalars(
+        select(Statement).where(Statement.article_id == article_id, *queued).order_by(Statement.id)
+    ).first()
+    curation.reject(session, EDITOR, rejected)
+    before = statuses(session, of_article)
+    expected = {
+        s.id
+        for s in session.scalars(select(Statement).where(Statement.id.in_(of_article), *queued))
+    }
+    assert len(expected) >= 2
+
+    entries = curation.confirm_article(session, EDITOR, article_id)
+
+    assert {entry.entity_id for entry in entries} == expected
+    assert all(entry.action == "statement.confirm" for entry in entries)
+    after = statuses(session, of_article)
+    assert {i for i, status in after.items() if status != before[i]} == expected
+    assert {after[i] for i in expected} == {"confirmed"}
+    assert after[rejected.id] == "rejected"
+    assert set(statuses(session, elsewhere).values()) == {"machine"}
+    # The positions they start now carry a person's confirmation.
+    evidence = session.scalars(
+        select(Position).where(Position.evidence_statement_id.in_(expected))
+    ).all()
+    assert evidence and all(position.human_confirmed for position in evidence)
+
+    # Each confirmation is undone alone; the others stay.
+    first, *rest = entries
+    undo(session, EDITOR, first)
+    assert statuses(session, {first.entity_id})[first.entity_id] == "machine"
+    assert {statuses(session, expected)[e.entity_id] for e in rest} == {"confirmed"}
+    for entry in rest:
+        undo(session, EDITOR, entry)
+    assert statuses(session, of_article) == before
+
+
+def test_an_article_with_nothing_to_confirm_changes_nothing(session: Session) -> None:
+    article_id = session.scalars(select(Article.id).order_by(Article.id)).first()
+    curation.confirm_article(session, EDITOR, article_id)
+    assert curation.confirm_article(session, EDITOR, article_id) == []
 
 
 def test_an_undo_never_throws_away_a_later_change(session: Session) -> None:
