@@ -154,6 +154,9 @@ def _drop_events(session: Session, article_id: int) -> None:
     )
     mentioned = select(EventArticle.event_id).where(EventArticle.article_id == article_id)
     session.execute(delete(Event).where(Event.id.in_(mentioned), ~elsewhere))
+    # Events other articles report too stay; this article's mention of them goes, and comes
+    # back if extraction finds the event again.
+    session.execute(delete(EventArticle).where(EventArticle.article_id == article_id))
 
 
 def reextract(

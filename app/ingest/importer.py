@@ -18,12 +18,11 @@ from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.extraction.types import Statement as ExtractedStatement
 from app.ingest.dedup import corroborate, find_near_duplicate, index_article
+from app.ingest.events import store_events
 from app.models import (
     Actor,
     ActorAlias,
     Article,
-    Event,
-    EventArticle,
     Issue,
     Source,
     Statement,
@@ -238,27 +237,3 @@ def _store_statements(
         stored.append(statement)
     session.flush()
     return stored
-
-
-def store_events(
-    session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
-) -> int:
-    for extracted in result.events:
-        event = Event(
-            kind=extracted.kind,
-            title=extracted.title,
-            occurred_on=extracted.date,
-            date_precision=extracted.date_precision or "unknown",
-            location=extracted.location,
-        )
-        participants: dict[int, Actor] = {}
-        for name in extracted.participants:
-            actor = resolver.resolve(name)
-            participants[actor.id] = actor
-        event.participants = list(participants.values())
-        event.mentions = [
-            EventArticle(article_id=article.id, start=extracted.start, end=extracted.end)
-        ]
-        session.add(event)
-    session.flush()
-    return len(result.events)
