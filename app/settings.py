@@ -51,10 +51,11 @@ class Settings(BaseSettings):
         description="The largest request body a signed-in user may send (several files at once).",
     )
     page_size: int = Field(default=50, gt=0, le=500)
-    job_runner: Literal["auto", "thread", "queue", "inline"] = Field(
+    job_runner: Literal["auto", "process", "thread", "queue", "inline"] = Field(
         default="auto",
-        description="Where imports run: auto is a web-process thread on SQLite and the "
-        "procrastinate queue (`parley worker`) on PostgreSQL.",
+        description="Where imports run: auto is a child process of the web server on SQLite "
+        "(process; thread keeps them in the web process) and the procrastinate queue "
+        "(`parley worker`) on PostgreSQL.",
     )
     stale_item_seconds: int = Field(
         default=300, gt=0, description="An item running this long was interrupted; retry it."

@@ -1,10 +1,13 @@
-"""Where import jobs run: a procrastinate worker on PostgreSQL, a thread in the web process on
-SQLite, or inline (the request waits; used by tests and scripts). Same code path every time."""
+"""Where import jobs run: a procrastinate worker on PostgreSQL, a child process of the web
+server on SQLite (so a heavy article never slows the pages), a thread in the web process, or
+inline (the request waits; used by tests and scripts). Same code path every time."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
+import multiprocessing.queues
 import queue
 import threading
 from datetime import timedelta
@@ -76,6 +79,58 @@ class ThreadRunner:
                 log.exception("import job %s stopped with an error", job_id)
 
 
+class ProcessRunner:
+    """A child process works through jobs in order (SQLite): extraction's CPU and memory stay
+    out of the web process, and a pathological article cannot starve the pages. The child opens
+    its own engine on the same database; if it dies, the next start puts its work back."""
+
+    def __init__(self, settings: Settings, factory: sessionmaker[Session]) -> None:
+        self.settings = settings
+        self.factory = factory
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self.jobs: multiprocessing.queues.Queue[int | None] = context.Queue()
+        self.process = context.Process(
+            target=_work_through,
+            args=(settings.database_url, self.jobs),
+            name="parley-imports",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        with transaction(self.factory) as session:
+            pending = requeue_stale(session, older_than=timedelta(0))
+        for job_id in pending:
+            self.jobs.put(job_id)
+        self.process.start()
+
+    def dispatch(self, job_id: int) -> None:
+        self.jobs.put(job_id)
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.process.join(timeout=30)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+
+
+def _work_through(database_url: str, jobs: multiprocessing.queues.Queue[int | None]) -> None:
+    """The child's loop: one importer (one spaCy pipeline) for every job it is given."""
+    from app.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    factory = make_sessionmaker(engine)
+    importer = ArticleImporter(factory)
+    try:
+        while (job_id := jobs.get()) is not None:
+            try:
+                run_job(factory, job_id, importer)
+            except Exception:  # the loop must outlive a broken job; the job page shows it
+                log.exception("import job %s stopped with an error", job_id)
+    finally:
+        engine.dispose()
+
+
 def conninfo(database_url: str) -> str:
     """The libpq form of a SQLAlchemy PostgreSQL URL."""
     url = make_url(database_url).set(drivername="postgresql")
@@ -127,12 +182,14 @@ class QueueDispatcher:
 def make_dispatcher(settings: Settings, factory: sessionmaker[Session]) -> Dispatcher:
     mode = settings.job_runner
     if mode == "auto":
-        mode = "thread" if settings.is_sqlite else "queue"
+        mode = "process" if settings.is_sqlite else "queue"
     if mode == "inline":
         return InlineRunner(factory)
     if mode == "queue":
         return QueueDispatcher(settings)
-    runner = ThreadRunner(factory)
+    runner: ThreadRunner | ProcessRunner = (
+        ProcessRunner(settings, factory) if mode == "process" else ThreadRunner(factory)
+    )
     runner.start()
     return runner
 

@@ -21,7 +21,7 @@ from app.db import transaction
 from app.extraction.pipeline import Extractor
 from app.ingest.importer import ArticleInput, store_article
 from app.ingest.jobs import NewItem, claim_next, create_job, get_job, requeue_stale, run_job
-from app.ingest.queue import QueueDispatcher, ThreadRunner
+from app.ingest.queue import ProcessRunner, QueueDispatcher, ThreadRunner, make_dispatcher
 from app.ingest.service import ArticleImporter
 from app.models import Article, ImportItem, ImportJob
 from app.settings import Settings
@@ -126,6 +126,37 @@ def test_sqlite_thread_runner_resumes_interrupted_jobs_at_start(
         view = get_job(session, job_id)
         assert view is not None and view.job.state == "done"
         assert view.counts == {"imported": 2}
+
+
+@pytest.mark.parametrize("committed_database", ["sqlite"], indirect=True)
+def test_sqlite_imports_run_in_a_child_process_that_resumes_interrupted_jobs(
+    committed_database: CommittedDatabase,
+) -> None:
+    """The web process only queues: a child process (its own pid, its own engine) extracts."""
+    factory = committed_database.factory
+    settings = Settings(database_url=committed_database.url, secret_key=TEST_SECRET)
+    assert settings.job_runner == "auto" and settings.is_sqlite
+    with transaction(factory) as session:
+        interrupted = create_job(session, corpus_items(1)).id
+        claim_next(session, interrupted)  # as if the last server died while importing it
+    runner = make_dispatcher(settings, factory)
+    assert isinstance(runner, ProcessRunner)
+    assert runner.process.pid is not None and runner.process.pid != os.getpid()
+    with transaction(factory) as session:
+        queued = create_job(session, corpus_items(3)[1:]).id
+    runner.dispatch(queued)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        with transaction(factory) as session:
+            states = {session.get_one(ImportJob, j).state for j in (interrupted, queued)}
+        if states == {"done"}:
+            break
+        time.sleep(0.2)
+    runner.stop()
+    assert not runner.process.is_alive()
+    with transaction(factory) as session:
+        assert get_job(session, interrupted).counts == {"imported": 1}  # type: ignore[union-attr]
+        assert get_job(session, queued).counts == {"imported": 2}  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("committed_database", ["postgresql"], indirect=True)
