@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.models import Article, Issue, Statement, StatementIssue
+from app.queries.timeline import MAX_ID
 
 
 def card_options() -> list[ExecutableOption]:
@@ -39,11 +41,16 @@ class QueueCursor:
 
     @classmethod
     def decode(cls, value: str) -> QueueCursor | None:
+        """The cursor, or None for anything encode() could not have made (an id the database
+        cannot compare, a confidence that is no number)."""
         confidence, _, ident = value.partition("_")
         try:
-            return cls(float(confidence), int(ident))
+            cursor = cls(float(confidence), int(ident))
         except ValueError:
             return None
+        if not math.isfinite(cursor.confidence) or not 1 <= cursor.id <= MAX_ID:
+            return None
+        return cursor
 
 
 @dataclass
@@ -51,6 +58,15 @@ class ReviewQueue:
     statements: list[Statement]
     remaining: int
     next_cursor: QueueCursor | None
+    # For each article on the page, how many of its statements are still to review (what
+    # "confirm all from this article" would confirm).
+    per_article: dict[int, int] = field(default_factory=dict)
+
+
+def _to_review() -> list[ColumnElement[bool]]:
+    """Made by the machine, not checked by anyone; repeats of another outlet's report are
+    reviewed through the statement they repeat."""
+    return [Statement.review_status == "machine", Statement.corroborates_id.is_(None)]
 
 
 def review_queue(
@@ -61,7 +77,7 @@ def review_queue(
     issue: str | None = None,
 ) -> ReviewQueue:
     """Machine-made statements nobody has reviewed, least confident first."""
-    where = [Statement.review_status == "machine", Statement.corroborates_id.is_(None)]
+    where = _to_review()
     if issue:
         where.append(
             Statement.id.in_(
@@ -90,7 +106,18 @@ def review_queue(
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = QueueCursor(rows[-1].confidence, rows[-1].id) if more and rows else None
-    return ReviewQueue(rows, remaining, cursor)
+    return ReviewQueue(rows, remaining, cursor, _to_review_per_article(session, rows))
+
+
+def _to_review_per_article(session: Session, statements: list[Statement]) -> dict[int, int]:
+    if not statements:
+        return {}
+    rows = session.execute(
+        select(Statement.article_id, func.count())
+        .where(Statement.article_id.in_({s.article_id for s in statements}), *_to_review())
+        .group_by(Statement.article_id)
+    ).tuples()
+    return dict(rows.all())
 
 
 def issue_choices(session: Session) -> list[Issue]:

@@ -1,7 +1,9 @@
-"""Split an article's text into plain runs and highlighted statement spans."""
+"""Split an article's text into plain runs and highlighted statement spans, and cut the passage
+around one statement for showing beside it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -36,3 +38,34 @@ def segments(text: str, spans: Sequence[S]) -> list[Segment[S]]:
         else:
             result.append(Segment(text=text[left:right], span=best, start=left))
     return result
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A statement's words with the text around them."""
+
+    before: str
+    words: str
+    after: str
+
+
+# Where a sentence ends: a full stop, question or exclamation mark (and any closing quote or
+# bracket), then space and a capital or an opening quote ("U.S. envoys" does not end one).
+SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+def excerpt(text: str, start: int, end: int, reach: int = 300) -> Excerpt:
+    """The words at ``start:end`` in their paragraph; of a long paragraph, the whole sentences
+    within ``reach`` characters either side (or "…" where no sentence ends there)."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    before, after = text[left:start], text[end : len(text) if right == -1 else right]
+    if len(before) > reach:
+        window = before[-reach:]
+        ends = list(SENTENCE_END.finditer(window))
+        before = window[ends[0].end() :] if ends else "…" + window.split(" ", 1)[-1]
+    if len(after) > reach:
+        window = after[:reach]
+        ends = list(SENTENCE_END.finditer(window))
+        after = window[: ends[-1].end()].rstrip() if ends else window.rsplit(" ", 1)[0] + "…"
+    return Excerpt(before, text[start:end], after)

@@ -20,6 +20,7 @@ from app.ingest.service import ArticleImporter
 from app.models import Article, AuditEntry, Statement
 from app.models.common import STANCES, STATEMENT_KINDS
 from app.queries.review import QueueCursor, get_statement, issue_choices, review_queue
+from app.queries.timeline import MAX_ID
 from app.web.accounts import safe_next
 from app.web.auth import Analyst, require_reader
 from app.web.params import RecordId
@@ -119,8 +120,11 @@ def queue(
     user: Analyst,
     after: Annotated[str, Query(max_length=60)] = "",
     issue: Annotated[str, Query(max_length=100)] = "",
+    confirmed: Annotated[int, Query(ge=0, le=MAX_ID, description="Just confirmed")] = 0,
+    article: Annotated[int, Query(ge=0, le=MAX_ID, description="Of this article")] = 0,
 ) -> Response:
-    """Machine-made statements, least confident first: j/k to move, c confirm, x reject, e edit."""
+    """Machine-made statements, least confident first, each with its words in their article:
+    j/k to move, c confirm, x reject, e edit; or confirm all of one article at once."""
     cursor = QueueCursor.decode(after) if after else None
     if after and cursor is None:
         raise HTTPException(status_code=422, detail="That page cursor is not valid.")
@@ -136,6 +140,8 @@ def queue(
         "more_url": more_url,
         "can_undo": can_undo,
         "entry": None,
+        "confirmed": confirmed,
+        "confirmed_article": article,
     }
     if cursor is not None and request.headers.get("HX-Request"):
         return render(request, "review/queue.html", context, block="items")
@@ -144,17 +150,11 @@ def queue(
 
 @router.get("/statements/{statement_id}", name="statement", dependencies=readers)
 def statement_page(request: Request, session: DbSession, statement_id: RecordId) -> Response:
-    """A statement: its card, its words in their paragraph, the edit form, and its history."""
+    """A statement: its card (with its words in their paragraph), the edit form, and its
+    history."""
     statement = _statement_or_404(session, statement_id)
-    text = statement.article.text
-    left = text.rfind("\n", 0, statement.start) + 1
-    right = text.find("\n", statement.end)
-    right = len(text) if right == -1 else right
     context = {
         "s": statement,
-        "before": text[left : statement.start],
-        "words": text[statement.start : statement.end],
-        "after": text[statement.end : right],
         "history": history(session, "statement", statement.id),
         "can_undo": can_undo,
         **_form_context(session, form_values(statement)),
@@ -207,6 +207,23 @@ async def confirm(
     entry = curation.confirm(session, Editor.of(user), _statement_or_404(session, statement_id))
     session.expire_all()
     return _after_change(request, session, statement_id, entry, next)
+
+
+@router.post("/articles/{article_id}/confirm", name="article_confirm_all")
+async def confirm_article(
+    request: Request,
+    session: DbSession,
+    user: Analyst,
+    article_id: RecordId,
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Every statement of the article still to review, confirmed at once (each one undoable)."""
+    if session.get(Article, article_id) is None:
+        raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")
+    entries = curation.confirm_article(session, Editor.of(user), article_id)
+    target = safe_next(next) if next else request.app.url_path_for("review")
+    notice = urlencode({"confirmed": len(entries), "article": article_id})
+    return RedirectResponse(f"{target}{'&' if '?' in target else '?'}{notice}", status_code=303)
 
 
 @router.post("/statements/{statement_id}/reject", name="statement_reject")

@@ -14,6 +14,7 @@ from app.curation.audit import changed_fields
 from app.ingest.fields import is_web_url
 from app.queries.timeline import FACET_WINDOW, count_label
 from app.settings import PROJECT_ROOT
+from app.web.highlight import excerpt
 from app.web.security import csrf_token_for_template
 from app.web.urls import url_path
 
@@ -64,6 +65,7 @@ templates.env.globals["show_value"] = show_value
 templates.env.globals["count_label"] = count_label
 templates.env.globals["facet_window"] = FACET_WINDOW
 templates.env.globals["changed"] = changed_fields
+templates.env.globals["excerpt"] = excerpt
 templates.env.globals["url_for"] = url_for
 templates.env.globals["csrf_token"] = csrf_token_for_template
 templates.env.globals["signed_in_user"] = signed_in_user

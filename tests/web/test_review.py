@@ -54,6 +54,75 @@ def test_the_queue_lists_machine_statements_least_confident_first(
     assert {b.get("data-key") for b in first.select("[data-key]")} == {"c", "e", "x"}
 
 
+def test_each_queued_statement_shows_its_words_in_their_article(
+    client: TestClient, session: Session
+) -> None:
+    page = html(client.get("/review"))
+    items = page.select(".review-item")
+    assert items
+    for item in items:
+        statement = session.get(Statement, int(item["id"].removeprefix("review-")))
+        article = session.get(Article, statement.article_id)
+        source = item.select_one("p.source-text")
+        # Right under the statement, the article's own words, the statement's highlighted.
+        assert source.find_previous_sibling("article")["id"] == f"statement-{statement.id}"
+        assert source.select_one("mark").get_text() == statement.text
+        around = source.get_text().removeprefix("In the article: ").strip("…")
+        assert around in article.text
+        # Its actions in one row, in the order the keys are listed.
+        row = item.select_one(".review-actions .one-line")
+        assert [b.get("data-key") for b in row.select("[data-key]")] == ["c", "e", "x"]
+
+
+def test_confirm_all_from_an_article_confirms_its_statements_each_undoable(
+    client: TestClient, session: Session
+) -> None:
+    page = html(client.get("/review"))
+    form = page.select_one("form.confirm-article")
+    article_id = int(re.search(r"/articles/(\d+)/confirm", form["action"]).group(1))
+    queued = (Statement.review_status == "machine", Statement.corroborates_id.is_(None))
+    waiting = set(
+        session.scalars(select(Statement.id).where(Statement.article_id == article_id, *queued))
+    )
+    assert form.select_one("button").get_text(strip=True) == (
+        f"Confirm all {len(waiting)} from this article"
+    )
+    elsewhere = session.scalar(
+        select(func.count()).where(Statement.article_id != article_id, *queued)
+    )
+    response = submit(
+        client,
+        "/review",
+        selector=f"form.confirm-article[action='/articles/{article_id}/confirm']",
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/review?confirmed={len(waiting)}&article={article_id}"
+    notice = html(client.get(response.headers["location"])).select_one(".message.success")
+    assert f"Confirmed {len(waiting)} statements" in notice.get_text()
+    session.expire_all()
+    statuses = session.scalars(select(Statement.review_status).where(Statement.id.in_(waiting)))
+    assert set(statuses) == {"confirmed"}
+    assert session.scalar(select(func.count()).where(*queued)) == elsewhere
+    # One entry each in the history, each with its own undo.
+    history = html(client.get("/history?entity=statement"))
+    entries = [
+        li for li in history.select("li.history-entry") if f"article {article_id})" in li.get_text()
+    ]
+    assert len(entries) == len(waiting)
+    undo = entries[0].select_one("form[action^='/history/']")
+    undone = client.post(undo["action"], data={**hidden_fields(undo), "next": "/review"})
+    assert undone.status_code == 200
+    session.expire_all()
+    statuses = session.scalars(select(Statement.review_status).where(Statement.id.in_(waiting)))
+    assert sorted(statuses) == ["confirmed"] * (len(waiting) - 1) + ["machine"]
+
+
+def test_confirm_all_of_an_unknown_article_is_a_404(client: TestClient) -> None:
+    token = {"csrf_token": page_csrf(client, "/review")}
+    assert client.post("/articles/999999/confirm", data=token).status_code == 404
+
+
 def test_the_queue_pages_by_keyset_without_repeats(client: TestClient, session: Session) -> None:
     seen: list[int] = []
     url: str | None = "/review"

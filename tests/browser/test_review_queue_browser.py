@@ -1,0 +1,93 @@
+"""The review queue in headless Chromium: each statement with its words in their article, its
+actions on one line, and "confirm all from this article" clicked, then undone from the history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Engine
+
+from app.models import Statement
+from tests.browser.test_curation_browser import log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def database(live_database: str) -> Iterator[Engine]:
+    engine = create_engine(live_database)
+    yield engine
+    engine.dispose()
+
+
+def review_statuses(database: Engine, article_id: int) -> dict[int, str]:
+    with database.connect() as connection:
+        rows = connection.execute(
+            select(Statement.id, Statement.review_status).where(
+                Statement.article_id == article_id, Statement.corroborates_id.is_(None)
+            )
+        ).tuples()
+        return dict(rows.all())
+
+
+def test_each_statement_shows_its_source_and_its_actions_on_one_line(
+    page: Any, live_server: str
+) -> None:
+    log_in(page, live_server)
+    page.goto(f"{live_server}/review")
+    items = page.locator(".review-item")
+    assert items.count() > 3
+    for index in range(3):
+        item = items.nth(index)
+        source = item.locator("p.source-text")
+        assert source.is_visible()
+        words = item.locator("article.statement .words").inner_text().strip().strip("“”")
+        assert source.locator("mark").inner_text().strip() == words
+        boxes = [item.locator(f"[data-key={key}]").bounding_box() for key in ("c", "e", "x")]
+        assert all(boxes)
+        tops = [box["y"] for box in boxes]
+        assert max(tops) - min(tops) < 4, tops  # one line
+        assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+
+
+def test_confirm_all_from_an_article_then_undo_one(
+    page: Any, live_server: str, database: Engine
+) -> None:
+    log_in(page, live_server)
+    page.goto(f"{live_server}/review")
+    # The article on the page with the fewest statements left to review (at least two).
+    buttons = page.locator("form.confirm-article")
+    actions = {buttons.nth(i).get_attribute("action") for i in range(buttons.count())}
+    sizes = {
+        action: list(review_statuses(database, int(action.split("/")[2])).values()).count("machine")
+        for action in actions
+    }
+    action = min(sizes, key=lambda a: sizes[a])
+    article_id = int(action.split("/")[2])
+    before = review_statuses(database, article_id)
+    waiting = {i for i, status in before.items() if status == "machine"}
+    button = page.locator(f"form.confirm-article[action='{action}'] button").first
+    assert button.inner_text() == f"Confirm all {len(waiting)} from this article"
+    button.click()
+    page.wait_for_url(f"{live_server}/review?confirmed={len(waiting)}&article={article_id}")
+    assert f"Confirmed {len(waiting)} statements" in page.locator(".message.success").inner_text()
+    shown = {
+        int(i.removeprefix("review-"))
+        for i in page.locator(".review-item").evaluate_all("els => els.map(e => e.id)")
+    }
+    assert not shown & waiting  # none of them is left to review
+    after = review_statuses(database, article_id)
+    assert {after[i] for i in waiting} == {"confirmed"}
+    assert {i: s for i, s in after.items() if i not in waiting} == {
+        i: s for i, s in before.items() if i not in waiting
+    }
+    # Each confirmation is its own change in the history: undo them one by one.
+    for _ in waiting:
+        page.goto(f"{live_server}/history?entity=statement")
+        entry = page.locator("li.history-entry", has_text=f"(all of article {article_id})")
+        entry.filter(has=page.locator("form button")).first.locator("form button").click()
+        page.wait_for_url(f"{live_server}/history")
+    assert review_statuses(database, article_id) == before
