@@ -1,5 +1,5 @@
 """The review queue in headless Chromium: each statement with its words in their article, its
-actions on one line, and "confirm all from this article" clicked, then each undone from the history."""
+actions on one line, and "confirm all from this article" clicked, then each one undone."""
 
 from __future__ import annotations
 
