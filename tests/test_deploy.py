@@ -88,3 +88,20 @@ def test_the_image_builds_in_no_secret_and_serves_beyond_loopback() -> None:
     assert not any("PARLEY_SECRET_KEY" in line for line in instructions)
     command = next(line for line in instructions if line.startswith("CMD"))
     assert "parley serve --host 0.0.0.0" in command
+
+
+def test_the_image_and_make_install_the_same_pinned_versions() -> None:
+    """No container engine runs here, so the image's install step is checked against the one
+    `make` runs (and CI passes with): the same constraints file, the pip Python ships."""
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "COPY pyproject.toml README.md alembic.ini constraints.txt ./" in dockerfile
+    assert "pip install --constraint constraints.txt ." in dockerfile
+    assert "--constraint constraints.txt -e '.[dev]'" in makefile
+    assert "--upgrade pip" not in makefile + dockerfile
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (PROJECT_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line
+    }
+    assert {"lxml", "lxml-html-clean", "fastapi", "spacy", "sqlalchemy"} <= pinned
