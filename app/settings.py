@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     stale_item_seconds: int = Field(
         default=300, gt=0, description="An item running this long was interrupted; retry it."
     )
+    extract_timeout_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="The longest one imported article's extraction may take: an article that "
+        "takes longer fails, and the rest of its import job goes on.",
+    )
     echo_sql: bool = False
 
     @field_validator("trusted_proxies", mode="before")

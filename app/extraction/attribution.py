@@ -7,6 +7,7 @@ speech is the complement of a communication verb (or what "according to X" frame
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,8 @@ from app.extraction.lexicon import (
     PUBLICATION_WORDS,
     WEAK_COMMUNICATION_VERBS,
 )
+from app.extraction.nearest import NearestAttribution
+from app.extraction.offsets import Ranges, sentence_at, tokens_before
 from app.extraction.quotes import Quote
 from app.extraction.speakers import Discourse, Speaker, SpeakerResolver
 
@@ -131,21 +134,17 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= index < end for start, end in ranges)
-
-
 class ParagraphAttributor:
     def __init__(self, resolver: SpeakerResolver) -> None:
         self.resolver = resolver
 
     def attributions(
-        self, doc: Doc, quote_ranges: list[tuple[int, int]], on: date | None, discourse: Discourse
+        self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse
     ) -> list[Attribution]:
         found: list[Attribution] = []
         discourse.paragraph_people = []
         for token in doc:
-            if _inside(token.idx, quote_ranges):
+            if token.idx in quote_ranges:
                 continue
             if (
                 token.lower_ == "according"
@@ -172,13 +171,13 @@ class ParagraphAttributor:
         return _outermost(found)
 
     def quoted_speech(
-        self, doc: Doc, quote_ranges: list[tuple[int, int]], on: date | None, discourse: Discourse
+        self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse
     ) -> list[Attribution]:
         """Speech a quoted speaker reports ("“Trump clearly explained that Europe will pay”"):
         a named speaker, a finite verb that is not negated, and a clause within the quote."""
         found = []
         for token in doc:
-            quote = next(((s, e) for s, e in quote_ranges if s <= token.idx < e), None)
+            quote = quote_ranges.covering(token.idx)
             if quote is None or not is_communication_verb(token) or not _finite(token):
                 continue
             if any(child.dep_ == "neg" for child in token.children):
@@ -331,9 +330,13 @@ class ParagraphAttributor:
     ) -> list[tuple[Quote, Speaker | None, float, Span]]:
         """A speaker for each quote (given with its doc character range)."""
         results: list[tuple[Quote, Speaker | None, float, Span]] = []
-        quote_ranges = [(start, end) for _q, start, end in quotes]
+        if not quotes:
+            return results
+        nearest = NearestAttribution(
+            doc, attributions, Ranges([(start, end) for _q, start, end in quotes])
+        )
         for position, (quote, start, end) in enumerate(quotes):
-            sentence = _sentence_at(doc, start)
+            sentence = sentence_at(doc, start)
             speaker, confidence = None, 0.3
             if quote.attribution is not None:
                 offset = quote.start - start
@@ -341,7 +344,7 @@ class ParagraphAttributor:
                 speaker = self._dash_attribution(doc, quote, local_attribution, on, discourse)
                 confidence = 0.85
             if speaker is None:
-                speaker = _nearest(attributions, start, end, doc, quote_ranges, same_sentence=True)
+                speaker = nearest.in_sentence(start, end)
                 confidence = 0.9
             if speaker is None:
                 speaker = self._trailing_attribution(doc, end, on, discourse)
@@ -350,7 +353,7 @@ class ParagraphAttributor:
                 speaker = self._colon_intro(doc, start, on, discourse)
                 confidence = 0.75
             if speaker is None:
-                speaker = _nearest(attributions, start, end, doc, quote_ranges, same_sentence=False)
+                speaker = nearest.in_paragraph(start, end)
                 confidence = 0.65
             if speaker is None and position > 0 and results[-1][1] is not None:
                 speaker, confidence = results[-1][1], 0.6
@@ -358,8 +361,7 @@ class ParagraphAttributor:
                 speaker, confidence = previous, 0.55
             if speaker is None and discourse.paragraph_people:
                 # "Witkoff described the meeting. “…”": the person the paragraph is about.
-                nearest = min(discourse.paragraph_people, key=lambda item: abs(item[0] - start))
-                speaker, confidence = nearest[1], 0.45
+                speaker, confidence = _nearest_person(discourse.paragraph_people, start), 0.45
             confidence = 0.3 if speaker is None else min(confidence, speaker.confidence + 0.05)
             results.append((quote, speaker, confidence, sentence))
         return results
@@ -383,7 +385,7 @@ class ParagraphAttributor:
         """ "“…,” Trump posted on Truth Social." read from the words, when the parse of the
         line has gone astray: a name (or pronoun) and a speech verb right after the quote, in
         its sentence and before any other quote."""
-        sentence = _sentence_at(doc, max(end - 1, 0))
+        sentence = sentence_at(doc, max(end - 1, 0))
         after = []
         for token in doc[sentence.start : sentence.end]:
             if token.idx < end or token.is_space:
@@ -416,12 +418,12 @@ class ParagraphAttributor:
         self, doc: Doc, start: int, on: date | None, discourse: Discourse
     ) -> Speaker | None:
         """ "Rutte's message was short: '…'" — the clause before a colon names the speaker."""
-        before = [t for t in doc if t.idx < start]
-        while before and (before[-1].is_space or before[-1].text in "\"'“‘«"):
-            before.pop()
-        if not before or before[-1].text != ":":
+        last = tokens_before(doc, start) - 1
+        while last >= 0 and (doc[last].is_space or doc[last].text in "\"'“‘«"):
+            last -= 1
+        if last < 0 or doc[last].text != ":":
             return None
-        colon = before[-1]
+        colon = doc[last]
         subjects = [t for t in colon.sent if t.i < colon.i and t.dep_ in SUBJECT_DEPS]
         if not subjects:
             return None
@@ -474,30 +476,51 @@ def _outermost(attributions: list[Attribution]) -> list[Attribution]:
     it was wrong to say Putin rejected the plan"), unless the outer speaker presents it as having
     happened ("The FT reported that Putin told Witkoff that …"): then it is a statement too."""
     kept = []
-    for attribution in attributions:
-        outer = [
-            other
-            for other in attributions
-            if other is not attribution
-            and other.claim is not None
-            and other.claim[0] <= attribution.anchor.i < other.claim[1]
-        ]
+    for attribution, outer in zip(attributions, _enclosing(attributions), strict=True):
+        anchor = attribution.anchor
         if (
             not outer
-            or _is_reporting_participle(attribution.anchor)
-            or _is_absolute_speech(attribution.anchor)
+            or _is_reporting_participle(anchor)
+            or _is_absolute_speech(anchor)
             # "dismissed Trump's threat to impose tariffs": the possessive takes the threat
             # as made, whatever the outer speaker thinks of it.
-            or attribution.anchor.pos_ == "NOUN"
-            or all(
-                _reports_as_happened(other.anchor, attribution.anchor)
-                and attribution.speaker.name is not None
-                and other.speaker.name != attribution.speaker.name
-                for other in outer
-            )
+            or anchor.pos_ == "NOUN"
+            or _asserted_by_all(attribution, outer)
         ):
             kept.append(attribution)
     return kept
+
+
+def _asserted_by_all(attribution: Attribution, outer: list[Attribution]) -> bool:
+    """Whether every outer speaker, each someone else, presents this speech as having happened."""
+    name = attribution.speaker.name
+    if name is None or any(other.speaker.name == name for other in outer):
+        return False
+    chain = _assertion_chain(attribution.anchor)
+    return all(_reports_as_happened(other.anchor, attribution.anchor, chain) for other in outer)
+
+
+def _enclosing(attributions: list[Attribution]) -> list[list[Attribution]]:
+    """For each attribution, the others whose claim holds its anchor, in list order. One sweep
+    by anchor position: a claim joins when its start is reached, leaves once passed."""
+    claims = sorted(
+        (attribution.claim[0], attribution.claim[1], order)
+        for order, attribution in enumerate(attributions)
+        if attribution.claim is not None
+    )
+    found: list[list[Attribution]] = [[] for _ in attributions]
+    active: list[tuple[int, int, int]] = []
+    added = 0
+    for order in sorted(range(len(attributions)), key=lambda k: attributions[k].anchor.i):
+        anchor = attributions[order].anchor.i
+        while added < len(claims) and claims[added][0] <= anchor:
+            active.append(claims[added])
+            added += 1
+        active = [claim for claim in active if anchor < claim[1]]
+        found[order] = [
+            attributions[k] for _s, _e, k in sorted(active, key=lambda c: c[2]) if k != order
+        ]
+    return found
 
 
 # Outer verbs that cast doubt on what they report: "denied that Putin had offered …".
@@ -505,10 +528,11 @@ DOUBTING_VERBS = {"deny", "dismiss", "reject", "refute", "dispute", "question", 
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 
 
-def _reports_as_happened(outer: Token, inner: Token) -> bool:
+def _reports_as_happened(outer: Token, inner: Token, chain: set[int] | None) -> bool:
     """Whether the outer speech act asserts that the inner one took place: a finite inner verb
     reached from the outer one through complement clauses only, and nothing negated or doubted
-    on the way ("said Putin told him" yes; "denied Putin said", "wrong to say" no)."""
+    on the way ("said Putin told him" yes; "denied Putin said", "wrong to say" no). ``chain``
+    is ``_assertion_chain(inner)``, worked out once for all the outer verbs."""
     if inner.lemma_.lower() in ATTITUDE_VERBS:
         return False  # "suggested that Russia believes …": the outer speaker's reading of minds
     if outer.lower_ == "according":
@@ -516,17 +540,28 @@ def _reports_as_happened(outer: Token, inner: Token) -> bool:
         return _finite(inner) and not any(child.dep_ == "neg" for child in inner.children)
     if outer.pos_ not in ("VERB", "AUX") or outer.lemma_.lower() in DOUBTING_VERBS:
         return False
+    if chain is None or outer.i not in chain:
+        return False
+    return not any(child.dep_ == "neg" for child in outer.children)
+
+
+def _assertion_chain(inner: Token) -> set[int] | None:
+    """The verbs that can assert ``inner`` took place: its clause, then each head above it
+    through complement clauses, up to the first clause that is negated or not a complement.
+    None when the clause is not finite with a subject of its own."""
     clause = _ongoing_head(inner) or inner  # "Kyiv continues to demand": "continues" is finite
     if not _finite(clause) or not any(child.dep_ in SUBJECT_DEPS for child in clause.children):
-        return False  # a verb sharing the outer clause's subject is that clause's own action
+        return None  # a verb sharing the outer clause's subject is that clause's own action
+    chain = {clause.i}
     current = clause
-    while current.i != outer.i:
-        if current.dep_ not in ("ccomp", "conj") or current.head.i == current.i:
-            return False
-        if any(child.dep_ == "neg" for child in current.children):
-            return False
+    while (
+        current.dep_ in ("ccomp", "conj")
+        and current.head.i != current.i
+        and not any(child.dep_ == "neg" for child in current.children)
+    ):
         current = current.head
-    return not any(child.dep_ == "neg" for child in outer.children)
+        chain.add(current.i)
+    return chain
 
 
 def _ongoing_head(verb: Token) -> Token | None:
@@ -546,60 +581,11 @@ def _finite(verb: Token) -> bool:
     )
 
 
-def _sentence_at(doc: Doc, char: int) -> Span:
-    for sentence in doc.sents:
-        if sentence.start_char <= char < sentence.end_char + 1:
-            return sentence
-    return doc[:]
-
-
-def _nearest(
-    attributions: list[Attribution],
-    start: int,
-    end: int,
-    doc: Doc,
-    quote_ranges: list[tuple[int, int]],
-    *,
-    same_sentence: bool,
-) -> Speaker | None:
-    best: tuple[int, Speaker] | None = None
-    sentences = {s.start for s in doc.sents if s.start_char < end and start < s.end_char + 1}
-    for attribution in attributions:
-        anchor = attribution.anchor
-        if same_sentence and anchor.sent.start not in sentences:
-            continue
-        if attribution.quote_only and not same_sentence:
-            continue
-        reports_own_clause = attribution.claim is not None and not _claim_is_quote(
-            doc, attribution.claim, quote_ranges
-        )
-        # A verb that reports its own clause does not introduce a quote elsewhere.
-        if reports_own_clause and (
-            not same_sentence or not _claim_touches(doc, attribution.claim, start, end)  # type: ignore[arg-type]
-        ):
-            continue
-        distance = start - anchor.idx if anchor.idx < start else anchor.idx - end
-        if attribution.claim is not None:
-            span = doc[attribution.claim[0] : attribution.claim[1]]
-            if span.start_char <= start and end <= span.end_char + 1:
-                # A quote inside a reported claim is that claim's words: the innermost wins
-                # ("X told Y that the US could be “…”, according to a statement").
-                distance = -len(doc.text) + (span.end_char - span.start_char)
-        if best is None or distance < best[0]:
-            best = (distance, attribution.speaker)
-    return best[1] if best else None
-
-
-def _claim_is_quote(doc: Doc, claim: tuple[int, int], quote_ranges: list[tuple[int, int]]) -> bool:
-    span = doc[claim[0] : claim[1]]
-    inside = sum(len(t) for t in span if _inside(t.idx, quote_ranges))
-    total = sum(len(t) for t in span) or 1
-    return inside / total >= 0.5
-
-
-def _claim_touches(doc: Doc, claim: tuple[int, int], start: int, end: int) -> bool:
-    span = doc[claim[0] : claim[1]]
-    return span.start_char < end and start < span.end_char
+def _nearest_person(people: list[tuple[int, Speaker]], start: int) -> Speaker:
+    """The person named nearest ``start`` (the earlier on a tie); ``people`` is in text order."""
+    position = bisect_left(people, start, key=lambda item: item[0])
+    nearby = people[max(position - 1, 0) : position + 1]
+    return min(nearby, key=lambda item: abs(item[0] - start))[1]
 
 
 def _is_reporting_participle(token: Token) -> bool:

@@ -1,7 +1,8 @@
 """Find the article's prose: paragraphs with exact offsets, page furniture masked out.
 
 Masking replaces characters with spaces of the same length, so every offset into the cleaned
-text is an offset into the article exactly as stored.
+text is an offset into the article exactly as stored. Every pattern here runs in time linear in
+the line, whatever the line holds (long runs of spaces, "and" inside names, stray brackets).
 """
 
 from __future__ import annotations
@@ -18,17 +19,14 @@ BOILERPLATE_LINE = re.compile(
       | the\s+audio\s+version\s+of\s+this\s+article\b.*
       | this\s+(?:article|audio)\s+(?:is|was)\s+(?:generated|produced|narrated)\b.*
       | (?:share|share\s+this\s+(?:article|story)|tweet|email|print|copy\s+link)
-        \s*(?:on\s+\w+)?\s*$
+        \s*(?:on\s+\w+\s*)?$
       | (?:related|read\s+more|read\s+also|see\s+also|also\s+read|more\s+on\s+this|recommended)
         \s*:.*
       | (?:advertisement|sponsored(?:\s+content)?|sign\s+up\b.*|subscribe\b.*|newsletter\b.*)
       | (?:photo|image|file\s+photo|video)\s*(?::|—|-|credit).*
-      | .*\((?:ap|reuters|afp|getty\s+images|epa|anadolu)\s+photo[^)]*\)\s*$
       | (?:©|copyright\b|\(c\)\s).*
-      | by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}
-        (?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$
-      | updated\s*:?.*\d{4}.*
-      | (?:published|posted)\s*:?.*\d{4}.*
+      | updated.*\d{4}.*
+      | (?:published|posted).*\d{4}.*
       | \(reporting\s+by\b.*
       | (?:follow|join)\s+(?:us|our)\b.*
     )$""",
@@ -41,9 +39,23 @@ DATELINE = re.compile(
     r"(?:\((?:AP|Reuters|AFP|dpa|UPI|Xinhua|TASS)\)\s*)?[—–-]{1,2}\s+"
 )
 
+# A photo credit closing a caption line: "… in Kyiv. (AP Photo/Efrem Lukatsky)".
+PHOTO_CREDIT = re.compile(r"\((?:ap|reuters|afp|getty\s+images|epa|anadolu)\s+photo", re.IGNORECASE)
+
+# A by-line: "By Anna Berg, Boris Cole and Clara Dahl", at most four names between commas or
+# "and"s (which may be glued to the names: the pattern ignores case). Read by an automaton
+# (``_is_byline``): as a regex, every "and" inside a name ("Alexandra", "Fernandez") doubles
+# the ways to split the line, and a long line that fails takes exponential time.
+BYLINE_START = re.compile(r"\s*by\s", re.IGNORECASE)
+NAME_FIRST = re.compile(r"[A-Z]", re.IGNORECASE)
+NAME_CHAR = re.compile(r"[\w.'’-]", re.IGNORECASE)
+SPACE = re.compile(r"\s")
+AND_LETTERS = tuple(re.compile(letter, re.IGNORECASE) for letter in "and")
+BYLINE_GROUP = 4  # names in a row without a comma or "and"
+
 # A site name glued to the first word of the text: "· novinite.comKremlin spokesman".
 GLUED_SITE = re.compile(
-    r"^\s*[·•|]?\s*(?:www\.)?[\w-]+\.(?:com|net|org|co\.uk|eu|ru|ua|info|news)(?=[A-Z])"
+    r"^\s*(?:[·•|]\s*)?(?:www\.)?[\w-]+\.(?:com|net|org|co\.uk|eu|ru|ua|info|news)(?=[A-Z])"
 )
 
 # A heading: short, no sentence-final punctuation, no quotation marks opening a sentence.
@@ -75,12 +87,74 @@ def is_heading(line: str) -> bool:
     return not re.search(r"\b(said|says|told|stated|added)\b", stripped, re.IGNORECASE)
 
 
+def _is_photo_credit(line: str) -> bool:
+    """A line ending in "(AP Photo/…)": the credit is the last bracket, after any other."""
+    end = line.rstrip()
+    if not end.endswith(")"):
+        return False
+    credit = end[end.rfind(")", 0, len(end) - 1) + 1 : -1]
+    return PHOTO_CREDIT.search(credit) is not None
+
+
+def _byline_step(states: set[tuple[str, int]], char: str) -> set[tuple[str, int]]:
+    """One character through the by-line automaton. States: ``lead`` (spaces after "by"),
+    ``first`` (a name's first letter read, ``count`` names in its group), ``name`` (a name that
+    may end here), ``gap`` (spaces between names of a group), ``before`` / ``a`` / ``an`` /
+    ``after`` (around a comma or "and"), ``end`` (trailing spaces)."""
+    space = SPACE.match(char) is not None
+    first = NAME_FIRST.match(char) is not None
+    inner = NAME_CHAR.match(char) is not None
+    letters = [pattern.match(char) is not None for pattern in AND_LETTERS]
+    found: set[tuple[str, int]] = set()
+    for state, count in states:
+        if state in ("lead", "after") and first:
+            found.add(("first", 1))
+        elif state == "gap" and first:
+            found.add(("first", count + 1))
+        elif state in ("first", "name") and inner:
+            found.add(("name", count))
+        if state in ("name", "before"):
+            if char == ",":
+                found.add(("after", 0))
+            if letters[0]:
+                found.add(("a", 0))
+        if state == "a" and letters[1]:
+            found.add(("an", 0))
+        if state == "an" and letters[2]:
+            found.add(("after", 0))
+        if space:
+            if state == "name":
+                found.update({("before", 0), ("end", 0)})
+                if count < BYLINE_GROUP:
+                    found.add(("gap", count))
+            elif state in ("lead", "gap", "before", "after", "end"):
+                found.add((state, count))
+    return found
+
+
+def _is_byline(line: str) -> bool:
+    """ "By Anna Berg and Boris Cole": see BYLINE_START."""
+    opening = BYLINE_START.match(line)
+    if opening is None:
+        return False
+    states = {("lead", 0)}
+    for char in line[opening.end() :]:
+        states = _byline_step(states, char)
+        if not states:
+            return False
+    return any(state in ("name", "end") for state, _count in states)
+
+
+def is_boilerplate(line: str) -> bool:
+    return BOILERPLATE_LINE.match(line) is not None or _is_photo_credit(line) or _is_byline(line)
+
+
 def clean(text: str) -> str:
     """The article text with page furniture blanked out, the same length as the original."""
     chars = list(text)
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
-        if BOILERPLATE_LINE.match(line) or is_heading(line):
+        if is_boilerplate(line) or is_heading(line):
             _mask(chars, match.start(), match.end())
             continue
         glued = GLUED_SITE.match(line)
@@ -112,6 +186,21 @@ PARSE_TRANSLATION = str.maketrans(
 )
 
 
+# spaCy's tokenizer strips a run's prefixes and suffixes one at a time, copying the rest of the
+# run each time: thousands of marks with no space between them take time quadratic in their
+# number. Prose has no run this long, so breaking one changes nothing a reader would see.
+MAX_RUN = 200
+LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
+
+
+def _break_run(match: re.Match[str]) -> str:
+    chars = list(match.group(0))
+    for position in range(MAX_RUN, len(chars), MAX_RUN):
+        chars[position] = " "
+    return "".join(chars)
+
+
 def for_parser(text: str) -> str:
-    """Same-length text the parser reads more reliably: typographic quotes made plain."""
-    return text.translate(PARSE_TRANSLATION)
+    """Same-length text the parser reads more reliably: typographic quotes made plain, and a
+    run of more than MAX_RUN characters without a space broken by a space every MAX_RUN."""
+    return LONG_RUN.sub(_break_run, text.translate(PARSE_TRANSLATION))

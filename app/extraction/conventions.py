@@ -16,6 +16,7 @@ statements as a set rather than one attribution at a time.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from app.extraction.codebook import Codebook
@@ -24,8 +25,10 @@ from app.extraction.types import ActorEntry, Statement
 
 JOINT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 PARTY_FILLERS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "the", "both"}
+# The look-behind starts a match only where a run of spaces starts: the leftmost match is the
+# same, and a long run of spaces is not scanned again from each of its characters.
 TRAILING_SOURCE = re.compile(
-    r"\s*,\s*(?:(?:according to|as reported by|citing)\s+(?P<cited>[^,]{2,40})"
+    r"(?<!\s)\s*,\s*(?:(?:according to|as reported by|citing)\s+(?P<cited>[^,]{2,40})"
     r"|(?P<outlet>[^,]{2,40}?)\s+(?:reported|reports|wrote|said|says))[.!]?$"
 )
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam"}
@@ -69,8 +72,9 @@ GENERIC_SPEAKERS = {
 def apply_conventions(
     statements: list[Statement], text: str, codebook: Codebook
 ) -> list[Statement]:
-    outlets = [s for s in statements if is_news_outlet(s.speaker, codebook)]
-    kept = [s for s in statements if s not in outlets]
+    is_outlet = [is_news_outlet(s.speaker, codebook) for s in statements]
+    outlets = [s for s, outlet in zip(statements, is_outlet, strict=True) if outlet]
+    kept = [s for s, outlet in zip(statements, is_outlet, strict=True) if not outlet]
     _credit_sources(kept, outlets)
     for statement in kept:
         _cut_trailing_source(statement, codebook)
@@ -84,14 +88,31 @@ def apply_conventions(
 
 def _credit_sources(statements: list[Statement], outlets: list[Statement]) -> None:
     """What an outlet reports someone said ("Reuters reported that Witkoff told Ushakov …")
-    is that someone's statement, carried by the outlet: its source."""
-    for statement in statements:
-        carrier = next(
-            (o for o in outlets if o.start <= statement.start and statement.end <= o.end + 1),
-            None,
-        )
-        if carrier is not None and statement.source is None:
-            statement.source = carrier.speaker
+    is that someone's statement, carried by the outlet: its source (the first outlet, in
+    order, whose span holds the statement)."""
+    for statement, around in _around(statements, outlets):
+        holding = [(order, o) for order, o in around if statement.end <= o.end + 1]
+        if holding and statement.source is None:
+            statement.source = min(holding, key=lambda item: item[0])[1].speaker
+
+
+def _around(
+    inner: list[Statement], outer: list[Statement]
+) -> Iterator[tuple[Statement, list[tuple[int, Statement]]]]:
+    """Each inner statement, in order of position, with the outer ones (and their places in
+    ``outer``) that start at or before it and end no earlier than its start. One sweep: an
+    outer statement joins when the sweep reaches its start and leaves once the sweep passes its
+    end, so each inner statement sees only the spans around it, not the whole article."""
+    starts = sorted((o.start, order) for order, o in enumerate(outer))
+    active: list[tuple[int, Statement]] = []
+    added = 0
+    for statement in sorted(inner, key=lambda s: s.start):
+        while added < len(starts) and starts[added][0] <= statement.start:
+            order = starts[added][1]
+            active.append((order, outer[order]))
+            added += 1
+        active = [(order, o) for order, o in active if o.end + 1 >= statement.start]
+        yield statement, list(active)
 
 
 def _cut_trailing_source(statement: Statement, codebook: Codebook) -> None:
@@ -117,13 +138,13 @@ def _encloses(claim: Statement, quote: Statement) -> bool:
 
 def _fold_nested_quotes(statements: list[Statement]) -> list[Statement]:
     dropped: set[int] = set()
-    for quote in statements:
-        if quote.kind != "direct_quote":
-            continue
-        enclosing = [claim for claim in statements if _encloses(claim, quote)]
+    quotes = [s for s in statements if s.kind == "direct_quote"]
+    for quote, around in _around(quotes, statements):
+        enclosing = [(claim.end - claim.start, order, claim) for order, claim in around]
+        enclosing = [item for item in enclosing if _encloses(item[2], quote)]
         if not enclosing:
             continue
-        claim = min(enclosing, key=lambda c: c.end - c.start)
+        claim = min(enclosing, key=lambda item: item[:2])[2]  # the shortest; the first on a tie
         share = (quote.end - quote.start) / max(1, claim.end - claim.start)
         if share >= QUOTE_CARRIES_CLAIM:
             dropped.add(id(claim))
@@ -141,8 +162,12 @@ def _scare_quote(statement: Statement, text: str) -> bool:
     unlike a short quotation that is a sentence of its own (“Never,” she said.)."""
     if statement.kind != "direct_quote" or len(statement.text.split()) > SCARE_QUOTE_WORDS:
         return False
-    before = text[: max(0, statement.start - 1)].rstrip()
-    return bool(before) and before[-1] not in SENTENCE_ENDS
+    # The last character before the opening mark, spaces aside (without copying the text up
+    # to there, once per quote).
+    position = statement.start - 2
+    while position >= 0 and text[position].isspace():
+        position -= 1
+    return position >= 0 and text[position] not in SENTENCE_ENDS
 
 
 def _says_nobody(words: list[str]) -> bool:

@@ -3,6 +3,8 @@ valence of the words themselves (VADER's packaged lexicon taught diplomatic voca
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
 from functools import lru_cache
 
 from spacy.tokens import Token
@@ -172,10 +174,57 @@ def refusal(verb: Token) -> bool:
     return any(child.dep_ == "aux" and child.lower_ in REFUSAL_MODALS for child in verb.children)
 
 
+class _LinearVader(SentimentIntensityAnalyzer):
+    """VADER, scoring exactly as the package does, in time linear in the text: for each word its
+    negation and idiom checks lower-case the whole text again, and its "but" check looks each
+    score up from the start of the list, which squares on a long quote. The checks here see only
+    the words they read (the three before, the two after), and the "but" check keeps, for each
+    score, where it stands."""
+
+    @staticmethod
+    def _negation_check(
+        valence: float, words_and_emoticons: list[str], start_i: int, i: int
+    ) -> float:
+        # It reads words i-3 … i-1 (negative indices wrap, as in the package): the same words
+        # stand at 0 … 2 of this window.
+        window = [words_and_emoticons[i - back] for back in (3, 2, 1, 0)]
+        return SentimentIntensityAnalyzer._negation_check(valence, window, start_i, 3)
+
+    @staticmethod
+    def _special_idioms_check(valence: float, words_and_emoticons: list[str], i: int) -> float:
+        # Called for i >= 3; it reads words i-3 … i+2 and asks whether i+1 and i+2 exist.
+        window = words_and_emoticons[i - 3 : i + 3]
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, window, 3)
+
+    @staticmethod
+    def _but_check(words_and_emoticons: list[str], sentiments: list[float]) -> list[float]:
+        lowered = [str(word).lower() for word in words_and_emoticons]
+        if "but" not in lowered:
+            return sentiments
+        but = lowered.index("but")
+        # The package visits each position p and rescales the first score equal to the score
+        # at p (``sentiments.index``): halved before the "but", half as much again after it.
+        # ``where`` holds, for each value, the positions that held it (stale ones are skipped).
+        where: dict[float, list[int]] = defaultdict(list)
+        for position, score in enumerate(sentiments):
+            where[score].append(position)
+        for position in range(len(sentiments)):
+            score = sentiments[position]
+            held = where[score]
+            while sentiments[held[0]] != score:
+                heapq.heappop(held)
+            first = held[0]
+            if first == but:
+                continue
+            sentiments[first] = score * (0.5 if first < but else 1.5)
+            heapq.heappush(where[sentiments[first]], first)
+        return sentiments
+
+
 @lru_cache(maxsize=1)
 def _valence() -> SentimentIntensityAnalyzer:
     """VADER's packaged lexicon, taught the valence of diplomatic vocabulary."""
-    analyzer = SentimentIntensityAnalyzer()
+    analyzer = _LinearVader()
     analyzer.lexicon.update(DIPLOMATIC_VALENCE)
     return analyzer
 

@@ -200,12 +200,16 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
     events: list[Event] = []
     seen: dict[tuple[str, date | None], Event] = {}
     latest: dict[str, Event] = {}
+    # Each event's participants as a set too: an event an article keeps mentioning gathers
+    # many, and looking each new name up in the list would cost the square of their number.
+    named: dict[int, set[str]] = {}
     for sentence in sentences:
         for kind, position, referring in event_kinds(sentence.text):
             dated = _nearest_date(sentence, position)
             if referring and dated is None:
                 if kind in latest:
-                    _merge(latest[kind], sentence)  # "no decisions were made at the meeting"
+                    # "no decisions were made at the meeting"
+                    _merge(latest[kind], sentence, named[id(latest[kind])])
                 continue
             if dated is None and (
                 not sentence.actors or (not sentence.dates and FUTURE.search(sentence.text))
@@ -214,18 +218,18 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
             day = dated.day if dated else None
             key = (kind, day)
             if key in seen:
-                _merge(seen[key], sentence)
+                _merge(seen[key], sentence, named[id(seen[key])])
                 continue
             undated = seen.get((kind, None))
             if (
                 dated is not None
                 and undated is not None
                 and kind in ENCOUNTERS
-                and _same_encounter(undated, sentence)
+                and _same_encounter(undated, sentence, named[id(undated)])
             ):
                 undated.date, undated.date_precision = dated.day, dated.precision
                 seen[key] = seen.pop((kind, None))
-                _merge(undated, sentence)
+                _merge(undated, sentence, named[id(undated)])
                 continue
             event = Event(
                 kind=kind,
@@ -238,6 +242,7 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
                 participants=list(dict.fromkeys(sentence.actors)),
             )
             seen[key] = latest[kind] = event
+            named[id(event)] = set(event.participants)
             events.append(event)
     for event in events:
         event.title = title_for(event.kind, event.participants, event.location)
@@ -258,15 +263,18 @@ def _nearest_date(sentence: SentenceFacts, position: int) -> ResolvedDate | None
     return min(near, key=lambda found: abs(found.start - position)) if near else None
 
 
-def _same_encounter(event: Event, sentence: SentenceFacts) -> bool:
+def _same_encounter(event: Event, sentence: SentenceFacts, participants: set[str]) -> bool:
+    """``participants``: the event's participants as a set."""
     location = location_of(sentence.text, sentence.places)
     if event.location and location:
         return event.location == location
-    return bool(set(event.participants) & set(sentence.actors))
+    return bool(participants & set(sentence.actors))
 
 
-def _merge(event: Event, sentence: SentenceFacts) -> None:
+def _merge(event: Event, sentence: SentenceFacts, participants: set[str]) -> None:
+    """``participants``: the event's participants as a set, kept up to date here."""
     for name in sentence.actors:
-        if name not in event.participants:
+        if name not in participants:
+            participants.add(name)
             event.participants.append(name)
     event.location = event.location or location_of(sentence.text, sentence.places)

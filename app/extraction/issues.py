@@ -29,10 +29,12 @@ PAIR_VERBS = frozenset(
 )
 
 
-def syntactic_weight(token: Token, span: Span) -> float:
+def syntactic_weight(token: Token, span: Span, root: Token | None = None) -> float:
     """How central a word is to what the statement asserts: the predicate and its objects count
-    most, the subject a little less, time and place adjuncts least; deeper words count less."""
-    root = span.root
+    most, the subject a little less, time and place adjuncts least; deeper words count less.
+    ``root`` is ``span.root``, which spaCy finds by walking the span: pass it when weighing
+    every word of a long span."""
+    root = span.root if root is None else root
     depth, weight = 0, 1.0
     if _has_topic(token):
         weight = 0.5  # "talks on the supply of missiles" are about the missiles
@@ -221,8 +223,11 @@ class IssueMatcher:
         war or peace in general gets the fallback issue."""
         scores: dict[str, float] = defaultdict(float)
         words = list(statement)
+        root = statement.root
         self._scan(
-            words, [STATEMENT_WEIGHT * syntactic_weight(t, statement) for t in words], scores
+            words,
+            [STATEMENT_WEIGHT * syntactic_weight(t, statement, root) for t in words],
+            scores,
         )
         if self.fallback and set(scores) == {self.fallback}:
             # The statement itself speaks of war or peace in general: the sentence around it

@@ -4,14 +4,19 @@ that knows the codebook's actors whatever the statistical model thinks of them."
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from app.extraction.codebook import Codebook
 from app.extraction.lexicon import NEWS_OUTLET_NAMES
 
 ENTITY_LABELS = {"person": "PERSON", "state": "GPE", "organization": "ORG", "group": "NORP"}
 _lock = threading.Lock()
+# Several steps walk a token's whole sentence, so one endless "sentence" (a megabyte with no full
+# stop) would cost the square of its length. No sentence of prose comes near this many tokens.
+MAX_SENTENCE_TOKENS = 200
 
 
 def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
@@ -51,3 +56,21 @@ def build_pipeline(codebook: Codebook) -> Language:
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns(ruler_patterns(codebook))  # type: ignore[attr-defined]
     return nlp
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+    """Parse texts in batches. A text in which the parser found a sentence longer than
+    MAX_SENTENCE_TOKENS is parsed again with the sentence starts preset: the ones found, and
+    one every MAX_SENTENCE_TOKENS tokens inside a sentence that long."""
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        if any(len(sentence) > MAX_SENTENCE_TOKENS for sentence in doc.sents):
+            doc = _parse_cut(nlp, doc)
+        yield doc
+
+
+def _parse_cut(nlp: Language, parsed: Doc) -> Doc:
+    doc = nlp.make_doc(parsed.text)
+    for sentence in parsed.sents:
+        for start in range(sentence.start, sentence.end, MAX_SENTENCE_TOKENS):
+            doc[start].is_sent_start = True
+    return nlp(doc)

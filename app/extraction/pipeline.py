@@ -24,7 +24,7 @@ from app.extraction.events import SentenceFacts, find_events
 from app.extraction.issues import FALLBACK_ISSUE, IssueMatcher
 from app.extraction.lexicon import ATTITUDE_VERBS, ONGOING_VERBS
 from app.extraction.nlp import build_pipeline, parse
-from app.extraction.offsets import Ranges, span_ents
+from app.extraction.offsets import Ranges, doc_text, span_ents
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.speakers import (
     Discourse,
@@ -431,7 +431,7 @@ def _may_date_the_speech(sentence: Span, found: ResolvedDate, draft: _Draft) -> 
     """A date can be the day of the words unless it is a deadline ("until Friday", "by May 8")
     or sits in a clause of its own that the speech verb is not part of ("Trump, who has given
     Moscow until Friday, wrote …")."""
-    text = sentence.doc.text
+    text = doc_text(sentence.doc)
     before = text[max(0, found.start - 25) : found.start].lower().split()
     if before and before[-1].strip(",") in DEADLINE_WORDS:
         return False

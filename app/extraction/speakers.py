@@ -8,6 +8,7 @@ bare surnames to the full name used earlier; unknown people become new actors.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -23,6 +24,7 @@ from app.extraction.lexicon import (
     PLURAL_PRONOUNS,
     UNNAMED_SOURCE_NOUNS,
 )
+from app.extraction.offsets import ents_inside
 from app.extraction.types import ActorEntry, RoleEntry
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -105,12 +107,23 @@ def _held(start: date | None, end: date | None, on: date | None) -> bool:
 
 @dataclass
 class Discourse:
-    """What the article has said so far: recent speakers and the names it introduced."""
+    """What the article has said so far: recent speakers and the names it introduced.
+
+    Looking back through ``recent`` ("the latest speaker who …") would cost the whole article
+    per question; instead each question, named by a key, keeps its answer and reads only the
+    speakers remembered since it was last asked. A key's test must never change its verdict.
+    """
 
     recent: list[Speaker] = field(default_factory=list)
     surnames: dict[str, Speaker] = field(default_factory=dict)
     # People named as the subject of any verb in the current paragraph, with where they stand.
     paragraph_people: list[tuple[int, Speaker]] = field(default_factory=list)
+    _latest: dict[Hashable, tuple[int, Speaker | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _by_name: dict[Hashable, tuple[int, dict[str | None, Speaker]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def remember(self, speaker: Speaker) -> None:
         if speaker.name is None and speaker.how != "unnamed":
@@ -119,24 +132,48 @@ class Discourse:
         if speaker.name and speaker.kind == "person":
             self.surnames[normalize_name(speaker.name).split()[-1]] = speaker
 
+    def latest(self, key: Hashable, test: Callable[[Speaker], bool]) -> Speaker | None:
+        """The most recent speaker that passes ``test``."""
+        seen, found = self._latest.get(key, (0, None))
+        for speaker in self.recent[seen:]:
+            if test(speaker):
+                found = speaker
+        self._latest[key] = (len(self.recent), found)
+        return found
+
+    def latest_by_name(self, key: Hashable, test: Callable[[Speaker], bool]) -> list[Speaker]:
+        """The latest speaker of each name that passes ``test``, most recent first."""
+        seen, by_name = self._by_name.get(key, (0, {}))
+        for speaker in self.recent[seen:]:
+            if test(speaker):
+                by_name.pop(speaker.name, None)  # re-inserted: the dict keeps recency order
+                by_name[speaker.name] = speaker
+        self._by_name[key] = (len(self.recent), by_name)
+        return list(reversed(by_name.values()))
+
     def latest_person(self) -> Speaker | None:
-        return next((s for s in reversed(self.recent) if s.kind == "person" and s.name), None)
+        return self.latest("person", lambda s: s.kind == "person" and bool(s.name))
 
     def pronoun(self, word: str, codebook: Codebook) -> Speaker | None:
         lowered = word.lower()
-        for speaker in reversed(self.recent):
+
+        def gender(speaker: Speaker) -> str | None:
             entry = codebook.actor_named(speaker.name) if speaker.name else None
-            gender = entry.gender if entry else None
-            if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS:
-                wanted = "male" if lowered in MALE_PRONOUNS else "female"
-                if speaker.kind == "person" and speaker.name and gender in (None, wanted):
-                    return speaker
-            elif (
-                lowered in PLURAL_PRONOUNS
-                and (speaker.kind != "person" or speaker.how == "unnamed")
-            ) or (lowered == "it" and speaker.name and speaker.kind in ("state", "organization")):
-                return speaker
-        return None
+            return entry.gender if entry else None
+
+        if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            wanted = "male" if lowered in MALE_PRONOUNS else "female"
+            return self.latest(
+                ("pronoun", lowered, id(codebook)),
+                lambda s: s.kind == "person" and bool(s.name) and gender(s) in (None, wanted),
+            )
+        return self.latest(
+            ("pronoun", lowered, id(codebook)),
+            lambda s: bool(
+                (lowered in PLURAL_PRONOUNS and (s.kind != "person" or s.how == "unnamed"))
+                or (lowered == "it" and s.name and s.kind in ("state", "organization"))
+            ),
+        )
 
 
 class SpeakerResolver:
@@ -225,13 +262,9 @@ class SpeakerResolver:
                         if owner is not None and owner.name:
                             return replace(owner, text=phrase_text, role=None)
         if lemma in ("publication", "newspaper", "outlet", "agency", "paper"):
-            outlet = next(
-                (
-                    s
-                    for s in reversed(discourse.recent)
-                    if s.kind == "organization" and is_news_outlet(s.name, self.codebook)
-                ),
-                None,
+            outlet = discourse.latest(
+                ("outlet", id(self.codebook)),
+                lambda s: s.kind == "organization" and is_news_outlet(s.name, self.codebook),
             )
             if outlet is not None:
                 return replace(outlet, how="pronoun", text=phrase_text)
@@ -299,7 +332,11 @@ class SpeakerResolver:
         ):
             return None
         role = normalize_name(" ".join(t.text for t in words[1:])).split()
-        for speaker in reversed(discourse.recent):
+        # Only the codebook's people can hold a role, and a name's latest mention stands for
+        # all of its mentions: the list is as long as the codebook, not the article.
+        for speaker in discourse.latest_by_name(
+            ("known person", id(self.codebook)), self._known_person
+        ):
             entry = self.codebook.actor_named(speaker.name) if speaker.name else None
             if entry is None or entry.kind != "person":
                 continue
@@ -309,19 +346,20 @@ class SpeakerResolver:
                     return replace(speaker, how="pronoun", text=text, role=_strip_determiner(text))
         return None
 
+    def _known_person(self, speaker: Speaker) -> bool:
+        entry = self.codebook.actor_named(speaker.name) if speaker.name else None
+        return entry is not None and entry.kind == "person"
+
     def _entity(self, head: Token, phrase: Span) -> Span | None:
         """The name in the phrase that is the speaker: the head's own, else an apposition's."""
-        doc = head.doc
         excluded: set[int] = set()
         for token in phrase:
-            if token.dep_ in ("poss", "prep") and token.head.i in {t.i for t in phrase}:
+            if token.dep_ in ("poss", "prep") and phrase.start <= token.head.i < phrase.end:
                 excluded.update(t.i for t in token.subtree)
         candidates = [
             ent
-            for ent in doc.ents
+            for ent in ents_inside(head.doc, phrase.start, phrase.end)
             if ent.label_ in NAME_LABELS
-            and ent.start >= phrase.start
-            and ent.end <= phrase.end
             and (ent.start <= head.i < ent.end or not any(t.i in excluded for t in ent))
         ]
         if not candidates:

@@ -9,6 +9,7 @@ evaluative words (``cues.py``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -134,8 +135,12 @@ def _target(span: Span, issue_words: set[str]) -> str | None:
     if "noun_chunks" not in doc.user_data:
         # Span.noun_chunks walks the whole document each time: find the chunks once per doc.
         doc.user_data["noun_chunks"] = [(c.start, c.end) for c in doc.noun_chunks]
-    for start, end in doc.user_data["noun_chunks"]:
-        if start < span.start or end > span.end:
+    chunks = doc.user_data["noun_chunks"]  # in order of position, not overlapping
+    for position in range(bisect_left(chunks, (span.start,)), len(chunks)):
+        start, end = chunks[position]
+        if start >= span.end:
+            break
+        if end > span.end:
             continue
         chunk = doc[start:end]
         if any(t.lemma_.lower() in issue_words or t.lower_ in issue_words for t in chunk):

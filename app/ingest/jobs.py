@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.db import transaction
+from app.ingest.budget import ExtractionTimeout
 from app.ingest.documents import DocumentError, read_document
 from app.ingest.importer import ImportOutcome
 from app.ingest.metadata import ArticleMeta
@@ -131,7 +132,12 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
             statements=outcome.statements,
         )
 
-    return importer.import_input(article_input(document, None), also=record).status
+    try:
+        return importer.import_input(article_input(document, None), also=record).status
+    except ExtractionTimeout as exc:  # it would take as long again: failed, not retried
+        with transaction(factory) as session:
+            _finish_item(session.get_one(ImportItem, item_id), "failed", error=str(exc))
+        return "failed"
 
 
 def run_job(

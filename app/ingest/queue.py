@@ -49,11 +49,13 @@ class InlineRunner:
 class ThreadRunner:
     """One background thread in the web process works through jobs in order (SQLite)."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], extract_timeout: float | None = None
+    ) -> None:
         self.factory = factory
         self.jobs: queue.Queue[int | None] = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="parley-imports", daemon=True)
-        self.importer = ArticleImporter(factory)
+        self.importer = ArticleImporter(factory, extract_timeout=extract_timeout)
 
     def start(self) -> None:
         # Nothing else runs jobs against this database: whatever was running when the process
@@ -91,7 +93,7 @@ class ProcessRunner:
         self.jobs: multiprocessing.queues.Queue[int | None] = context.Queue()
         self.process = context.Process(
             target=_work_through,
-            args=(settings.database_url, self.jobs),
+            args=(settings.database_url, self.jobs, settings.extract_timeout_seconds),
             name="parley-imports",
             daemon=True,
         )
@@ -114,13 +116,15 @@ class ProcessRunner:
             self.process.join(timeout=5)
 
 
-def _work_through(database_url: str, jobs: multiprocessing.queues.Queue[int | None]) -> None:
+def _work_through(
+    database_url: str, jobs: multiprocessing.queues.Queue[int | None], extract_timeout: float
+) -> None:
     """The child's loop: one importer (one spaCy pipeline) for every job it is given."""
     from app.db import make_engine, make_sessionmaker
 
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
-    importer = ArticleImporter(factory)
+    importer = ArticleImporter(factory, extract_timeout=extract_timeout)
     try:
         while (job_id := jobs.get()) is not None:
             try:
@@ -150,7 +154,9 @@ def make_queue_app(settings: Settings, factory: sessionmaker[Session] | None = N
     def import_job(job_id: int) -> None:
         if factory is None:
             raise RuntimeError("this process only defers jobs; run `parley worker` to import")
-        importer = state.setdefault("importer", ArticleImporter(factory))
+        importer = state.setdefault(
+            "importer", ArticleImporter(factory, extract_timeout=settings.extract_timeout_seconds)
+        )
         run_job(factory, job_id, importer)
 
     return app
@@ -184,11 +190,15 @@ def make_dispatcher(settings: Settings, factory: sessionmaker[Session]) -> Dispa
     if mode == "auto":
         mode = "process" if settings.is_sqlite else "queue"
     if mode == "inline":
-        return InlineRunner(factory)
+        return InlineRunner(
+            factory, ArticleImporter(factory, extract_timeout=settings.extract_timeout_seconds)
+        )
     if mode == "queue":
         return QueueDispatcher(settings)
     runner: ThreadRunner | ProcessRunner = (
-        ProcessRunner(settings, factory) if mode == "process" else ThreadRunner(factory)
+        ProcessRunner(settings, factory)
+        if mode == "process"
+        else ThreadRunner(factory, settings.extract_timeout_seconds)
     )
     runner.start()
     return runner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,8 @@ from app.db import transaction
 from app.extraction.codebook import Codebook
 from app.extraction.dates import find_dates
 from app.extraction.pipeline import Extractor
+from app.extraction.types import ExtractionResult
+from app.ingest.budget import BudgetedExtractor
 from app.ingest.codebooks import load_codebook, sync_actors, sync_issues
 from app.ingest.documents import SUPPORTED_SUFFIXES, Document, DocumentError, read_document
 from app.ingest.importer import ArticleInput, ImportOutcome, store_article
@@ -79,11 +82,24 @@ def _first_line(text: str) -> str:
 
 
 class ArticleImporter:
-    """Extracts and stores articles; the codebook is read from the database once per importer."""
+    """Extracts and stores articles; the codebook is read from the database once per importer.
 
-    def __init__(self, factory: sessionmaker[Session], extractor: Extractor | None = None) -> None:
+    With ``extract_timeout`` (seconds; ``Settings.extract_timeout_seconds``), each article is
+    extracted in a child process under that budget and one that outlasts it raises
+    ``ExtractionTimeout`` with nothing stored; without it, extraction runs here, unbounded.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        extractor: Extractor | None = None,
+        extract_timeout: float | None = None,
+    ) -> None:
         self.factory = factory
         self._extractor = extractor
+        self.extract_timeout = extract_timeout
+        self._budgeted: BudgetedExtractor | None = None
+        self._lock = threading.Lock()
 
     @property
     def extractor(self) -> Extractor:
@@ -100,12 +116,21 @@ class ArticleImporter:
     ) -> ImportOutcome:
         """Extract outside the transaction, then store; ``also`` writes in the same transaction
         (a job records its item's result there, so both commit or neither does)."""
-        result = self.extractor.extract(item.text, published=item.published_on, title=item.title)
+        result = self._extract(item)
         with transaction(self.factory) as session:
             outcome = store_article(session, item, result, self.extractor.codebook)
             if also is not None:
                 also(session, outcome)
             return outcome
+
+    def _extract(self, item: ArticleInput) -> ExtractionResult:
+        if self.extract_timeout is None:
+            return self.extractor.extract(item.text, published=item.published_on, title=item.title)
+        with self._lock:
+            if self._budgeted is None:
+                self._budgeted = BudgetedExtractor(self.extractor.codebook, self.extract_timeout)
+            budgeted = self._budgeted
+        return budgeted.extract(item.text, published=item.published_on, title=item.title)
 
     def import_paths(
         self,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.ingest.jobs import NewItem, meta_dict, run_job, settle
 from app.ingest.metadata import ArticleMeta
+from app.ingest.service import ArticleImporter
 from app.settings import Settings
 
 
@@ -35,12 +36,13 @@ def new_items(files: list[Path], meta: dict[str, ArticleMeta], limit: int) -> li
     return items
 
 
-def _work(database_url: str, job_id: int) -> None:
+def _work(database_url: str, job_id: int, extract_timeout: float) -> None:
     from app.db import make_engine, make_sessionmaker
 
     engine = make_engine(database_url)
     try:
-        run_job(make_sessionmaker(engine), job_id)
+        factory = make_sessionmaker(engine)
+        run_job(factory, job_id, ArticleImporter(factory, extract_timeout=extract_timeout))
     finally:
         engine.dispose()
 
@@ -53,12 +55,18 @@ def run_in_processes(
     on_progress: Callable[[], None] | None = None,
 ) -> None:
     """Run the job here (one worker) or in ``workers`` processes, reporting progress as it goes."""
+    timeout = settings.extract_timeout_seconds
     if workers == 1:
-        run_job(factory, job_id, on_item=lambda _status: on_progress() if on_progress else None)
+        run_job(
+            factory,
+            job_id,
+            ArticleImporter(factory, extract_timeout=timeout),
+            on_item=lambda _status: on_progress() if on_progress else None,
+        )
         return
     context = multiprocessing.get_context("spawn")
     processes = [
-        context.Process(target=_work, args=(settings.database_url, job_id), daemon=True)
+        context.Process(target=_work, args=(settings.database_url, job_id, timeout), daemon=True)
         for _ in range(workers)
     ]
     for process in processes:
