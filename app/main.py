@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -117,6 +118,17 @@ def _is_page(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and accept != "application/json"
 
 
+def _explained(request: Request, exc: HTTPException) -> Any:
+    """The error's detail; for the router's bare reason phrase (an address no route has, a
+    method a route does not take), a sentence a person can act on."""
+    if exc.detail == HTTPStatus(exc.status_code).phrase:
+        if exc.status_code == 404:
+            return f"There is no page at {request.url.path}; check the address."
+        if exc.status_code == 405:
+            return f"{request.url.path} does not accept {request.method} requests."
+    return exc.detail
+
+
 def _install_error_pages(app: FastAPI) -> None:
     def error(
         request: Request, status: int, message: Any, headers: Mapping[str, str] | None = None
@@ -133,7 +145,7 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return error(request, exc.status_code, exc.detail, exc.headers)
+        return error(request, exc.status_code, _explained(request, exc), exc.headers)
 
     @app.exception_handler(CurationError)
     async def refused_change(request: Request, exc: CurationError) -> Response:

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.ingest.fields import FieldError, clean_url
+from app.ingest.fields import MAX_TEXT, FieldError, check_published, clean_url
 from app.web.jobs import JobOut
 
 # Ids are 32-bit on PostgreSQL; a larger number can only be "not found", never a database error.
@@ -216,10 +216,16 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=500)
-    text: str = Field(min_length=1, description="Plain text; at most PARLEY_MAX_UPLOAD_BYTES.")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT,
+        description="Plain text; at most PARLEY_MAX_UPLOAD_BYTES and 1,000,000 characters.",
+    )
     outlet: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, max_length=2000, description="http:// or https://")
-    published: date | None = Field(default=None, description="YYYY-MM-DD, not in the future")
+    published: date | None = Field(
+        default=None, description="YYYY-MM-DD, from 1900 on and not in the future"
+    )
 
     @field_validator("title", "text", "outlet", "url")
     @classmethod
@@ -255,10 +261,11 @@ class ArticleIn(BaseModel):
 
     @field_validator("published")
     @classmethod
-    def _not_future(cls, value: date | None) -> date | None:
-        if value is not None and value > date.today():
-            raise _invalid("the publication date is in the future")
-        return value
+    def _plausible_day(cls, value: date | None) -> date | None:
+        try:
+            return check_published(value)
+        except FieldError as exc:
+            raise _invalid(exc.message) from exc
 
 
 class QueuedLinks(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import re
@@ -10,6 +11,8 @@ from datetime import date
 from pathlib import PurePath
 
 from charset_normalizer import from_bytes
+
+from app.ingest.fields import FieldError, check_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -57,11 +60,32 @@ def read_document(data: bytes, file_name: str) -> Document:
     )
     if not document.text.strip():
         raise DocumentError(f"{file_name}: no article text could be found in the file")
+    try:
+        check_text(document.text)
+    except FieldError as exc:
+        raise DocumentError(f"{file_name}: {exc.message}") from None
     return document
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_text(data: bytes, file_name: str) -> str:
-    """Decode bytes as UTF-8 when they are, else by detection; binary data is refused."""
+    """Decode bytes as UTF-8 when they are, as UTF-16 or UTF-32 when a byte-order mark says so
+    (Windows saves "Unicode" text that way), else by detection; binary data is refused."""
+    encoding = next((name for mark, name in UNICODE_MARKS if data.startswith(mark)), None)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise DocumentError(f"{file_name}: the text is not valid {encoding.upper()}") from None
+        return _checked_text(text, file_name)
     if b"\x00" in data[:8192]:
         raise DocumentError(f"{file_name}: this is a binary file, not text")
     try:
@@ -71,7 +95,11 @@ def decode_text(data: bytes, file_name: str) -> str:
         if best is None or best.encoding is None:
             raise DocumentError(f"{file_name}: the text encoding could not be recognised") from None
         text = str(best)
-    if _control_ratio(text) > 0.05:
+    return _checked_text(text, file_name)
+
+
+def _checked_text(text: str, file_name: str) -> str:
+    if "\x00" in text or _control_ratio(text) > 0.05:
         raise DocumentError(f"{file_name}: this looks like binary data, not text")
     return text
 
@@ -114,7 +142,7 @@ def _read_html(markup: str, file_name: str) -> Document:
 
 def _read_pdf(data: bytes, file_name: str) -> Document:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
     if not data.startswith(b"%PDF"):
         raise DocumentError(f"{file_name}: this is not a PDF file")
@@ -122,7 +150,13 @@ def _read_pdf(data: bytes, file_name: str) -> Document:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+    # DependencyError is no PyPdfError: pypdf raises it for an AES-encrypted file (it would need
+    # the cryptography package) or a stream compressed in a way it has no decoder for.
+    except (PyPdfError, DependencyError, ValueError, KeyError, OSError, RecursionError) as exc:
+        if isinstance(exc, FileNotDecryptedError) or re.search(rb"/Encrypt\b", data):
+            raise DocumentError(
+                f"{file_name}: the PDF is encrypted; save a copy without a password and upload that"
+            ) from exc
         raise DocumentError(f"{file_name}: the PDF could not be read ({exc})") from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     return Document(

@@ -30,6 +30,8 @@ def parse_metadata(raw: bytes | str, origin: str = "metadata") -> dict[str, Arti
         data: Any = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MetadataError(f"{origin}: not valid JSON ({exc})") from exc
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise MetadataError(f"{origin}: the JSON is nested too deeply to be metadata") from None
     if not isinstance(data, list):
         raise MetadataError(f"{origin}: expected a JSON list of objects with a 'file' key")
     entries: dict[str, ArticleMeta] = {}
@@ -48,10 +50,10 @@ def _entry(item: dict[str, Any]) -> ArticleMeta:
     """One entry, checked by the same field rules as the upload form and the API."""
     return ArticleMeta(
         file=item["file"],
-        title=clean_title(_text(item.get("title"))),
-        outlet=clean_outlet(_text(item.get("outlet"))),
-        url=clean_url(_text(item.get("url"))),
-        published=parse_published(_text(item.get("published"))),
+        title=clean_title(_text(item, "title")),
+        outlet=clean_outlet(_text(item, "outlet")),
+        url=clean_url(_text(item, "url")),
+        published=parse_published(_text(item, "published")),
     )
 
 
@@ -63,5 +65,13 @@ def read_metadata(path: Path) -> dict[str, ArticleMeta]:
     return parse_metadata(raw, str(path))
 
 
-def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
+def _text(item: dict[str, Any], key: str) -> str | None:
+    """The entry's value for ``key``: text, or null for none (a number or a list is a mistake
+    to report, not a title to store)."""
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        kind = {bool: "true or false", int: "a number", float: "a number", list: "a list"}.get(
+            type(value), "an object"
+        )
+        raise FieldError(key, f"'{key}' must be text in quotes, not {kind}")
+    return value.strip() or None if value is not None else None

@@ -15,7 +15,10 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.web.auth import SESSION_KEY
 
 ANONYMOUS_BODY_BYTES = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -35,7 +38,7 @@ def _is_anonymous(scope: Scope) -> bool:
     if headers.get(b"authorization", b"").lower().startswith(b"bearer "):
         return False
     session: dict[str, Any] = scope.get("session") or {}
-    return session.get("uid") is None
+    return session.get(SESSION_KEY) is None
 
 
 def _refusal(scope: Scope, limit: int, anonymous: bool) -> tuple[int, bytes, bytes]:
@@ -123,7 +126,7 @@ async def read_form(request: Request) -> FormData:
             max_fields=FORM_FIELDS,
             max_part_size=settings.max_request_bytes,
         )
-    except HTTPException as exc:
+    except StarletteHTTPException as exc:  # what the parser raises; FastAPI's is a subclass
         raise HTTPException(
             status_code=400 if exc.status_code < 500 else exc.status_code,
             detail=f"The form could not be read: {exc.detail}",

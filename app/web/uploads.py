@@ -13,7 +13,14 @@ from starlette.responses import Response
 
 from app.db import transaction
 from app.ingest.documents import DocumentError, read_document
-from app.ingest.fields import FieldError, clean_outlet, clean_title, clean_url, parse_published
+from app.ingest.fields import (
+    FieldError,
+    check_text,
+    clean_outlet,
+    clean_title,
+    clean_url,
+    parse_published,
+)
 from app.ingest.jobs import PASTED_NAME, NewItem, create_job, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
 from app.web.limits import read_form
@@ -98,6 +105,10 @@ def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
         upload.errors["text"] = "Paste an article's text here, or choose one or more files below."
     if upload.text.strip() and not upload.title:
         upload.errors.setdefault("title", "A pasted article needs a title.")
+    try:
+        check_text(upload.text)
+    except FieldError as exc:
+        upload.errors[exc.field] = exc.message
     if len(upload.text.encode("utf-8")) > limit:
         upload.errors["text"] = f"The text is larger than the {limit / 1_000_000:g} MB limit."
     if len(upload.files) > max_files:
@@ -107,10 +118,10 @@ def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
 async def read_upload_metadata(upload: Upload, limit: int) -> dict[str, ArticleMeta]:
     if upload.metadata is None:
         return {}
+    raw = await upload.metadata.read(limit + 1)
     try:
-        return parse_metadata(
-            await upload.metadata.read(limit + 1), upload.metadata.filename or "metadata"
-        )
+        # Off the event loop: a large file takes a while to check, and pages must not wait.
+        return await run_in_threadpool(parse_metadata, raw, upload.metadata.filename or "metadata")
     except MetadataError as exc:
         upload.errors["metadata"] = str(exc)
         return {}

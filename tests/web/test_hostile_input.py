@@ -3,6 +3,7 @@ fields, non-web URLs, bodies over the limits (refused before they are read)."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 
@@ -54,6 +55,9 @@ def limited(
         "/timeline?" + "&".join(f"actor=a{i}" for i in range(200)),
         "/timeline?actor=" + "a" * 5000,
         "/api/statements?limit=99999999999999999999",
+        "/review?after=inf_-99999999999999999999999999999999",
+        "/review?after=0.5_99999999999999999999",
+        "/review?after=nan_1",
     ],
 )
 def test_absurd_query_values_are_a_clear_4xx(client: TestClient, url: str) -> None:
@@ -72,6 +76,9 @@ def test_absurd_query_values_are_a_clear_4xx(client: TestClient, url: str) -> No
         ({"title": "T", "text": ARTICLE, "outlet": "O" * 1000}, "outlet", "at most 200"),
         ({"title": "T\x07", "text": ARTICLE}, "title", "control characters"),
         ({"title": "T", "text": ARTICLE, "published": "2025-02-30"}, "published", "YYYY-MM-DD"),
+        ({"title": "T", "text": ARTICLE, "published": "0001-01-01"}, "published", "before 1900"),
+        ({"title": "T", "text": ARTICLE.replace(" ", "\x00", 2)}, "text", "NUL character"),
+        ({"title": "T", "text": "talks " * 170_000}, "text", "at most 1,000,000"),
     ],
 )
 def test_overlong_or_unsafe_fields_are_refused_by_field(
@@ -168,3 +175,117 @@ def test_the_upload_form_is_still_served_after_hostile_input(limited: TestClient
     )
     assert limited.get("/upload").status_code == 200
     assert limited.get("/healthz").status_code == 200
+
+
+def pdf(*objects: bytes, trailer: bytes = b"") -> bytes:
+    """A PDF of these objects (the first is the catalog) with a correct cross-reference table."""
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    xref += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    end = b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n"
+    return body + xref + end % (len(objects) + 1, trailer, len(body))
+
+
+AES_PDF = pdf(
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [] /Count 0 >>",
+    b"<< /Filter /Standard /V 5 /R 6 /Length 256 /O <00> /U <00> /OE <00> /UE <00> /P -4 "
+    b"/Perms <00> /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >> "
+    b"/StmF /StdCF /StrF /StdCF >>",
+    trailer=b"/Encrypt 3 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # pypdf needs the optional cryptography package for AES and says so with an error of its
+        # own kind (not a PdfReadError): that was a 500.
+        ("locked.pdf", AES_PDF, "the PDF is encrypted"),
+        ("long.txt", b"talks " * 170_000, "at most 1,000,000"),
+    ],
+)
+def test_a_file_that_cannot_become_an_article_is_refused_with_its_reason(
+    client: TestClient, session: Session, name: str, content: bytes, message: str
+) -> None:
+    before = totals(session)
+    response = submit(
+        client,
+        "/upload",
+        files=[("files", (name, content, "application/octet-stream"))],
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 422
+    error = BeautifulSoup(response.text, "html.parser").select_one("#files-error")
+    assert error is not None and name in error.get_text() and message in error.get_text()
+    assert totals(session) == before
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),  # was a RecursionError, a 500
+        (json.dumps([{"file": "a.txt", "title": {"a": [1]}}]).encode(), "'title' must be text"),
+        (json.dumps([{"file": "a.txt", "published": 20250101}]).encode(), "not a number"),
+    ],
+)
+def test_metadata_that_is_no_list_of_texts_is_refused(
+    client: TestClient, session: Session, metadata: bytes, message: str
+) -> None:
+    before = totals(session)
+    response = submit(
+        client,
+        "/upload",
+        files=[
+            ("files", ("a.txt", ARTICLE.encode(), "text/plain")),
+            ("metadata", ("meta.json", metadata, "application/json")),
+        ],
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 422
+    error = BeautifulSoup(response.text, "html.parser").select_one("#metadata-error")
+    assert error is not None and message in error.get_text()
+    assert totals(session) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be-bom", "utf-32"])
+def test_unicode_text_with_a_byte_order_mark_imports(
+    client: TestClient, session: Session, encoding: str
+) -> None:
+    """Windows saves "Unicode" text as UTF-16 with a byte-order mark; its NUL bytes once made it
+    "a binary file"."""
+    content = (
+        codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be")
+        if encoding == "utf-16-be-bom"
+        else ARTICLE.encode(encoding)
+    )
+    response = submit(client, "/upload", files=[("files", ("unicode.txt", content, "text/plain"))])
+    assert response.status_code == 200  # the job page, after the redirect
+    session.expire_all()
+    stored = session.scalar(select(Article).where(Article.file_name == "unicode.txt"))
+    assert stored is not None and stored.text == ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("published", "0001-01-01", "before 1900"),
+        ("text", "talks " * 170_000, "1000000"),
+    ],
+)
+def test_the_api_refuses_what_the_form_refuses(
+    client: TestClient, session: Session, field: str, value: str, message: str
+) -> None:
+    before = totals(session)
+    response = client.post(
+        "/api/articles",
+        json={"title": "T", "text": ARTICLE, field: value},
+        headers={"X-CSRF-Token": page_csrf(client)},
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    assert totals(session) == before
