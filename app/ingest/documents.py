@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from charset_normalizer import from_bytes
 
@@ -140,16 +141,28 @@ def _read_html(markup: str, file_name: str) -> Document:
     )
 
 
+# Far above what an article's pages hold, far below what ties a server up: pypdf's own limits
+# (75 MB inflated per stream, 2,000,000 operators per page) take it tens of seconds to reach, and
+# a compression bomb reached them while the pages waited.
+PDF_LIMITS: dict[str, Any] = {
+    "zlib_maximum_output_length": 10_000_000,
+    "lzw_maximum_output_length": 10_000_000,
+    "run_length_maximum_output_length": 10_000_000,
+    "stream_parsing_work_maximum_count": 200_000,
+}
+
+
 def _read_pdf(data: bytes, file_name: str) -> Document:
-    from pypdf import PdfReader
+    from pypdf import PdfReader, apply_configuration
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
     if not data.startswith(b"%PDF"):
         raise DocumentError(f"{file_name}: this is not a PDF file")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = reader.metadata.title if reader.metadata else None
+        with apply_configuration(**PDF_LIMITS):
+            reader = PdfReader(io.BytesIO(data))
+            pages = [page.extract_text() or "" for page in reader.pages]
+            title = reader.metadata.title if reader.metadata else None
     # DependencyError is no PyPdfError: pypdf raises it for an AES-encrypted file (it would need
     # the cryptography package) or a stream compressed in a way it has no decoder for.
     except (PyPdfError, DependencyError, ValueError, KeyError, OSError, RecursionError) as exc:

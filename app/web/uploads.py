@@ -110,7 +110,11 @@ def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
     except FieldError as exc:
         upload.errors[exc.field] = exc.message
     if len(upload.text.encode("utf-8")) > limit:
-        upload.errors["text"] = f"The text is larger than the {limit / 1_000_000:g} MB limit."
+        # Not shown again: sending megabytes back into the box would hold the server up.
+        upload.values["text"] = ""
+        upload.errors["text"] = (
+            f"The text is larger than the {limit / 1_000_000:g} MB limit; paste a shorter one."
+        )
     if len(upload.files) > max_files:
         upload.errors["files"] = f"Choose at most {max_files} files at once."
 
