@@ -123,6 +123,7 @@ def test_extract_json_contract_for_one_file() -> None:
         assert set(statement) == {
             "speaker",
             "speaker_role",
+            "source",  # added in session 4: the outlet that carried the words, or null
             "kind",
             "text",
             "start",
