@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
@@ -78,10 +79,17 @@ async def upload_submit(request: Request) -> Response:
     if upload.errors:
         context = {"errors": upload.errors, "values": upload.values}
         return render(request, "uploads/form.html", context, status_code=422)
-    with transaction(request.app.state.sessionmaker) as session:
-        job_id = create_job(session, items, origin="upload").id
+    job_id = await run_in_threadpool(queue_upload, request.app.state.sessionmaker, items)
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     return RedirectResponse(request.app.url_path_for("job", job_id=job_id), status_code=303)
+
+
+def queue_upload(factory: sessionmaker[Session], items: list[NewItem]) -> int:
+    """The upload's job, stored. Called in a worker thread, never on the event loop: waiting
+    there for SQLite's write lock would also stop the request that holds it from committing
+    (its session ends on the loop), and both would wait out the busy timeout."""
+    with transaction(factory) as session:
+        return create_job(session, items, origin="upload").id
 
 
 def check_fields(upload: Upload) -> None:

@@ -3,10 +3,12 @@ fields, non-web URLs, bodies over the limits (refused before they are read)."""
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import json
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.extraction.pipeline import Extractor
 from app.models import Article, ImportJob
 from app.settings import Settings
+from app.web import uploads
 from tests.conftest import client_for, page_csrf
 from tests.forms import submit
 
@@ -305,3 +308,26 @@ def test_the_api_refuses_what_the_form_refuses(
     assert response.status_code == 422
     assert message in response.text
     assert totals(session) == before
+
+
+def test_an_uploads_job_is_stored_off_the_event_loop(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Waiting for SQLite's write lock on the event loop stopped every request, the one holding
+    the lock among them (a login commits as its session ends, on the loop): both waited out the
+    30 s busy timeout, and the upload was a 500."""
+    on_the_loop: list[bool] = []
+    create_job = uploads.create_job
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_the_loop.append(True)
+        except RuntimeError:
+            on_the_loop.append(False)
+        return create_job(*args, **kwargs)
+
+    monkeypatch.setattr(uploads, "create_job", recording)
+    response = submit(client, "/upload", {"title": "T", "text": ARTICLE}, follow_redirects=False)
+    assert response.status_code == 303
+    assert on_the_loop == [False]
