@@ -6,7 +6,8 @@ Run: .venv/bin/python bench/pathological.py [--sizes 5000,10000,20000] [--timeou
      [--case "straight quotes" ...]
 
 Each case runs in a worker process of its own, which loads the pipeline once, warms it up and
-extracts each size in turn; a size that outlasts --timeout ends its case ("> 600 s"). A size
+extracts each size in turn (a run under a second is repeated and the fastest kept); a size that
+outlasts --timeout ends its case ("> 600 s"). A size
 counts a case's unit (marks, words, names, paragraphs …) over the case's divisor, so that every
 case holds roughly ``size`` tokens. The largest growth per doubling is printed last.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+SHORT_SECONDS, SHORT_REPEATS = 1.0, 5
 FIRST_NAMES = ("Anna", "Boris", "Clara", "David", "Elena", "Felix", "Greta", "Hugo")
 SPEECH = "Putin said that the talks would go on and Kyiv rejected it".split()
 
@@ -76,7 +78,9 @@ CASES: dict[str, Case] = {
     "one quote per paragraph": Case(
         "paragraphs", 12, lambda n: "\n\n".join(["“We will never give up our land to anyone.”"] * n)
     ),
-    "by-line with glued ands": Case("names", 1, lambda n: "By Alexandra " * n + "said:"),
+    "by-line ending in a colon": Case(
+        "names", 3, lambda n: "By " + ", ".join(["Alexandra Fernandez"] * n) + ":"
+    ),
     "spaces before a line": Case("spaces", 1, lambda n: " " * n + "Kyiv said so."),
 }
 
@@ -88,9 +92,14 @@ def _worker(connection: Connection) -> None:
     extractor = Extractor(Codebook.from_dir(ROOT / "seeds"))
     extractor.extract("Putin said the talks would go on. “We are ready,” Zelensky said.")
     while (text := connection.recv()) is not None:
-        started = time.perf_counter()
-        extractor.extract(text)
-        connection.send(time.perf_counter() - started)
+        # A short run is repeated (the fastest counts): one pause of the machine would
+        # otherwise look like growth.
+        runs: list[float] = []
+        while not runs or (sum(runs) < SHORT_SECONDS and len(runs) < SHORT_REPEATS):
+            started = time.perf_counter()
+            extractor.extract(text)
+            runs.append(time.perf_counter() - started)
+        connection.send(min(runs))
 
 
 def time_case(case: Case, sizes: list[int], timeout: float) -> list[float | None]:

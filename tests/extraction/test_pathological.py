@@ -95,7 +95,7 @@ def test_at_most_three_quotes_left_open_run_to_the_paragraph_end() -> None:
         ("By Alexandra Fernandez and Sandra Brandon", True),
         ("by Anna Berg, Boris Cole, Clara Dahl and David Engel", True),
         ("By A B C D E", False),  # five names with no comma or "and" between them
-        ("By Alexandra " * 60 + "said:", False),  # exponential as a regex
+        ("By " + ", ".join(["Alexandra Fernandez"] * 40) + ":", False),  # exponential as a regex
         ("(AP Photo/Efrem Lukatsky)", True),
         ("Zelensky in Kyiv (AP Photo/Efrem Lukatsky) (file)", False),
     ],
