@@ -21,6 +21,7 @@ from app.ingest.fields import (
     clean_title,
     clean_url,
     parse_published,
+    size_label,
 )
 from app.ingest.jobs import PASTED_NAME, NewItem, create_job, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
@@ -121,7 +122,7 @@ def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
         # Not shown again: sending megabytes back into the box would hold the server up.
         upload.values["text"] = ""
         upload.errors["text"] = (
-            f"The text is larger than the {limit / 1_000_000:g} MB limit; paste a shorter one."
+            f"The text is larger than the {size_label(limit)} limit; paste a shorter one."
         )
     if len(upload.files) > max_files:
         upload.errors["files"] = f"Choose at most {max_files} files at once."
@@ -172,7 +173,7 @@ async def _checked_file(
     name = upload.filename or "file"
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        return NewItem(name, None, error=f"{name}: larger than the {limit / 1_000_000:g} MB limit")
+        return NewItem(name, None, error=f"{name}: larger than the {size_label(limit)} limit")
     try:
         await run_in_threadpool(read_document, data, name)
     except DocumentError as exc:
