@@ -4,6 +4,7 @@ in the current paragraph, asked about in amortised constant time.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,9 @@ class Discourse:
     surnames: dict[str, Speaker] = field(default_factory=dict)
     # People named as the subject of any verb in the current paragraph, with where they stand.
     paragraph_people: list[tuple[int, Speaker]] = field(default_factory=list)
+    # How often each name has been remembered, and the most often so far: who the article is about.
+    mentions: Counter[str] = field(default_factory=Counter)
+    main: Speaker | None = None
     _latest: dict[Hashable, tuple[int, Speaker | None]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -40,6 +44,13 @@ class Discourse:
         if speaker.name is None and speaker.how != "unnamed":
             return
         self.recent.append(speaker)
+        if speaker.name:
+            self.mentions[speaker.name] += 1
+            if (
+                self.main is None
+                or self.mentions[speaker.name] > self.mentions[self.main.name or ""]
+            ):
+                self.main = speaker
         if speaker.name and speaker.kind == "person":
             self.surnames[normalize_name(speaker.name).split()[-1]] = speaker
 

@@ -5,7 +5,7 @@ The clues: a speech line after a dash ("- … - Zelensky said"), the attribution
 sentence and in its paragraph (the subject of each speech verb, already resolved, pronouns and
 role nouns included), a name and speech verb right after the quote, a colon introduction
 ("Rutte's message was short: …"), the previous quote's speaker, the article's previous speaker,
-the people the paragraph names, and the latest person the article named.
+the people the paragraph names, the latest person the article named and the one it names most.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class QuoteContext:
     position: int  # the quote's place among its paragraph's quotes
     opens_paragraph: bool  # the paragraph opens with a quotation mark (or is a list item)
     previous: Speaker | None  # the article's latest speaker before this paragraph
+    first_person: bool = False  # the quote speaks as "I" or "my": a person, not a body
 
 
 class CandidateFinder:
@@ -94,6 +95,8 @@ class CandidateFinder:
         latest = discourse.latest_person()
         if latest is not None:
             found.append(Candidate(latest, "latest_person", nearest=True))
+        if discourse.main is not None:
+            found.append(Candidate(discourse.main, "main", nearest=True))
         return found
 
     def _dash_attribution(

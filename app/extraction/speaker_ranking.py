@@ -10,6 +10,7 @@ the development gold, shipped in ``models/speaker_ranker.json``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ from spacy.tokens import Doc, Span
 from app.extraction.codebook import Codebook
 from app.extraction.discourse import Discourse
 from app.extraction.nearest import NearestAttribution
-from app.extraction.offsets import Ranges, sentence_at
+from app.extraction.offsets import Ranges, doc_text, sentence_at
 from app.extraction.quotes import Quote
 from app.extraction.speaker_candidates import Candidate, CandidateFinder, QuoteContext
 from app.extraction.speaker_phrases import is_news_outlet
@@ -28,6 +29,7 @@ from app.extraction.types import Speaker
 
 MODEL_PATH = Path(__file__).with_name("models") / "speaker_ranker.json"
 RANKERS = ("cascade", "hand", "learned")
+FIRST_PERSON = re.compile(r"\b(?:I|my|me|I'm|I’m|I've|I’ve)\b")
 
 # Clues from the most to the least telling, with the confidence a speaker found by each gets.
 ORIGINS = {
@@ -40,6 +42,7 @@ ORIGINS = {
     "previous": 0.55,
     "person": 0.45,
     "latest_person": 0.4,
+    "main": 0.4,
 }
 POSITIONAL = ("dash", "sentence", "trailing", "colon", "paragraph", "person")
 DISTANCE_BUCKETS = ((0, "adjacent"), (40, "near"), (150, "close"), (400, "far"))
@@ -66,6 +69,11 @@ HAND_WEIGHTS = CASCADE_WEIGHTS | {
     "outlet": -40.0,
     # Nobody named ("officials") gives way to a named candidate of a nearby tier.
     "unnamed": -6.0,
+    # "I", "my": a person speaks, not a state or a body.
+    "first_person&kind=state": -6.0,
+    "first_person&kind=organization": -6.0,
+    # With no clue nearby, the person the article is most about.
+    "origin=main": 1.0,
 }
 
 
@@ -170,6 +178,12 @@ def features(
         found["outlet"] = 1.0
     if context.previous is not None and speaker.name and context.previous.name == speaker.name:
         found["same_as_previous"] = 1.0
+    if speaker.new:
+        found["new"] = 1.0
+    if context.first_person:
+        found[f"first_person&kind={speaker.kind}"] = 1.0
+    for origin in origins - set(POSITIONAL):
+        found[f"origin={origin}&kind={speaker.kind}"] = 1.0
     return found
 
 
@@ -200,7 +214,8 @@ class QuoteSpeakers:
         )
         codebook = self.finder.resolver.codebook
         for position, (quote, start, end) in enumerate(quotes):
-            context = QuoteContext(position, opens_paragraph, previous)
+            words = FIRST_PERSON.findall(doc_text(doc)[start:end])
+            context = QuoteContext(position, opens_paragraph, previous, bool(words))
             previous_quote = results[-1][1] if results else None
             candidates = self.finder.candidates(
                 doc, quote, (start, end), nearest, previous_quote, context, on, discourse
