@@ -36,7 +36,7 @@ from bench.eval_extraction import GOLD_SETS, SpeakerNames, dice  # noqa: E402
 
 STRENGTHS = (0.01, 0.1, 1.0, 10.0)
 THRESHOLDS = (-1e9, -4.0, -2.0)
-EPOCHS = 400
+EPOCHS = 2000
 LEARNING_RATE = 0.5
 FOLDS = 5
 MIN_DICE = 0.5

@@ -33,12 +33,21 @@ class Discourse:
     # How often each name has been remembered, and the most often so far: who the article is about.
     mentions: Counter[str] = field(default_factory=Counter)
     main: Speaker | None = None
+    # The latest person and the main one as the current paragraph began: a quote's candidates
+    # from before its paragraph (its own paragraph's names are candidates of their own).
+    earlier_person: Speaker | None = None
+    earlier_main: Speaker | None = None
     _latest: dict[Hashable, tuple[int, Speaker | None]] = field(
         default_factory=dict, repr=False, compare=False
     )
     _by_name: dict[Hashable, tuple[int, dict[str | None, Speaker]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    def start_paragraph(self) -> None:
+        self.paragraph_people = []
+        self.earlier_person = self.latest_person()
+        self.earlier_main = self.main
 
     def remember(self, speaker: Speaker) -> None:
         if speaker.name is None and speaker.how != "unnamed":

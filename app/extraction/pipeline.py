@@ -46,7 +46,7 @@ from app.extraction.types import Event, ExtractionResult, MentionedActor, Speake
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
 
 BATCH_SIZE = 64
-DEFAULT_RANKER = "cascade"
+DEFAULT_RANKER = "learned"
 
 
 class Extractor:

@@ -5,7 +5,8 @@ The clues: a speech line after a dash ("- … - Zelensky said"), the attribution
 sentence and in its paragraph (the subject of each speech verb, already resolved, pronouns and
 role nouns included), a name and speech verb right after the quote, a colon introduction
 ("Rutte's message was short: …"), the previous quote's speaker, the article's previous speaker,
-the people the paragraph names, the latest person the article named and the one it names most.
+the people the paragraph names, and, as the paragraph began, the latest person the article named
+and the one it had named most.
 """
 
 from __future__ import annotations
@@ -92,11 +93,10 @@ class CandidateFinder:
         if context.previous is not None:
             found.append(Candidate(context.previous, "previous", nearest=True))
         found += _paragraph_people(discourse.paragraph_people, start, end)
-        latest = discourse.latest_person()
-        if latest is not None:
-            found.append(Candidate(latest, "latest_person", nearest=True))
-        if discourse.main is not None:
-            found.append(Candidate(discourse.main, "main", nearest=True))
+        if discourse.earlier_person is not None:
+            found.append(Candidate(discourse.earlier_person, "latest_person", nearest=True))
+        if discourse.earlier_main is not None:
+            found.append(Candidate(discourse.earlier_main, "main", nearest=True))
         return found
 
     def _dash_attribution(

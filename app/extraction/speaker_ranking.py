@@ -111,6 +111,9 @@ class SpeakerRanker:
         return self.bias + sum(self.weights.get(name, 0.0) * v for name, v in features.items())
 
 
+_CASCADE = SpeakerRanker("cascade", CASCADE_WEIGHTS)
+
+
 @dataclass(frozen=True)
 class Option:
     """One speaker the candidates propose, with the clues that propose it."""
@@ -143,6 +146,11 @@ def options(candidates: list[Candidate], context: QuoteContext, codebook: Codebo
         found.append(
             Option(best.speaker, tuple(pool), features(pool, best.speaker, context, codebook))
         )
+    # The old first match is a feature too: where the data are thin (a dash line, a name after
+    # the quote), the learned ranker leans on what the rules would have chosen.
+    cascade = [_CASCADE.score(option.features) for option in found]
+    if cascade and max(cascade) >= _CASCADE.threshold:
+        found[cascade.index(max(cascade))].features["cascade_choice"] = 1.0
     return found
 
 

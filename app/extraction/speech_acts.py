@@ -123,7 +123,7 @@ class ParagraphAttributor:
         self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse
     ) -> list[Attribution]:
         found: list[Attribution] = []
-        discourse.paragraph_people = []
+        discourse.start_paragraph()
         for token in doc:
             if token.idx in quote_ranges:
                 continue
