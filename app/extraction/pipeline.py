@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import insort
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.language import Language
@@ -47,6 +48,24 @@ MIN_UNATTRIBUTED_QUOTE_WORDS = 4
 
 BATCH_SIZE = 64
 DEFAULT_RANKER = "learned"
+
+
+@dataclass
+class ArticleState:
+    """What extraction carries from one paragraph to the next, in one place: the discourse
+    (speakers and names so far), the latest speaker, the speaker of a list being read, quotes
+    left open at a paragraph's end, and the statements and sentence facts found."""
+
+    text: str
+    published: date | None
+    title_tokens: list[Token]
+    prior_issue: str | None
+    discourse: Discourse = field(default_factory=Discourse)
+    previous: Speaker | None = None
+    list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
+    left_open: list[Statement] = field(default_factory=list)  # run on into the next paragraph
+    statements: list[Statement] = field(default_factory=list)
+    facts: list[SentenceFacts] = field(default_factory=list)
 
 
 class Extractor:
@@ -115,77 +134,17 @@ class Extractor:
         published: date | None,
         title: str | None,
     ) -> ExtractionResult:
-        discourse = Discourse()
-        statements: list[Statement] = []
-        facts: list[SentenceFacts] = []
-        previous: Speaker | None = None
-        left_open: list[Statement] = []  # unattributed quotes that run on into the next paragraph
-        list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
-        title_tokens = list(self.nlp.make_doc(title)) if title else []
-        prior = self.issues.prior(docs)
+        state = ArticleState(
+            text=text,
+            published=published,
+            title_tokens=list(self.nlp.make_doc(title)) if title else [],
+            prior_issue=self.issues.prior(docs),
+        )
         for index, (paragraph, doc) in enumerate(zip(paras, docs, strict=True)):
             following = paras[index + 1] if index + 1 < len(paras) else None
-            quotes = find_quotes(paragraph, following)
-            local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
-            quote_ranges = Ranges([(start, end) for _q, start, end in local])
-            attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
-            in_list = list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
-            drafts = self._quote_drafts(
-                doc,
-                local,
-                attributions,
-                list_speaker if in_list else previous,
-                paragraph,
-                published,
-                discourse,
-                opens=in_list or opens_with_mark(paragraph),
-            )
-            drafts += reported_drafts(doc, attributions, quote_ranges)
-            quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
-            drafts += reported_drafts(doc, quoted, Ranges([]))
-            if (
-                in_list
-                and list_speaker is not None
-                and not any(d.kind == "reported" for d in drafts)
-            ):
-                item = list_item_draft(doc, list_speaker)
-                if item is not None:
-                    drafts.append(item)
-            paragraph_dates = dates_outside(doc, quote_ranges, published)
-            carried = sentence_initial_dates(doc, paragraph_dates)
-            finished = []
-            for draft in sorted(drafts, key=lambda d: d.start):
-                day, precision, explicit = said_on(
-                    draft, quote_ranges, paragraph_dates, carried, published
-                )
-                if explicit and day is not None and precision is not None:
-                    dated = Dated(draft.sentence.start_char, day, precision)
-                    insort(carried, dated, key=lambda found: found.position)
-                finished.append(
-                    self._finish(text, paragraph, doc, draft, (day, precision), title_tokens, prior)
-                )
-            inherit_from_enclosing(finished)
-            continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
-            if left_open and continued and opens_with_mark(paragraph):
-                for statement in left_open:
-                    take_speaker(statement, continued[0])
-            open_starts = {q.start for q in quotes if q.open_end}
-            left_open = [
-                s
-                for s in finished
-                if s.kind == "direct_quote" and s.speaker is None and s.start in open_starts
-            ]
-            statements.extend(finished)
-            if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
-                list_speaker = discourse.paragraph_people[-1][1]
-            elif not in_list:
-                list_speaker = None
-            for draft in drafts:
-                if draft.speaker is not None:
-                    previous = draft.speaker
-            facts.extend(sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
-        events = find_events(facts)
-        statements = apply_conventions(statements, text, self.codebook)
+            self._paragraph(state, paragraph, following, doc)
+        events = find_events(state.facts)
+        statements = apply_conventions(state.statements, text, self.codebook)
         if self.stance_model is not None:
             relabel(self.stance_model, statements, text)
         return ExtractionResult(
@@ -193,6 +152,70 @@ class Extractor:
             events=events,
             actors=_mentioned(statements, events, self.codebook),
         )
+
+    def _paragraph(
+        self, state: ArticleState, paragraph: Paragraph, following: Paragraph | None, doc: Doc
+    ) -> None:
+        """One paragraph's statements and sentence facts, added to ``state``; what it hands the
+        next paragraph (its latest speaker, a list it introduces, a quote left open) too."""
+        published, discourse = state.published, state.discourse
+        quotes = find_quotes(paragraph, following)
+        local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
+        quote_ranges = Ranges([(start, end) for _q, start, end in local])
+        attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
+        in_list = state.list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
+        drafts = self._quote_drafts(
+            doc,
+            local,
+            attributions,
+            state.list_speaker if in_list else state.previous,
+            paragraph,
+            published,
+            discourse,
+            opens=in_list or opens_with_mark(paragraph),
+        )
+        drafts += reported_drafts(doc, attributions, quote_ranges)
+        quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
+        drafts += reported_drafts(doc, quoted, Ranges([]))
+        if (
+            in_list
+            and state.list_speaker is not None
+            and not any(d.kind == "reported" for d in drafts)
+        ):
+            item = list_item_draft(doc, state.list_speaker)
+            if item is not None:
+                drafts.append(item)
+        paragraph_dates = dates_outside(doc, quote_ranges, published)
+        carried = sentence_initial_dates(doc, paragraph_dates)
+        finished = []
+        for draft in sorted(drafts, key=lambda d: d.start):
+            day, precision, explicit = said_on(
+                draft, quote_ranges, paragraph_dates, carried, published
+            )
+            if explicit and day is not None and precision is not None:
+                dated = Dated(draft.sentence.start_char, day, precision)
+                insort(carried, dated, key=lambda found: found.position)
+            finished.append(self._finish(state, paragraph, doc, draft, (day, precision)))
+        inherit_from_enclosing(finished)
+        continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
+        if state.left_open and continued and opens_with_mark(paragraph):
+            for statement in state.left_open:
+                take_speaker(statement, continued[0])
+        open_starts = {q.start for q in quotes if q.open_end}
+        state.left_open = [
+            s
+            for s in finished
+            if s.kind == "direct_quote" and s.speaker is None and s.start in open_starts
+        ]
+        state.statements.extend(finished)
+        if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
+            state.list_speaker = discourse.paragraph_people[-1][1]
+        elif not in_list:
+            state.list_speaker = None
+        for draft in drafts:
+            if draft.speaker is not None:
+                state.previous = draft.speaker
+        state.facts.extend(sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
 
     def _quote_drafts(
         self,
@@ -241,17 +264,15 @@ class Extractor:
 
     def _finish(
         self,
-        text: str,
+        state: ArticleState,
         paragraph: Paragraph,
         doc: Doc,
         draft: Draft,
         said: tuple[date | None, str | None],
-        title_tokens: list[Token],
-        prior: str | None,
     ) -> Statement:
         span = doc.char_span(draft.start, draft.end, alignment_mode="expand") or draft.sentence
         context = [t for t in draft.sentence if not (span.start <= t.i < span.end)]
-        issues = self.issues.rank(span, context + title_tokens, prior)
+        issues = self.issues.rank(span, context + state.title_tokens, state.prior_issue)
         governing = draft.anchor if draft.kind == "reported" else None
         stance = classify(span, governing, self.issue_words)
         if draft.speaker is not None and is_news_outlet(draft.speaker.name, self.codebook):
@@ -261,7 +282,7 @@ class Extractor:
         start, end = paragraph.start + draft.start, paragraph.start + draft.end
         return Statement(
             kind=draft.kind,
-            text=text[start:end],
+            text=state.text[start:end],
             start=start,
             end=end,
             speaker=speaker.name if speaker else None,
