@@ -16,7 +16,7 @@ COMMUNICATION_VERBS = frozenset(
     lash assure reassure inform brief testify voice express relate clarify outline invite
     restate speak hail tout laud
     """.split()
-) | frozenset("offer seek champion liken".split())
+)
 
 # "continues to insist", "keeps requesting": the speech is ongoing, not of one day.
 ONGOING_VERBS = frozenset({"continue", "keep"})
@@ -32,7 +32,6 @@ OBJECT_CLAIM_VERBS = frozenset(
     endorse oppose accuse charge urge call warn ask request appeal promise pledge vow offer rule
     describe remind refuse express voice emphasize emphasise stress underline underscore highlight
     reiterate repeat restate reaffirm affirm signal outline invite hail boast tout laud
-    seek champion liken
     """.split()
 )
 
