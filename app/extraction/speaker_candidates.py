@@ -28,7 +28,6 @@ from app.extraction.types import Speaker
 from app.extraction.verbs import SUBJECT_DEPS, is_communication_verb
 
 OPENING = {'"', "'", "“", "‘", "«"}
-MARKS = OPENING | {"”", "’", "»"}
 # How far a clue that stands next to the quote is, for the distance features.
 ADJACENT = 0
 UNKNOWN_DISTANCE = 10_000
@@ -124,8 +123,6 @@ class CandidateFinder:
         for token in doc[sentence.start : sentence.end]:
             if token.idx < end or token.is_space:
                 continue
-            if token.idx == end and token.text in MARKS:
-                continue  # the quote's own closing mark (the parser's text has straight marks)
             if token.text in OPENING:
                 break  # the next quote starts: its words are not this one's attribution
             if not token.is_punct:
