@@ -41,8 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.extraction.codebook import Codebook, normalize_name  # noqa: E402
-from app.extraction.pipeline import Extractor  # noqa: E402
+from app.extraction.pipeline import DEFAULT_RANKER, Extractor  # noqa: E402
 from app.extraction.serialize import result_to_dict  # noqa: E402
+from app.extraction.speaker_ranking import RANKERS  # noqa: E402
 from bench.error_classes import CLASSES, tally  # noqa: E402
 
 # ANNOTATION.md: the spans overlap by at least half of the shorter and a quarter of the longer.
@@ -316,9 +317,9 @@ def score_articles(articles: list[Article], names: SpeakerNames, details: bool =
     )
 
 
-def run(gold_dir: Path, details: bool, texts: Path) -> Scores:
+def run(gold_dir: Path, details: bool, texts: Path, ranker: str = DEFAULT_RANKER) -> Scores:
     codebook = Codebook.from_dir(ROOT / "seeds")
-    articles = extract_set(gold_dir, texts, Extractor(codebook))
+    articles = extract_set(gold_dir, texts, Extractor(codebook, speaker_ranker=ranker))
     return score_articles(articles, SpeakerNames(codebook), details)
 
 
@@ -368,10 +369,10 @@ def pool(parts: list[Scores]) -> Scores:
     return total
 
 
-def run_all(rounds: int) -> None:
+def run_all(rounds: int, ranker: str = DEFAULT_RANKER) -> None:
     """Every gold set on this machine; seen and held out side by side."""
     codebook = Codebook.from_dir(ROOT / "seeds")
-    extractor = Extractor(codebook)
+    extractor = Extractor(codebook, speaker_ranker=ranker)
     names = SpeakerNames(codebook)
     groups: dict[bool, list[Article]] = {False: [], True: []}
     print(
@@ -461,11 +462,17 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1000, help="Bootstrap resamples for --all (default 1000)."
     )
+    parser.add_argument(
+        "--ranker",
+        choices=RANKERS,
+        default=DEFAULT_RANKER,
+        help=f"How a quote's speaker is chosen among its candidates (default {DEFAULT_RANKER}).",
+    )
     args = parser.parse_args()
     if args.all:
-        run_all(args.rounds)
+        run_all(args.rounds, args.ranker)
         return
-    scores = run(args.gold, args.details, args.texts)
+    scores = run(args.gold, args.details, args.texts, args.ranker)
     print()
     print(f"{'':28}{'precision':>10}{'recall':>10}{'F1':>8}")
     for label, counts in (
