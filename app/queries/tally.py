@@ -1,0 +1,62 @@
+"""The statement tally counted again from scratch: to check the triggers that keep it (tests), and
+to refill it after a bulk load that ran with them switched off (benchmarks)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Article, Statement, StatementIssue, StatementTally
+from app.models.tally import NO_ACTOR, NO_DAY, NO_SOURCE
+
+TallyKey = tuple[date, int, int, str, str, str, str]
+
+
+def recount(session: Session) -> dict[TallyKey, int]:
+    """What the tally should hold, counted in Python from the statements, their issues and
+    articles (independently of the SQL the triggers run)."""
+    issue_sets: dict[int, list[int]] = defaultdict(list)
+    for statement_id, issue_id in session.execute(
+        select(StatementIssue.statement_id, StatementIssue.issue_id)
+    ):
+        issue_sets[statement_id].append(issue_id)
+    counts: Counter[TallyKey] = Counter()
+    rows = session.execute(
+        select(
+            Statement.id,
+            Statement.said_on,
+            Statement.speaker_id,
+            Article.source_id,
+            Statement.stance,
+            Statement.kind,
+            Statement.review_status,
+        )
+        .join(Article, Article.id == Statement.article_id)
+        .where(Statement.review_status != "rejected", Statement.corroborates_id.is_(None))
+    )
+    for statement_id, said_on, speaker_id, source_id, stance, kind, review in rows:
+        issues = sorted(issue_sets.get(statement_id, []))
+        counts[
+            (
+                said_on or NO_DAY,
+                speaker_id or NO_ACTOR,
+                source_id or NO_SOURCE,
+                stance,
+                kind,
+                review,
+                "".join(f",{i}" for i in issues) + ("," if issues else ""),
+            )
+        ] += 1
+    return dict(counts)
+
+
+def tallied(session: Session) -> dict[TallyKey, int]:
+    """What the tally holds."""
+    rows = session.execute(select(StatementTally))
+    return {
+        (t.said_on, t.speaker_id, t.source_id, t.stance, t.kind, t.review_status, t.issue_ids): t.n
+        for t in rows.scalars()
+    }
