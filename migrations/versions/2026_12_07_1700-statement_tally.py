@@ -1,8 +1,10 @@
 """The statement tally, kept exact by triggers: facet counts become small sums
 
 ``statement_tally`` counts the timeline's statements (not rejected, not a copy of another) by
-day, speaker, outlet, stance, kind, review status and set of issues. Triggers keep it exact
-whichever code path writes, so that no service has to remember it:
+day, speaker, outlet, stance, kind, review status and set of issues, in twelve grains: the full
+one, which answers any filters, and coarse ones (a few hundred to a few hundred thousand rows at
+a million statements) that answer the common facets. Triggers keep it exact whichever code path
+writes, so that no service has to remember it:
 
 - ``statement.issue_ids`` (",3,7,", hidden from the models) holds a statement's set of issues,
   refreshed by triggers on ``statement_issue``; every change to a statement then reaches the
@@ -29,11 +31,75 @@ down_revision: str | None = "d1a2b3c4e5f6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEY = "said_on, speaker_id, source_id, stance, kind, review_status, issue_ids"
+KEY = "grain, said_on, speaker_id, source_id, stance, kind, review_status, issue_ids"
 VISIBLE = "{row}.review_status <> 'rejected' AND {row}.corroborates_id IS NULL"
 # The columns whose change moves a statement between tally rows (or in or out of the timeline).
 WATCHED = ("said_on", "speaker_id", "article_id", "stance", "kind", "review_status")
 WATCHED += ("corroborates_id", "issue_ids")
+# (id, what it counts by: D day, S speaker, O outlet, K stance + kind + review, I issues), as
+# app/models/tally.py's GRAINS when this revision was written.
+GRAINS = (
+    (12, "MK"),
+    (3, "IK"),
+    (4, "OK"),
+    (13, "MO"),
+    (14, "MI"),
+    (2, "SK"),
+    (8, "IO"),
+    (5, "DK"),
+    (15, "MS"),
+    (7, "SO"),
+    (6, "SI"),
+    (11, "DO"),
+    (9, "DI"),
+    (1, "SIK"),
+    (16, "MSI"),
+    (10, "DS"),
+    (17, "SIO"),
+    (0, "DSOKI"),
+)
+# One row per grain: column1 its id, column2 1 if it counts by day, 2 by month, 0 neither, and
+# column3..column6 whether it counts by S, O, K, I.
+GRAIN_ROWS = "(VALUES {}) AS g".format(
+    ", ".join(
+        "({}, {}, {})".format(
+            grain,
+            1 if "D" in dims else 2 if "M" in dims else 0,
+            ", ".join(str(int(dim in dims)) for dim in "SOKI"),
+        )
+        for grain, dims in GRAINS
+    )
+)
+
+
+def _key(row: str, outlet: str, dialect: str) -> str:
+    """The tally key of one statement (``row``) in each grain of GRAIN_ROWS."""
+    no_day = "DATE '0001-01-01'" if dialect == "postgresql" else "'0001-01-01'"
+    return ", ".join(
+        (
+            "g.column1",
+            f"CASE g.column2 WHEN 1 THEN coalesce({row}.said_on, {no_day}) "
+            f"WHEN 2 THEN {_month(f'coalesce({row}.said_on, {no_day})', dialect)} ELSE {no_day} END",
+            f"CASE WHEN g.column3 = 1 THEN coalesce({row}.speaker_id, 0) ELSE -1 END",
+            f"CASE WHEN g.column4 = 1 THEN coalesce({outlet}, 0) ELSE -1 END",
+            f"CASE WHEN g.column5 = 1 THEN {row}.stance ELSE '*' END",
+            f"CASE WHEN g.column5 = 1 THEN {row}.kind ELSE '*' END",
+            f"CASE WHEN g.column5 = 1 THEN {row}.review_status ELSE '*' END",
+            f"CASE WHEN g.column6 = 1 THEN {row}.issue_ids ELSE '*' END",
+        )
+    )
+
+
+def _month(day: str, dialect: str) -> str:
+    """The first day of ``day``'s month."""
+    if dialect == "postgresql":
+        return f"CAST(date_trunc('month', {day}) AS date)"
+    return f"(substr({day}, 1, 8) || '01')"
+
+
+def _dialect() -> str:
+    return op.get_bind().dialect.name
+
 
 SQLITE_ISSUE_SET = (
     "coalesce((SELECT ',' || group_concat(issue_id, ',') || ',' FROM "
@@ -54,6 +120,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "statement_tally",
+        sa.Column("grain", sa.SmallInteger(), nullable=False),
         sa.Column("said_on", sa.Date(), nullable=False),
         sa.Column("speaker_id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
@@ -65,8 +132,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(*KEY.split(", "), name=op.f("pk_statement_tally")),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_statement_tally_speaker_id", "statement_tally", ["speaker_id", "said_on"])
-    op.create_index("ix_statement_tally_source_id", "statement_tally", ["source_id"])
+    op.create_index(
+        "ix_statement_tally_grain_speaker_id",
+        "statement_tally",
+        ["grain", "speaker_id", "said_on", "n"],
+    )
+    op.create_index(
+        "ix_statement_tally_grain_source_id", "statement_tally", ["grain", "source_id", "n"]
+    )
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_upgrade()
     else:
@@ -80,20 +153,11 @@ def _fill(issue_set: str) -> None:
         "WHERE EXISTS (SELECT 1 FROM statement_issue si WHERE si.statement_id = statement.id)"
     )
     op.execute(
-        f"INSERT INTO statement_tally ({KEY}, n) "
-        "SELECT coalesce(s.said_on, DATE '0001-01-01'), coalesce(s.speaker_id, 0), "
-        "coalesce(a.source_id, 0), s.stance, s.kind, s.review_status, s.issue_ids, count(*) "
-        "FROM statement s JOIN article a ON a.id = s.article_id "
-        f"WHERE {VISIBLE.format(row='s')} "
-        "GROUP BY coalesce(s.said_on, DATE '0001-01-01'), coalesce(s.speaker_id, 0), "
-        "coalesce(a.source_id, 0), s.stance, s.kind, s.review_status, s.issue_ids"
-        if op.get_bind().dialect.name == "postgresql"
-        else f"INSERT INTO statement_tally ({KEY}, n) "
-        "SELECT coalesce(s.said_on, '0001-01-01'), coalesce(s.speaker_id, 0), "
-        "coalesce(a.source_id, 0), s.stance, s.kind, s.review_status, s.issue_ids, count(*) "
-        "FROM statement s JOIN article a ON a.id = s.article_id "
-        f"WHERE {VISIBLE.format(row='s')} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        f"INSERT INTO statement_tally ({KEY}, n) SELECT {_key('s', 'a.source_id', _dialect())}, "
+        f"count(*) FROM statement s JOIN article a ON a.id = s.article_id CROSS JOIN {GRAIN_ROWS} "
+        f"WHERE {VISIBLE.format(row='s')} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     )
+    op.execute("ANALYZE statement_tally")  # SQLite's planner needs to know the grains' sizes
 
 
 # --- PostgreSQL: plpgsql functions called by row triggers -----------------------------------
@@ -101,24 +165,17 @@ def _fill(issue_set: str) -> None:
 POSTGRESQL_ADD = f"""
 CREATE FUNCTION statement_tally_add(r statement, outlet integer, delta integer)
 RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    k_day date := coalesce(r.said_on, DATE '0001-01-01');
-    k_speaker integer := coalesce(r.speaker_id, 0);
-    k_source integer := coalesce(outlet, 0);
-    remaining integer;
 BEGIN
     IF NOT ({VISIBLE.format(row="r")}) THEN
         RETURN;
     END IF;
     INSERT INTO statement_tally AS t ({KEY}, n)
-    VALUES (k_day, k_speaker, k_source, r.stance, r.kind, r.review_status, r.issue_ids, delta)
-    ON CONFLICT ({KEY}) DO UPDATE SET n = t.n + excluded.n
-    RETURNING t.n INTO remaining;
-    IF remaining = 0 THEN
-        DELETE FROM statement_tally t
-        WHERE t.said_on = k_day AND t.speaker_id = k_speaker AND t.source_id = k_source
-          AND t.stance = r.stance AND t.kind = r.kind AND t.review_status = r.review_status
-          AND t.issue_ids = r.issue_ids;
+    SELECT {_key("r", "outlet", "postgresql")}, delta FROM {GRAIN_ROWS}
+    ON CONFLICT ({KEY}) DO UPDATE SET n = t.n + excluded.n;
+    IF delta < 0 THEN
+        DELETE FROM statement_tally
+        WHERE n = 0 AND ({KEY}) IN (
+            SELECT {_key("r", "outlet", "postgresql")} FROM {GRAIN_ROWS});
     END IF;
 END
 $$
@@ -215,32 +272,23 @@ def _postgresql_upgrade() -> None:
 # --- SQLite: the same, written out in each trigger's body -----------------------------------
 
 
-def _sqlite_key(row: str) -> list[str]:
-    source = f"(SELECT source_id FROM article WHERE id = {row}.article_id)"
-    return [
-        f"coalesce({row}.said_on, '0001-01-01')",
-        f"coalesce({row}.speaker_id, 0)",
-        f"coalesce({source}, 0)",
-        f"{row}.stance",
-        f"{row}.kind",
-        f"{row}.review_status",
-        f"{row}.issue_ids",
-    ]
+SQLITE_OUTLET = "(SELECT source_id FROM article WHERE id = {row}.article_id)"
 
 
 def _sqlite_add(row: str, delta: int) -> str:
+    key = _key(row, SQLITE_OUTLET.format(row=row), "sqlite")
     return (
-        f"INSERT INTO statement_tally ({KEY}, n) SELECT {', '.join(_sqlite_key(row))}, {delta} "
+        f"INSERT INTO statement_tally ({KEY}, n) SELECT {key}, {delta} FROM {GRAIN_ROWS} "
         f"WHERE {VISIBLE.format(row=row)} "
         f"ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n;"
     )
 
 
 def _sqlite_drop_empty(row: str) -> str:
-    match = " AND ".join(
-        f"{column} = {value}" for column, value in zip(KEY.split(", "), _sqlite_key(row))
+    key = _key(row, SQLITE_OUTLET.format(row=row), "sqlite")
+    return (
+        f"DELETE FROM statement_tally WHERE n = 0 AND ({KEY}) IN (SELECT {key} FROM {GRAIN_ROWS});"
     )
-    return f"DELETE FROM statement_tally WHERE {match} AND n = 0;"
 
 
 def _sqlite_upgrade() -> None:
@@ -277,17 +325,18 @@ def _sqlite_upgrade() -> None:
     )
     moves = " ".join(
         f"INSERT INTO statement_tally ({KEY}, n) "
-        f"SELECT coalesce(said_on, '0001-01-01'), coalesce(speaker_id, 0), "
-        f"coalesce({row}.source_id, 0), stance, kind, review_status, issue_ids, {sign}count(*) "
-        "FROM statement WHERE article_id = NEW.id AND review_status <> 'rejected' "
-        "AND corroborates_id IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7 "
-        f"ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n;"
+        f"SELECT {_key('s', f'{row}.source_id', 'sqlite')}, "
+        f"{sign}count(*) FROM statement s CROSS JOIN {GRAIN_ROWS} "
+        f"WHERE s.article_id = NEW.id AND {VISIBLE.format(row='s')} "
+        f"GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n;"
         for row, sign in (("OLD", "-"), ("NEW", ""))
     )
+    with_outlet = ", ".join(str(grain) for grain, dims in GRAINS if "O" in dims)
     op.execute(
         "CREATE TRIGGER article_tally_source AFTER UPDATE OF source_id ON article "
         f"WHEN OLD.source_id IS NOT NEW.source_id BEGIN {moves} "
-        "DELETE FROM statement_tally WHERE source_id = coalesce(OLD.source_id, 0) AND n = 0; END"
+        f"DELETE FROM statement_tally WHERE grain IN ({with_outlet}) "
+        "AND source_id = coalesce(OLD.source_id, 0) AND n = 0; END"
     )
 
 
@@ -327,8 +376,8 @@ def downgrade() -> None:
     else:
         for trigger in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    op.drop_index("ix_statement_tally_source_id", table_name="statement_tally")
-    op.drop_index("ix_statement_tally_speaker_id", table_name="statement_tally")
+    op.drop_index("ix_statement_tally_grain_source_id", table_name="statement_tally")
+    op.drop_index("ix_statement_tally_grain_speaker_id", table_name="statement_tally")
     op.drop_table("statement_tally")
     # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild would drop the full-text triggers.
     op.drop_column("statement", "issue_ids")

@@ -160,6 +160,8 @@ def test_outlets_issues_and_actors_that_change_or_go_are_counted(session: Sessio
     issue_id = session.scalar(select(StatementIssue.issue_id).limit(1))
     session.execute(delete(Issue).where(Issue.id == issue_id))
     assert_exact(session)
-    speaker_id = session.scalar(select(Statement.speaker_id).where(Statement.speaker_id.is_not(None)))
+    speaker_id = session.scalar(
+        select(Statement.speaker_id).where(Statement.speaker_id.is_not(None))
+    )
     session.execute(delete(Actor).where(Actor.id == speaker_id))
     assert_exact(session)
