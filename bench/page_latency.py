@@ -7,11 +7,15 @@ Run: .venv/bin/python bench/page_latency.py [--statements 1000000] [--requests 4
 
 The corpus: about 300 actors (speakers drawn from a Zipf-like spread, as coverage is), the 13
 issues, two years of days (more statements in the later months), one article per ten
-statements, bulk-inserted. For each backend the script prints p50 and p95 of:
-  /timeline (no filter), /timeline?actor=…&issue=…, /timeline?q=…, /issues/{slug}
-and of the bare SQL that selects the same first page of statements, then the query plans of the
-actor + issue and free-text queries (they should use indexes). On SQLite it also times
-Datasette's table page filtered on the same speaker and issue.
+statements, bulk-inserted at the revision before the statement tally, whose upgrade then counts
+them. For each backend the script prints p50 and p95 of:
+  /timeline (no filter), /timeline?actor=…&issue=…, /timeline?q=…, /issues/{slug}, and
+  /timeline/facets with actor + issue, none, issue, stance + a month, and words (each marked
+  exact or estimated, as the response says)
+then the same actor + issue facets counted exactly over the statements (no tally), the bare SQL
+that selects the same first page of statements, and the query plans of the actor + issue and
+free-text queries (they should use indexes). On SQLite it also times Datasette's table page
+filtered on the same speaker and issue.
 """
 
 from __future__ import annotations

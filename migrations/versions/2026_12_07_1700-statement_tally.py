@@ -10,6 +10,8 @@ writes, so that no service has to remember it:
   refreshed by triggers on ``statement_issue``; every change to a statement then reaches the
   tally through the statement's own insert, update and delete triggers (OLD and NEW hold all the
   key), in whichever order cascades run.
+- On PostgreSQL a transaction that changes the tally first takes one advisory lock, so two
+  imports queue on it instead of deadlocking over the coarse grains' shared rows.
 - A deleted article deletes its statements first (a BEFORE DELETE trigger), while their outlet
   can still be read; an article moved to another outlet moves its statements' counts.
 
@@ -162,6 +164,9 @@ def _fill(issue_set: str) -> None:
 
 # --- PostgreSQL: plpgsql functions called by row triggers -----------------------------------
 
+# The transaction-level advisory lock that writers of the tally take first (PostgreSQL).
+TALLY_LOCK = 7_411_503
+
 POSTGRESQL_ADD = f"""
 CREATE FUNCTION statement_tally_add(r statement, outlet integer, delta integer)
 RETURNS void LANGUAGE plpgsql AS $$
@@ -169,6 +174,9 @@ BEGIN
     IF NOT ({VISIBLE.format(row="r")}) THEN
         RETURN;
     END IF;
+    -- Concurrent writers (import workers) would otherwise lock the shared coarse rows in
+    -- different orders and deadlock; they wait here instead, once per transaction.
+    PERFORM pg_advisory_xact_lock({TALLY_LOCK});
     INSERT INTO statement_tally AS t ({KEY}, n)
     SELECT {_key("r", "outlet", "postgresql")}, delta FROM {GRAIN_ROWS}
     ON CONFLICT ({KEY}) DO UPDATE SET n = t.n + excluded.n;
