@@ -3,8 +3,10 @@ edit, review, merge, undo, re-extraction, deletion and move, it equals a count f
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,11 +15,13 @@ from app.curation import statements as curation
 from app.curation.audit import Editor
 from app.curation.reextract import apply_reextraction
 from app.curation.undo import undo
+from app.db import transaction
 from app.extraction.pipeline import Extractor
-from app.ingest.importer import ArticleInput
+from app.ingest.importer import ArticleInput, store_article
 from app.ingest.service import ArticleImporter
 from app.models import Actor, Article, Issue, Source, Statement, StatementIssue
 from app.queries.tally import recount, tallied
+from tests.conftest import SEEDS_DIR, CommittedDatabase
 
 EDITOR = Editor(None, "tester")
 TEXT = (
@@ -165,3 +169,29 @@ def test_outlets_issues_and_actors_that_change_or_go_are_counted(session: Sessio
     )
     session.execute(delete(Actor).where(Actor.id == speaker_id))
     assert_exact(session)
+
+
+@pytest.mark.parametrize("committed_database", ["postgresql", "sqlite"], indirect=True)
+def test_concurrent_imports_keep_the_tally_exact(
+    committed_database: CommittedDatabase, extractor: Extractor
+) -> None:
+    """Imports in parallel touch the same coarse tally rows: they must queue, not deadlock,
+    and leave the tally exact."""
+    factory = committed_database.factory
+    texts = [path.read_text() for path in sorted((SEEDS_DIR / "articles").glob("*.txt"))[:8]]
+    results = [extractor.extract(text) for text in texts]
+
+    def attempt(n: int) -> str:
+        with transaction(factory) as session:
+            return store_article(
+                session,
+                ArticleInput(text=texts[n], title=f"Parallel {n}"),
+                results[n],
+                extractor.codebook,
+            ).status
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(attempt, range(len(texts))))
+    assert statuses.count("imported") >= len(texts) - 1  # a rewrite may be found a duplicate
+    with transaction(factory) as session:
+        assert_exact(session)
