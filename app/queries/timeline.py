@@ -639,7 +639,8 @@ def _tallied_months(
         month = func.to_char(day, literal_column("'YYYY-MM'"))
     else:
         month = func.substr(day, 1, 7)
-    where = [*_tally_where(filters, ids, "", "D"), day > NO_DAY]
+    # By month: the month grains serve it, unless a date filter needs a grain by day.
+    where = [*_tally_where(filters, ids, "", "M"), day > NO_DAY]
     counts = _by(_summed(session, where, month), 0)
     return [
         Facet(value, date.fromisoformat(value + "-01").strftime("%b %Y"), count, False)
