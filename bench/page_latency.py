@@ -221,7 +221,10 @@ def exactness(url: str) -> str:
     if "/timeline/facets" not in url:
         return ""
     with urllib.request.urlopen(url) as response:
-        return "   estimated" if "facet-note" in response.read().decode() else "   exact"
+        # The note itself, not its (always present) container #facet-note.
+        return (
+            "   estimated" if 'class="hint facet-note"' in response.read().decode() else "   exact"
+        )
 
 
 def timed_exact_count(engine: Engine, chosen: dict[str, str], requests: int) -> tuple[float, float]:
