@@ -722,7 +722,9 @@ def windowed_facets(session: Session, filters: TimelineFilters) -> Facets:
                 windows[key] = and_(*conditions)
             else:
                 windowed = True
-                windows[key] = Statement.id.in_(_latest(session, filters, key))
+                # The ids, once: as a subquery every facet's count would walk to them again.
+                latest = list(session.scalars(_latest(session, filters, key)))
+                windows[key] = Statement.id.in_(latest)
         return windows[key]
 
     def counted(column: Any, skip: str) -> dict[object, int]:
