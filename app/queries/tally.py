@@ -1,5 +1,5 @@
-"""The statement tally counted again from scratch: to check the triggers that keep it (tests), and
-to refill it after a bulk load that ran with them switched off (benchmarks)."""
+"""The statement tally counted again from scratch, in Python: what the tests compare with the
+tally that the database triggers keep (a bulk load refills it by the migration's upgrade)."""
 
 from __future__ import annotations
 
