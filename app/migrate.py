@@ -14,7 +14,8 @@ from app.settings import PROJECT_ROOT
 def include_object(_obj: object, name: str | None, type_: str, *_args: object) -> bool:
     """Objects that migrations create by hand, outside the models: the task queue's tables
     (procrastinate's own schema), the full-text search column and index (PostgreSQL) or FTS5
-    tables (SQLite), and the timeline-order index."""
+    tables (SQLite), the timeline-order index, and ``statement.issue_ids`` (a statement's set of
+    issues, kept by the tally's triggers for them alone)."""
     if name is None:
         return True
     if type_ == "table":
@@ -26,7 +27,8 @@ def include_object(_obj: object, name: str | None, type_: str, *_args: object) -
             "ix_statement_timeline_order",
         )
     if type_ == "column":
-        return name != "search_vector"
+        table = getattr(getattr(_obj, "table", None), "name", None)
+        return name != "search_vector" and (name, table) != ("issue_ids", "statement")
     return True
 
 

@@ -10,6 +10,7 @@ from app.models.issue import Issue
 from app.models.job import ImportItem, ImportJob
 from app.models.position import Position
 from app.models.statement import Statement, StatementIssue
+from app.models.tally import StatementTally
 
 __all__ = [
     "Actor",
@@ -30,6 +31,7 @@ __all__ = [
     "Source",
     "Statement",
     "StatementIssue",
+    "StatementTally",
     "User",
     "event_actor",
 ]

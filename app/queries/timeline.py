@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
@@ -21,7 +21,9 @@ from app.models import (
     Source,
     Statement,
     StatementIssue,
+    StatementTally,
 )
+from app.models.tally import NO_DAY, grain_for
 
 COUNT_CAP = 1000
 KINDS = ("direct_quote", "reported")
@@ -420,6 +422,12 @@ class Facets:
     outlets: list[Facet]
     actors: list[Facet]
     windowed: bool = False  # the counts are among the latest FACET_WINDOW matches only
+    months: list[Facet] = field(default_factory=list)  # oldest first; counted facets only
+
+    @property
+    def estimated(self) -> bool:
+        """The counts stand for more matches than were counted (free text past the bound)."""
+        return self.windowed
 
 
 def plain_facets(session: Session, filters: TimelineFilters, page: TimelinePage) -> Facets:
@@ -452,6 +460,228 @@ def plain_facets(session: Session, filters: TimelineFilters, page: TimelinePage)
     )
 
 
+def facets(session: Session, filters: TimelineFilters) -> Facets:
+    """How many statements each choice would show, given the other filters. Structured filters
+    are summed from the statement tally (exact, however many match); words need the statements
+    themselves: exact up to FACET_WINDOW matches, estimated from the latest beyond."""
+    if (filters.q.strip() and search_terms(filters.q)) or filters.article_id:
+        return windowed_facets(session, filters)
+    return tallied_facets(session, filters)
+
+
+# --- Facets summed from the statement tally ---------------------------------------------------
+
+
+def _filter_dims(filters: TimelineFilters, skip: str) -> set[str]:
+    """What a tally grain must count by to apply these filters (less ``skip``): D day,
+    S speaker, O outlet, K stance + kind + review, I issues (app/models/tally.py)."""
+    dims = {"D"} if filters.date_from or filters.date_to else set()
+    if (filters.actors and skip != "actor") or filters.actor_ids:
+        dims.add("S")
+    if filters.issues and skip != "issue":
+        dims.add("I")
+    if filters.outlets and skip != "outlet":
+        dims.add("O")
+    chosen = {"stance": filters.stances, "kind": filters.kinds, "review": filters.reviews}
+    if any(values for name, values in chosen.items() if name != skip):
+        dims.add("K")
+    return dims
+
+
+def _tally_where(
+    filters: TimelineFilters, ids: dict[str, list[int]], skip: str, dim: str
+) -> list[ColumnElement[bool]]:
+    """The rows of the smallest tally grain that counts by ``dim`` (the facet's) and by every
+    filter but ``skip`` (the facet's own), with those filters applied."""
+    grain = grain_for(_filter_dims(filters, skip) | {dim})
+    return [StatementTally.grain == grain.id, *_tally_conditions(filters, ids, skip)]
+
+
+def _tally_conditions(
+    filters: TimelineFilters, ids: dict[str, list[int]], skip: str = ""
+) -> list[ColumnElement[bool]]:
+    """The tally rows these filters keep; ``skip`` leaves one facet's filter out."""
+    tally = StatementTally
+    where: list[ColumnElement[bool]] = []
+    if filters.actors and skip != "actor":
+        where.append(tally.speaker_id.in_(ids["actor"] or [-1]))
+    if filters.actor_ids:
+        where.append(tally.speaker_id.in_(filters.actor_ids))
+    if filters.issues and skip != "issue":
+        # Any of the chosen issues, as the timeline reads them: ",3," within ",3,7,".
+        where.append(or_(*(tally.issue_ids.contains(f",{i},") for i in ids["issue"] or [-1])))
+    for name, column, values in (
+        ("stance", tally.stance, filters.stances),
+        ("kind", tally.kind, filters.kinds),
+        ("review", tally.review_status, filters.reviews),
+        ("outlet", tally.source_id, filters.outlets),
+    ):
+        if values and skip != name:
+            where.append(column.in_(values))
+    if filters.date_from:
+        where.append(tally.said_on >= filters.date_from)
+    if filters.date_to:
+        where.append(tally.said_on.between(NO_DAY + timedelta(days=1), filters.date_to))
+    return where
+
+
+def _summed(
+    session: Session, where: list[ColumnElement[bool]], *columns: Any
+) -> list[tuple[Any, ...]]:
+    """The tally's counts by ``columns`` among the rows ``where`` keeps."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(*columns, func.sum(StatementTally.n)).where(*where).group_by(*columns)
+        )
+    ]
+
+
+def _by(rows: list[tuple[Any, ...]], position: int) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    for row in rows:
+        counts[row[position]] = counts.get(row[position], 0) + int(row[-1])
+    return counts
+
+
+def _tallied_review_facets(
+    session: Session, filters: TimelineFilters, ids: dict[str, list[int]]
+) -> tuple[dict[Any, int], dict[Any, int], dict[Any, int]]:
+    """Counts by stance, kind and review status: one pass when none of the three is filtered
+    (they then share their conditions), else one each."""
+    tally = StatementTally
+    if not (filters.stances or filters.kinds or filters.reviews):
+        where = _tally_where(filters, ids, "", "K")
+        rows = _summed(session, where, tally.stance, tally.kind, tally.review_status)
+        return _by(rows, 0), _by(rows, 1), _by(rows, 2)
+    return (
+        _by(_summed(session, _tally_where(filters, ids, "stance", "K"), tally.stance), 0),
+        _by(_summed(session, _tally_where(filters, ids, "kind", "K"), tally.kind), 0),
+        _by(_summed(session, _tally_where(filters, ids, "review", "K"), tally.review_status), 0),
+    )
+
+
+def _tallied_issues(
+    session: Session, filters: TimelineFilters, ids: dict[str, list[int]]
+) -> list[Facet]:
+    """Counts per issue: the tally counts sets of issues (",3,7,"), spread here over each one."""
+    by_set = _by(
+        _summed(session, _tally_where(filters, ids, "issue", "I"), StatementTally.issue_ids), 0
+    )
+    counts: dict[int, int] = {}
+    for issue_set, count in by_set.items():
+        for issue_id in issue_set.strip(",").split(","):
+            if issue_id:
+                counts[int(issue_id)] = counts.get(int(issue_id), 0) + count
+    issues = session.execute(
+        select(Issue.id, Issue.slug, Issue.name)
+        .where(Issue.id.in_(counts))
+        .order_by(Issue.sort_order, Issue.id)
+    )
+    return [
+        Facet(slug, name, counts[issue_id], slug in filters.issues)
+        for issue_id, slug, name in issues
+    ]
+
+
+def _tallied_named(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    key: Any,
+    named: tuple[Any, Any, Any],
+    limit: int,
+) -> list[tuple[Any, str, int]]:
+    """The ``limit`` commonest of one facet (actors, outlets) with their names: ``named`` is the
+    table's (id, value, name) columns; the tally's "none" (0) joins nothing and drops out."""
+    ident, value, name = named
+    counted = (
+        select(key.label("key"), func.sum(StatementTally.n).label("n"))
+        .where(*where)
+        .group_by(key)
+        .subquery()
+    )
+    rows = session.execute(
+        select(value, name, counted.c.n)
+        .join(counted, counted.c.key == ident)
+        .order_by(counted.c.n.desc(), name)
+        .limit(limit)
+    )
+    return [(row[0], row[1], int(row[2])) for row in rows]
+
+
+def _tallied_actors(
+    session: Session, filters: TimelineFilters, ids: dict[str, list[int]]
+) -> list[Facet]:
+    """The 25 commonest speakers, and any chosen one beyond them (counted 0: none match)."""
+    rows = _tallied_named(
+        session,
+        _tally_where(filters, ids, "actor", "S"),
+        StatementTally.speaker_id,
+        (Actor.id, Actor.slug, Actor.name),
+        25,
+    )
+    actors = [Facet(slug, name, count, slug in filters.actors) for slug, name, count in rows]
+    missing = set(filters.actors) - {facet.value for facet in actors}
+    if missing:
+        for slug, name in session.execute(
+            select(Actor.slug, Actor.name).where(Actor.slug.in_(missing))
+        ):
+            actors.insert(0, Facet(slug, name, 0, True))
+    return actors
+
+
+def _tallied_months(
+    session: Session, filters: TimelineFilters, ids: dict[str, list[int]]
+) -> list[Facet]:
+    """Counts per month ("2025-05"), oldest first; statements of unknown date are left out."""
+    day = StatementTally.said_on
+    if session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(day, literal_column("'YYYY-MM'"))
+    else:
+        month = func.substr(day, 1, 7)
+    # By month: the month grains serve it, unless a date filter needs a grain by day.
+    where = [*_tally_where(filters, ids, "", "M"), day > NO_DAY]
+    counts = _by(_summed(session, where, month), 0)
+    return [
+        Facet(value, date.fromisoformat(value + "-01").strftime("%b %Y"), count, False)
+        for value, count in sorted(counts.items())
+    ]
+
+
+def tallied_facets(session: Session, filters: TimelineFilters) -> Facets:
+    """Every facet as a sum over the statement tally: exact whatever the number of matches."""
+    ids = {
+        "actor": actor_ids_for(session, filters.actors) if filters.actors else [],
+        "issue": list(session.scalars(select(Issue.id).where(Issue.slug.in_(filters.issues))))
+        if filters.issues
+        else [],
+    }
+    stances, kinds, reviews = _tallied_review_facets(session, filters, ids)
+    outlets = _tallied_named(
+        session,
+        _tally_where(filters, ids, "outlet", "O"),
+        StatementTally.source_id,
+        (Source.id, Source.id, Source.name),
+        40,
+    )
+    return Facets(
+        issues=_tallied_issues(session, filters, ids),
+        stances=[Facet(s, s, stances.get(s, 0), s in filters.stances) for s in STANCES],
+        kinds=[Facet(k, _kind_label(k), kinds.get(k, 0), k in filters.kinds) for k in KINDS],
+        reviews=[Facet(r, r, reviews.get(r, 0), r in filters.reviews) for r in REVIEW_STATUSES],
+        outlets=[Facet(str(i), name, n, i in filters.outlets) for i, name, n in outlets],
+        actors=_tallied_actors(session, filters, ids),
+        months=_tallied_months(session, filters, ids),
+    )
+
+
+def _kind_label(kind: str) -> str:
+    return "quotes" if kind == "direct_quote" else "reported"
+
+
+# --- Facets counted over the statements themselves (free text) -----------------------------
+
+
 def _latest(session: Session, filters: TimelineFilters, skip: str = "") -> Select[Any]:
     """The ids of the latest FACET_WINDOW statements matching the filters (less ``skip``)."""
     return (
@@ -462,7 +692,7 @@ def _latest(session: Session, filters: TimelineFilters, skip: str = "") -> Selec
     )
 
 
-def facets(session: Session, filters: TimelineFilters) -> Facets:
+def windowed_facets(session: Session, filters: TimelineFilters) -> Facets:
     """How many statements each choice would show, given the other filters: exact up to
     FACET_WINDOW matching statements; for broader views, counted among the latest
     FACET_WINDOW (the work stays bounded however large the corpus; ``windowed`` says so)."""
@@ -492,7 +722,9 @@ def facets(session: Session, filters: TimelineFilters) -> Facets:
                 windows[key] = and_(*conditions)
             else:
                 windowed = True
-                windows[key] = Statement.id.in_(_latest(session, filters, key))
+                # The ids, once: as a subquery every facet's count would walk to them again.
+                latest = list(session.scalars(_latest(session, filters, key)))
+                windows[key] = Statement.id.in_(latest)
         return windows[key]
 
     def counted(column: Any, skip: str) -> dict[object, int]:

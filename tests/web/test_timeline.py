@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -292,21 +292,30 @@ def test_values_no_database_can_compare_are_refused(
     assert [problem["field"] for problem in response.json()["detail"]] == [field]
 
 
-def test_facet_counts_are_bounded_to_the_latest_matches(
+def test_facet_counts_are_exact_and_free_text_ones_bounded_to_the_latest_matches(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past FACET_WINDOW matches the counts are of the latest ones, and the page says so."""
+    """Structured filters are counted exactly however many statements match; with words, past
+    FACET_WINDOW matches the counts are of the latest ones, and the page says they are estimated."""
     from app.queries import timeline
 
-    exact = page(client, "/timeline/facets")
+    exact = page(client, "/timeline/facets?q=peace")
     assert exact.select_one(".facet-note") is None
     monkeypatch.setattr(timeline, "FACET_WINDOW", 10)
-    windowed = page(client, "/timeline/facets")
-    assert "latest" in windowed.select_one(".facet-note").get_text()
+    unfiltered = page(client, "/timeline/facets")
+    assert unfiltered.select_one(".facet-note") is None
+    stances = [int(c.get_text()) for c in unfiltered.select("input[name=stance] ~ .count")]
+    everything = timeline.statements_query(session, TimelineFilters()).subquery()
+    assert sum(stances) == session.scalar(select(func.count()).select_from(everything))
+    months = [int(c.get_text()) for c in unfiltered.select("#facets-month .count")]
+    assert 0 < sum(months) <= sum(stances)
+    windowed = page(client, "/timeline/facets?q=peace")
+    note = windowed.select_one(".facet-note").get_text()
+    assert "Estimated" in note and "latest" in note
     stances = [int(c.get_text()) for c in windowed.select("input[name=stance] ~ .count")]
     assert sum(stances) == 10
     latest = session.scalars(
-        timeline.statements_query(session, TimelineFilters())
+        timeline.statements_query(session, TimelineFilters(q="peace"))
         .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
         .limit(10)
     ).all()
