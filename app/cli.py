@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.dates import NotADay, parse_day
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -532,11 +533,9 @@ def extract(
 
 
 def _parse_published(value: str | None) -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except NotADay:
         raise typer.BadParameter(
             f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--published"
         ) from None

@@ -20,6 +20,12 @@ from starlette.responses import Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import api
+from app.accounts.access import (
+    LoginRequired,
+    PasswordChangeRequired,
+    require_analyst,
+    require_reader,
+)
 from app.accounts.secret import session_secret
 from app.curation.audit import CurationError
 from app.db import make_engine, make_read_sessionmaker, make_sessionmaker
@@ -29,6 +35,7 @@ from app.web import (
     accounts,
     actor_edits,
     admin,
+    docs,
     exports,
     health,
     history,
@@ -37,7 +44,6 @@ from app.web import (
     review,
     uploads,
 )
-from app.web.auth import LoginRequired, PasswordChangeRequired, require_analyst, require_reader
 from app.web.limits import BodyLimit
 from app.web.security import SESSION_COOKIE, SecurityHeaders, csrf_protect
 from app.web.templating import templates
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs.router, dependencies=readers)
     app.include_router(exports.router, dependencies=readers)
     app.include_router(api.router)
+    app.include_router(docs.router)
     _install_error_pages(app)
     return app
 

@@ -20,8 +20,8 @@ from app.accounts.passwords import (
 from app.accounts.sessions import end_sessions
 from app.accounts.tokens import revoke_tokens
 from app.models import User
-from app.models.account import ROLES
 from app.models.common import utcnow
+from app.vocabulary import Role, is_word
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
 FIRST_ADMIN_EMAIL = "admin@localhost"
@@ -45,8 +45,8 @@ def check_email(email: str) -> str:
 
 
 def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise AccountError(f"“{role}” is not a role; choose one of {', '.join(ROLES)}.")
+    if not is_word(Role, role):
+        raise AccountError(f"“{role}” is not a role; choose one of {', '.join(Role)}.")
     return role
 
 

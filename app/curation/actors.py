@@ -14,9 +14,9 @@ from app.curation.audit import AuditEntry, CurationError, Editor, record
 from app.curation.lookup import find_actor
 from app.extraction.codebook import normalize_name, slugify
 from app.models import Actor, ActorAlias, ActorRole, Position, Statement, StatementIssue
-from app.models.common import ACTOR_KINDS
 from app.models.event import event_actor
 from app.positions.derive import recompute
+from app.vocabulary import ActorKind, is_word
 
 
 def snapshot(session: Session, actor: Actor) -> dict[str, Any]:
@@ -42,8 +42,8 @@ def _check_name(name: str) -> str:
 
 
 def _check_kind(kind: str) -> str:
-    if kind not in ACTOR_KINDS:
-        raise CurationError(f"Choose one of: {', '.join(ACTOR_KINDS)}.", field="kind")
+    if not is_word(ActorKind, kind):
+        raise CurationError(f"Choose one of: {', '.join(ActorKind)}.", field="kind")
     return kind
 
 

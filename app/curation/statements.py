@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.curation.audit import CurationError, Editor, record
 from app.curation.lookup import find_actor
+from app.dates import NotADay, parse_day
 from app.models import Actor, Article, AuditEntry, Issue, Statement, StatementIssue
-from app.models.common import STANCES, STATEMENT_KINDS
 from app.positions.derive import recompute
+from app.vocabulary import Stance, StatementKind, is_word
 
 SAID_ON_PRECISIONS = ("day", "week", "month", "year")
 MAX_SPAN = 5000
@@ -87,11 +88,11 @@ def parse_fields(
         else:
             speaker_id = speaker.id
     kind = str(form.get("kind") or "")
-    if kind not in STATEMENT_KINDS:
+    if not is_word(StatementKind, kind):
         errors["kind"] = "Choose direct quote or reported speech."
     stance = str(form.get("stance") or "")
-    if stance not in STANCES:
-        errors["stance"] = f"Choose one of: {', '.join(STANCES)}."
+    if not is_word(Stance, stance):
+        errors["stance"] = f"Choose one of: {', '.join(Stance)}."
     target = str(form.get("stance_target") or "").strip() or None
     if target and len(target) > 500:
         errors["stance_target"] = "Keep the stance target under 500 characters."
@@ -121,13 +122,12 @@ def parse_fields(
 
 
 def _parse_said_on(form: dict[str, Any], errors: dict[str, str]) -> tuple[date | None, str | None]:
-    raw = str(form.get("said_on") or "").strip()
-    if not raw:
-        return None, None
     try:
-        said_on = date.fromisoformat(raw)
-    except ValueError:
+        said_on = parse_day(str(form.get("said_on") or ""))
+    except NotADay:
         errors["said_on"] = "Give the date as YYYY-MM-DD, or leave it empty when unknown."
+        return None, None
+    if said_on is None:
         return None, None
     if said_on > date.today():
         errors["said_on"] = "The date is in the future."

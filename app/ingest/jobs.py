@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from app.dates import parse_day
 from app.db import transaction
 from app.ingest.budget import ExtractionTimeout
 from app.ingest.documents import DocumentError, read_document
@@ -23,7 +24,7 @@ from app.ingest.importer import ImportOutcome
 from app.ingest.metadata import ArticleMeta
 from app.ingest.service import ArticleImporter, article_input
 from app.models import ImportItem, ImportJob
-from app.models.job import FINISHED_ITEM_STATES
+from app.vocabulary import FINISHED_ITEM_STATUSES
 
 MAX_ATTEMPTS = 3
 
@@ -36,9 +37,6 @@ class NewItem:
     content: bytes | None
     meta: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # refused before queuing (too large, say): recorded as failed
-
-
-PASTED_NAME = "pasted-text.txt"  # the item name of an article pasted as text (form or API)
 
 
 def meta_dict(meta: ArticleMeta | None, **overrides: Any) -> dict[str, Any]:
@@ -118,8 +116,7 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
         with transaction(factory) as session:
             _finish_item(session.get_one(ImportItem, item_id), "failed", error=str(exc))
         return "failed"
-    published = meta.get("published")
-    document.published = date.fromisoformat(published) if published else document.published
+    document.published = parse_day(meta.get("published")) or document.published
     document.title = meta.get("title") or document.title
     document.outlet = meta.get("outlet") or document.outlet
     document.url = meta.get("url") or document.url
@@ -225,7 +222,7 @@ class JobView:
 
     @property
     def finished(self) -> int:
-        return sum(self.counts.get(state, 0) for state in FINISHED_ITEM_STATES)
+        return sum(self.counts.get(state, 0) for state in FINISHED_ITEM_STATUSES)
 
     @property
     def seconds(self) -> float | None:

@@ -10,13 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
 from app.models.common import created_at_column, one_of
-
-ROLES = ("viewer", "analyst", "admin")
+from app.vocabulary import Role
 
 
 class User(Base):
     __tablename__ = "user_account"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.models import Article, Issue, Statement, StatementIssue
-from app.queries.timeline import MAX_ID
+from app.models.common import MAX_ID
 
 
 def card_options() -> list[ExecutableOption]:

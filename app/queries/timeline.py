@@ -22,14 +22,13 @@ from app.models import (
     Statement,
     StatementIssue,
 )
+from app.models.common import MAX_ID
+from app.vocabulary import SHOWN_REVIEW_STATUSES, Stance, StatementKind
 
 COUNT_CAP = 1000
-KINDS = ("direct_quote", "reported")
-STANCES = ("supports", "opposes", "conditional", "neutral")
-REVIEW_STATUSES = ("machine", "confirmed", "edited")
-
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+KINDS = tuple(StatementKind)
+STANCES = tuple(Stance)
+REVIEW_STATUSES = SHOWN_REVIEW_STATUSES
 
 
 @dataclass(frozen=True)
@@ -98,10 +97,6 @@ class TimelinePage:
     days: list[TimelineDay]
     next_cursor: Cursor | None
     total: int | None  # None: not counted (the page's second request counts)
-
-    @property
-    def total_label(self) -> str:
-        return count_label(self.total or 0)
 
 
 def count_label(total: int) -> str:

@@ -9,15 +9,16 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app.accounts.access import Analyst
 from app.curation import actors as curation
 from app.curation.audit import CurationError, Editor, history
 from app.curation.lookup import find_actor
 from app.curation.undo import can_undo
+from app.dates import NotADay, parse_day
 from app.db import DbSession
 from app.models import Actor
-from app.models.common import ACTOR_KINDS
 from app.queries import catalog
-from app.web.auth import Analyst
+from app.vocabulary import ActorKind
 from app.web.params import RecordId
 from app.web.templating import render
 
@@ -55,7 +56,7 @@ def _edit_page(
     }
     context = {
         "actor": actor,
-        "kinds": ACTOR_KINDS,
+        "kinds": list(ActorKind),
         "values": {**defaults, **(values or {})},
         "errors": errors or {},
         "history": history(session, "actor", actor.id),
@@ -159,11 +160,9 @@ def remove_alias(
 
 
 def _optional_date(value: str, field: str) -> date | None:
-    if not value.strip():
-        return None
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
+        return parse_day(value)
+    except NotADay:
         raise CurationError(
             "Give the date as YYYY-MM-DD, or leave it empty.", field=field
         ) from None

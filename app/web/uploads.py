@@ -7,12 +7,10 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
-from app.db import transaction
 from app.ingest.documents import DocumentError, read_document
 from app.ingest.fields import (
     FieldError,
@@ -22,8 +20,9 @@ from app.ingest.fields import (
     clean_url,
     parse_published,
 )
-from app.ingest.jobs import PASTED_NAME, NewItem, create_job, meta_dict
+from app.ingest.jobs import NewItem, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
+from app.ingest.uploads import pasted_article, queue_upload
 from app.web.limits import read_form
 from app.web.templating import render
 
@@ -79,17 +78,9 @@ async def upload_submit(request: Request) -> Response:
     if upload.errors:
         context = {"errors": upload.errors, "values": upload.values}
         return render(request, "uploads/form.html", context, status_code=422)
-    job_id = await run_in_threadpool(queue_upload, request.app.state.sessionmaker, items)
+    job_id = await run_in_threadpool(queue_upload, request.app.state.sessionmaker, items, "upload")
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     return RedirectResponse(request.app.url_path_for("job", job_id=job_id), status_code=303)
-
-
-def queue_upload(factory: sessionmaker[Session], items: list[NewItem]) -> int:
-    """The upload's job, stored. Called in a worker thread, never on the event loop: waiting
-    there for SQLite's write lock would also stop the request that holds it from committing
-    (its session ends on the loop), and both would wait out the busy timeout."""
-    with transaction(factory) as session:
-        return create_job(session, items, origin="upload").id
 
 
 def check_fields(upload: Upload) -> None:
@@ -144,14 +135,15 @@ async def upload_items(upload: Upload, meta: dict[str, ArticleMeta], limit: int)
     kept with its reason, unless nothing at all could be imported."""
     items: list[NewItem] = []
     if upload.text.strip():
-        form_meta = meta_dict(
-            None,
-            title=upload.title,
-            outlet=upload.outlet,
-            url=upload.url,
-            published=upload.published,
+        items.append(
+            pasted_article(
+                upload.text,
+                title=upload.title,
+                outlet=upload.outlet,
+                url=upload.url,
+                published=upload.published,
+            )
         )
-        items.append(NewItem(PASTED_NAME, upload.text.encode("utf-8"), form_meta))
     for chosen in upload.files:
         items.append(await _checked_file(chosen, meta, upload.outlet, upload.published, limit))
     if all(item.error for item in items):

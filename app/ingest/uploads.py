@@ -1,0 +1,40 @@
+"""Where every upload meets: the form's (text and files) and the API's (a text) become one import
+job here, by ``queue_upload``, and are imported by the job runner like any other job."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import transaction
+from app.ingest.jobs import JobView, NewItem, create_job, get_job, meta_dict
+
+PASTED_NAME = "pasted-text.txt"  # the item name of an article pasted as text (form or API)
+
+
+def pasted_article(
+    text: str, *, title: str | None, outlet: str | None, url: str | None, published: date | None
+) -> NewItem:
+    """The job item for an article given as text, with what the sender says about it."""
+    meta = meta_dict(None, title=title, outlet=outlet, url=url, published=published)
+    return NewItem(PASTED_NAME, text.encode("utf-8"), meta)
+
+
+def queue_upload(factory: sessionmaker[Session], items: list[NewItem], origin: str) -> int:
+    """The upload's job, stored; its id (the caller dispatches it).
+
+    Called in a worker thread, never on the event loop: waiting there for SQLite's write lock
+    would also stop the request that holds it from committing (its session ends on the loop),
+    and both would wait out the busy timeout."""
+    with transaction(factory) as session:
+        return create_job(session, items, origin=origin).id
+
+
+def job_now(factory: sessionmaker[Session], job_id: int) -> JobView:
+    """A job just queued, as it stands now (done already when jobs run inline)."""
+    with transaction(factory) as session:
+        view = get_job(session, job_id)
+    if view is None:
+        raise LookupError(f"import job {job_id} has gone")
+    return view
