@@ -16,6 +16,7 @@ from rich.table import Table
 
 from app.dates import NotADay, parse_day
 from app.settings import Settings
+from app.vocabulary import ItemStatus, StatementKind
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -402,7 +403,7 @@ def seed() -> None:
         f"{imports.count('failed')} failed."
     )
     for outcome in imports.outcomes:
-        if outcome.status == "failed":
+        if outcome.status == ItemStatus.failed:
             errors.print(f"[red]failed[/] {outcome.error}")
     if imports.count("failed"):
         raise typer.Exit(1)
@@ -458,7 +459,9 @@ def import_articles(
         assert view is not None
         table = Table("file", "result", "article", "statements", title=f"Import job {job_id}")
         for item in view.job.items:
-            result = item.status if item.status != "failed" else f"[red]failed:[/] {item.error}"
+            result = (
+                item.status if item.status != ItemStatus.failed else f"[red]failed:[/] {item.error}"
+            )
             table.add_row(item.file_name, result, str(item.article_id or ""), str(item.statements))
         console.print(table)
         counts = view.counts
@@ -548,7 +551,7 @@ def _print_result(path: Path, payload: dict[str, Any]) -> None:
     for item in payload["statements"]:
         table.add_row(
             item["speaker"] or "—",
-            "quote" if item["kind"] == "direct_quote" else "reported",
+            "quote" if item["kind"] == StatementKind.direct_quote else "reported",
             item["said_on"] or "—",
             ", ".join(item["issues"][:2]),
             item["stance"],

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app import vocabulary as vocab
+
 APP = Path(__file__).resolve().parent.parent / "app"
 
 # part of the app -> module prefixes it must never import
@@ -93,3 +95,22 @@ def test_the_rules_would_catch_a_page_importing_the_api(tmp_path: Path) -> None:
 def test_every_part_named_exists(part: str) -> None:
     path = APP.parent / Path(*part.split("."))
     assert path.is_dir() or path.with_suffix(".py").is_file()
+
+
+def test_each_vocabulary_word_is_its_own_name() -> None:
+    """A StrEnum member hashes by its name and compares by its value: with the two the same, a
+    dict keyed by the enum answers to the plain word the database or a form gives."""
+    for vocabulary in (
+        vocab.ActorKind,
+        vocab.DatePrecision,
+        vocab.EventKind,
+        vocab.ItemStatus,
+        vocab.JobState,
+        vocab.Origin,
+        vocab.ReviewStatus,
+        vocab.Role,
+        vocab.Stance,
+        vocab.StatementKind,
+    ):
+        assert all(member.name == member.value for member in vocabulary), vocabulary
+        assert {member.value: 1 for member in vocabulary}.keys() == set(vocabulary)

@@ -136,7 +136,7 @@ def reset_password(session: Session, user: User) -> str:
 def set_role(session: Session, user: User, role: str) -> User:
     """Change the account's role; its sessions end (they log in again with the new role)."""
     check_role(role)
-    if role != "admin":
+    if role != Role.admin:
         _keep_an_admin(session, user, "demote")
     if user.role != role:
         user.role = role
@@ -191,10 +191,10 @@ def _replace_password(session: Session, user: User, password: str, *, must_chang
 
 def _keep_an_admin(session: Session, user: User, change: str) -> None:
     """Refuse the change that would leave no active administrator."""
-    if user.role != "admin" or not user.active:
+    if user.role != Role.admin or not user.active:
         return
     admins = session.scalar(
-        select(func.count()).select_from(User).where(User.role == "admin", User.active)
+        select(func.count()).select_from(User).where(User.role == Role.admin, User.active)
     )
     if (admins or 0) <= 1:
         raise AccountError(

@@ -15,11 +15,11 @@ from app.curation.lookup import find_actor
 from app.dates import NotADay, parse_day
 from app.models import Actor, Article, AuditEntry, Issue, Statement, StatementIssue
 from app.positions.derive import recompute
-from app.vocabulary import Stance, StatementKind, is_word
+from app.vocabulary import DatePrecision, Origin, ReviewStatus, Stance, StatementKind, is_word
 
-SAID_ON_PRECISIONS = ("day", "week", "month", "year")
+SAID_ON_PRECISIONS = tuple(p for p in DatePrecision if p is not DatePrecision.unknown)
 MAX_SPAN = 5000
-HUMAN_STATUSES = ("confirmed", "edited", "rejected")
+HUMAN_STATUSES = (ReviewStatus.confirmed, ReviewStatus.edited, ReviewStatus.rejected)
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class StatementFields:
 
 
 def touched_by_a_person(statement: Statement) -> bool:
-    return statement.review_status in HUMAN_STATUSES or statement.origin == "analyst"
+    return statement.review_status in HUMAN_STATUSES or statement.origin == Origin.analyst
 
 
 def issue_slugs(session: Session, statement_id: int) -> list[str]:
@@ -243,11 +243,11 @@ def _set_status(
 
 def confirm(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
     """A person vouches for the statement as extracted (an edited one stays "edited")."""
-    if statement.review_status == "rejected":
+    if statement.review_status == ReviewStatus.rejected:
         raise CurationError(
             "A rejected statement cannot be confirmed; undo the rejection.", status=409
         )
-    status = "edited" if statement.review_status == "edited" else "confirmed"
+    status = "edited" if statement.review_status == ReviewStatus.edited else "confirmed"
     return _set_status(session, editor, statement, status, "statement.confirm", "Confirmed")
 
 
@@ -259,7 +259,7 @@ def confirm_article(session: Session, editor: Editor, article_id: int) -> list[A
         select(Statement)
         .where(
             Statement.article_id == article_id,
-            Statement.review_status == "machine",
+            Statement.review_status == ReviewStatus.machine,
             Statement.corroborates_id.is_(None),
         )
         .order_by(Statement.start, Statement.id)
@@ -282,7 +282,7 @@ def confirm_article(session: Session, editor: Editor, article_id: int) -> list[A
 
 def reject(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
     """Not a statement (or not this one): hidden from views and positions, never re-created."""
-    if statement.review_status == "rejected":
+    if statement.review_status == ReviewStatus.rejected:
         raise CurationError("This statement is already rejected.", status=409)
     return _set_status(session, editor, statement, "rejected", "statement.reject", "Rejected")
 

@@ -18,6 +18,7 @@ from app.models import (
     Statement,
     StatementIssue,
 )
+from app.vocabulary import ReviewStatus
 
 
 @dataclass
@@ -119,7 +120,7 @@ class ActorRow:
 def list_actors(session: Session) -> list[ActorRow]:
     counts = (
         select(Statement.speaker_id, func.count().label("n"))
-        .where(Statement.review_status != "rejected")
+        .where(Statement.review_status != ReviewStatus.rejected)
         .group_by(Statement.speaker_id)
         .subquery()
     )
@@ -159,7 +160,7 @@ def list_issues(session: Session) -> list[IssueRow]:
     counts = (
         select(StatementIssue.issue_id, func.count().label("n"))
         .join(Statement)
-        .where(Statement.review_status != "rejected")
+        .where(Statement.review_status != ReviewStatus.rejected)
         .group_by(StatementIssue.issue_id)
         .subquery()
     )

@@ -32,7 +32,7 @@ from app.queries.timeline import (
     load_timeline,
     plain_facets,
 )
-from app.vocabulary import Stance, StatementKind
+from app.vocabulary import ReviewStatus, Stance, StatementKind
 from app.web.highlight import segments
 from app.web.params import RecordId
 from app.web.templating import render
@@ -127,7 +127,7 @@ def article(request: Request, session: DbSession, article_id: RecordId) -> Respo
     detail = catalog.get_article(session, article_id)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")
-    shown = [s for s in detail.statements if s.review_status != "rejected"]
+    shown = [s for s in detail.statements if s.review_status != ReviewStatus.rejected]
     context = {
         "detail": detail,
         "article": detail.article,
