@@ -8,6 +8,7 @@ back in the queue once it is older than the stale timeout.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +28,7 @@ from app.models import ImportItem, ImportJob
 from app.vocabulary import FINISHED_ITEM_STATUSES, ItemStatus, JobState
 
 MAX_ATTEMPTS = 3
+logger = logging.getLogger("parley.ingest")
 
 
 @dataclass
@@ -162,16 +164,33 @@ def run_job(
             status = import_item(factory, importer, item_id)
         except Exception as exc:  # one bad item must not stop the others; its reason is kept
             with transaction(factory) as session:
-                item = session.get_one(ImportItem, item_id)
-                if item.attempts >= MAX_ATTEMPTS:
-                    _finish_item(item, ItemStatus.failed, error=f"import failed: {exc}")
-                else:
-                    item.status = ItemStatus.queued
+                _failed_attempt(session.get_one(ImportItem, item_id), exc)
             status = "error"
         if on_item:
             on_item(status)
     with transaction(factory) as session:
         settle(session, job_id)
+
+
+def _failed_attempt(item: ImportItem, exc: Exception) -> None:
+    """An import that raised: logged with the item and the reason each time, then retried
+    until its attempts are spent, when the item fails with the reason."""
+    final = item.attempts >= MAX_ATTEMPTS
+    logger.warning(
+        "import job %s, item %s (%s): attempt %s of %s failed%s: %s",
+        item.job_id,
+        item.id,
+        item.file_name,
+        item.attempts,
+        MAX_ATTEMPTS,
+        "" if final else ", queued again",
+        exc,
+        exc_info=exc,
+    )
+    if final:
+        _finish_item(item, ItemStatus.failed, error=f"import failed: {exc}")
+    else:
+        item.status = ItemStatus.queued
 
 
 def settle(session: Session, job_id: int) -> None:

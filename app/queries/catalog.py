@@ -107,10 +107,6 @@ def actor_options(session: Session, typed: str = "", limit: int = 20) -> list[tu
     return options
 
 
-def statement_article(session: Session, statement_id: int) -> int | None:
-    return session.scalar(select(Statement.article_id).where(Statement.id == statement_id))
-
-
 @dataclass
 class ActorRow:
     actor: Actor

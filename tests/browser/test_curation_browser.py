@@ -12,8 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 
 from app.models import Article, Statement
-from tests.browser.test_browser import DOCS, wait_until
-from tests.conftest import PASSWORD, USERS
+from tests.browser.live import log_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +22,6 @@ def database(live_database: str) -> Iterator[Engine]:
     engine = create_engine(live_database)
     yield engine
     engine.dispose()
-
-
-def log_in(page: Any, live_server: str, role: str = "analyst") -> None:
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=email]", USERS[role])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.narrow button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_no_page_breaks_the_content_security_policy(
@@ -78,7 +69,6 @@ def test_work_the_review_queue_from_the_keyboard(
     )
     page.keyboard.press("x")
     page.wait_for_selector(f"#review-{second_id}.status-rejected")
-    page.screenshot(path=str(DOCS / "review.png"))
     with database.connect() as connection:
         statuses = dict(
             connection.execute(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.users import create_user
 from app.models import Actor, ActorAlias, Statement
-from tests.browser.test_curation_browser import log_in
+from tests.browser.live import log_in
 from tests.ingest.test_import_cli import minimal_pdf
 
 pytestmark = pytest.mark.browser

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.extraction.pipeline import Extractor
+from app.ingest import uploads
 from app.models import Article, ImportJob
 from app.settings import Settings
-from app.web import uploads
 from tests.conftest import client_for, page_csrf
 from tests.forms import submit
 
