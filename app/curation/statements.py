@@ -223,12 +223,14 @@ def _record_status(
     return record(
         session,
         editor,
-        action,
-        "statement",
-        statement.id,
-        summary=summary,
-        before=before,
-        after=after,
+        AuditEntry(
+            action=action,
+            entity_type="statement",
+            entity_id=statement.id,
+            summary=summary,
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -303,12 +305,14 @@ def edit(
     return record(
         session,
         editor,
-        "statement.edit",
-        "statement",
-        statement.id,
-        summary=f"Edited statement {statement.id}: {', '.join(changed) or 'no values changed'}",
-        before=before,
-        after=after,
+        AuditEntry(
+            action="statement.edit",
+            entity_type="statement",
+            entity_id=statement.id,
+            summary=f"Edited statement {statement.id}: {', '.join(changed) or 'no values changed'}",
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -340,11 +344,13 @@ def add(
     entry = record(
         session,
         editor,
-        "statement.add",
-        "statement",
-        statement.id,
-        summary=f"Added statement {statement.id} to article {article.id}",
-        after=after,
+        AuditEntry(
+            action="statement.add",
+            entity_type="statement",
+            entity_id=statement.id,
+            summary=f"Added statement {statement.id} to article {article.id}",
+            after=after,
+        ),
     )
     return statement, entry
 

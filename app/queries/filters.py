@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.dates import NotADay, parse_day
@@ -66,31 +66,35 @@ class CheckedFilters:
     problems: tuple[FilterProblem, ...] = ()
 
 
-def read_filters(
-    actor: Annotated[list[Slug], Query(max_length=50, description="Actor slugs")] = [],  # noqa: B006
-    issue: Annotated[list[Slug], Query(max_length=50, description="Issue slugs")] = [],  # noqa: B006
-    stance: Annotated[list[Stance], Query()] = [],  # noqa: B006
-    outlet: Annotated[list[SourceId], Query(description="Source ids")] = [],  # noqa: B006
-    kind: Annotated[list[StatementKind], Query()] = [],  # noqa: B006
-    review: Annotated[list[ShownReview], Query()] = [],  # noqa: B006
-    date_from: Annotated[str, Query(alias="from", max_length=10, description="YYYY-MM-DD")] = "",
-    date_to: Annotated[str, Query(alias="to", max_length=10, description="YYYY-MM-DD")] = "",
-    q: Annotated[str, Query(max_length=200, description="Words to search for")] = "",
-) -> CheckedFilters:
+class FilterQuery(BaseModel):
+    """The timeline's filters as the query string gives them."""
+
+    actor: list[Slug] = Field([], max_length=50, description="Actor slugs")
+    issue: list[Slug] = Field([], max_length=50, description="Issue slugs")
+    stance: list[Stance] = []
+    outlet: list[SourceId] = Field([], description="Source ids")
+    kind: list[StatementKind] = []
+    review: list[ShownReview] = []
+    date_from: str = Field("", alias="from", max_length=10, description="YYYY-MM-DD")
+    date_to: str = Field("", alias="to", max_length=10, description="YYYY-MM-DD")
+    q: str = Field("", max_length=200, description="Words to search for")
+
+
+def read_filters(given: Annotated[FilterQuery, Query()]) -> CheckedFilters:
     """The timeline's filters, all from the query string (so every view is a shareable URL); a
     date that is no date is set aside as a problem to tell."""
-    _refuse_control_characters(actor=actor, issue=issue, q=[q])
+    _refuse_control_characters(actor=given.actor, issue=given.issue, q=[given.q])
     problems: list[FilterProblem] = []
     filters = TimelineFilters(
-        actors=tuple(a for a in actor if a),
-        issues=tuple(i for i in issue if i),
-        stances=tuple(s.value for s in stance),
-        outlets=tuple(outlet),
-        kinds=tuple(k.value for k in kind),
-        reviews=tuple(r.value for r in review),
-        date_from=_optional_date("from", date_from, problems),
-        date_to=_optional_date("to", date_to, problems),
-        q=q,
+        actors=tuple(a for a in given.actor if a),
+        issues=tuple(i for i in given.issue if i),
+        stances=tuple(s.value for s in given.stance),
+        outlets=tuple(given.outlet),
+        kinds=tuple(k.value for k in given.kind),
+        reviews=tuple(r.value for r in given.review),
+        date_from=_optional_date("from", given.date_from, problems),
+        date_to=_optional_date("to", given.date_to, problems),
+        q=given.q,
     )
     return CheckedFilters(filters, tuple(problems))
 
