@@ -428,9 +428,10 @@ def import_articles(
     from rich.progress import Progress
 
     from app.db import transaction
-    from app.ingest.jobs import create_job, get_job, item_counts
+    from app.ingest.jobs import get_job, item_counts
     from app.ingest.metadata import MetadataError, read_metadata
     from app.ingest.service import expand_paths
+    from app.ingest.uploads import queue_upload
     from app.ingest.workers import new_items, run_in_processes
 
     try:
@@ -442,8 +443,7 @@ def import_articles(
         raise CliError("no importable files (.txt .md .html .htm .pdf) found in the paths given")
     settings = Settings()
     factory = _sessionmaker(settings)
-    with transaction(factory) as session:
-        job_id = create_job(session, new_items(files, meta, settings.max_upload_bytes), "cli").id
+    job_id = queue_upload(factory, new_items(files, meta, settings.max_upload_bytes), "cli")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"Import job {job_id}", total=len(files))
 

@@ -1,5 +1,6 @@
-"""Where every upload meets: the form's (text and files) and the API's (a text) become one import
-job here, by ``queue_upload``, and are imported by the job runner like any other job."""
+"""Where every upload meets: the form's (text and files), the API's (a text) and `parley import`'s
+(files and folders) each become one import job here, by ``queue_upload``, and the job runner
+imports them all alike."""
 
 from __future__ import annotations
 
