@@ -1,8 +1,7 @@
-"""What an analyst's change to an actor must be, checked once for every door (the actor forms,
-and any API route or command that changes actors later): a Pydantic model per write, with the
-messages people see. ``checked`` turns the first problem into a ``CurationError`` on its field.
-(A statement's edit is checked in ``app.curation.statements.check_fields``: it needs the
-article's text to check its span.)"""
+"""What an analyst's change to an actor or a statement must be, checked once for every door
+(the forms, and any API route or command that makes the change later): a Pydantic model per
+write, with the messages people see. ``checked`` turns the first problem into a
+``CurationError`` on its field; ``problems`` gives a form every field's message at once."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from app.curation.audit import CurationError
 from app.dates import NotADay, parse_day
-from app.vocabulary import ActorKind, is_word
+from app.vocabulary import ActorKind, DatePrecision, Stance, StatementKind, is_word
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000
@@ -126,3 +125,94 @@ class RoleIn(BaseModel):
     @property
     def noun_list(self) -> list[str]:
         return [n.strip().lower() for n in self.nouns.split(",") if n.strip()]
+
+
+SAID_ON_PRECISIONS = tuple(p for p in DatePrecision if p is not DatePrecision.unknown)
+MAX_TARGET = 500
+SPAN_NEEDED = "The span needs a start and an end offset (whole numbers)."
+
+
+class StatementEdit(BaseModel):
+    """A statement as a person states it in a form: who, how, when, where it stands and on
+    what. What needs the database (the speaker and issues named, the span inside the article's
+    text) is checked after, by ``app.curation.statements.parse_fields``."""
+
+    speaker: str = ""
+    kind: str = ""
+    stance: str = ""
+    stance_target: str | None = None
+    issues: list[str] = []
+    said_on: date | None = None
+    said_on_precision: str | None = None
+    start: int
+    end: int
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> str:
+        if not isinstance(value, str) or not is_word(StatementKind, value):
+            raise _refused("Choose direct quote or reported speech.")
+        return value
+
+    @field_validator("stance", mode="before")
+    @classmethod
+    def _stance(cls, value: object) -> str:
+        if not isinstance(value, str) or not is_word(Stance, value):
+            raise _refused(f"Choose one of: {', '.join(Stance)}.")
+        return value
+
+    @field_validator("stance_target", mode="before")
+    @classmethod
+    def _target(cls, value: object) -> str | None:
+        target = str(value or "").strip() or None
+        if target and len(target) > MAX_TARGET:
+            raise _refused(f"Keep the stance target under {MAX_TARGET} characters.")
+        return target
+
+    @field_validator("issues", mode="before")
+    @classmethod
+    def _slugs(cls, value: object) -> list[str]:
+        return [str(slug) for slug in value or [] if str(slug).strip()]  # type: ignore[attr-defined]
+
+    @field_validator("said_on", mode="before")
+    @classmethod
+    def _said_on(cls, value: object) -> date | None:
+        if isinstance(value, date):
+            return value
+        try:
+            day = parse_day(str(value or ""))
+        except NotADay:
+            raise _refused("Give the date as YYYY-MM-DD, or leave it empty when unknown.") from None
+        if day is not None and day > date.today():
+            raise _refused("The date is in the future.")
+        return day
+
+    @field_validator("said_on_precision", mode="before")
+    @classmethod
+    def _precision(cls, value: object, info: ValidationInfo) -> str | None:
+        if info.data.get("said_on") is None:  # no day (or one that is refused): no precision
+            return None
+        precision = str(value or DatePrecision.day)
+        if precision not in SAID_ON_PRECISIONS:
+            raise _refused(f"Choose one of: {', '.join(SAID_ON_PRECISIONS)}.")
+        return precision
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _offset(cls, value: object) -> int:
+        try:
+            return int(value)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            raise _refused(SPAN_NEEDED) from None
+
+
+def problems(exc: ValidationError) -> dict[str, str]:
+    """The first message for each field a form shows (a span's two offsets are one field)."""
+    found: dict[str, str] = {}
+    for problem in exc.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "form"
+        if field in ("start", "end"):  # missing or not a number: one message for the span
+            found.setdefault("span", SPAN_NEEDED)
+        else:
+            found.setdefault(field, problem["msg"])
+    return found

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.curation.audit import CurationError, Editor, record
 from app.curation.lookup import find_actor
-from app.dates import NotADay, parse_day
+from app.curation.schemas import StatementEdit, problems
+from app.dates import parse_day
 from app.models import Actor, Article, AuditEntry, Issue, Statement, StatementIssue
 from app.positions.derive import recompute
-from app.vocabulary import DatePrecision, Origin, ReviewStatus, Stance, StatementKind, is_word
+from app.vocabulary import Origin, ReviewStatus
 
-SAID_ON_PRECISIONS = tuple(p for p in DatePrecision if p is not DatePrecision.unknown)
 MAX_SPAN = 5000
 HUMAN_STATUSES = (ReviewStatus.confirmed, ReviewStatus.edited, ReviewStatus.rejected)
 
@@ -74,75 +75,57 @@ def snapshot(session: Session, statement: Statement) -> dict[str, Any]:
 def parse_fields(
     session: Session, article: Article, form: dict[str, Any]
 ) -> tuple[StatementFields | None, dict[str, str]]:
-    """Check a submitted statement against the article and the codebook; errors by field."""
-    errors: dict[str, str] = {}
-    speaker_id = None
-    typed_speaker = str(form.get("speaker") or "").strip()
-    if typed_speaker:
-        speaker = find_actor(session, typed_speaker)
-        if speaker is None:
-            errors["speaker"] = (
-                f"No actor is called “{typed_speaker}”: pick one from the list, add them on "
-                "the Actors page first, or leave this empty for an unattributed statement."
-            )
-        else:
-            speaker_id = speaker.id
-    kind = str(form.get("kind") or "")
-    if not is_word(StatementKind, kind):
-        errors["kind"] = "Choose direct quote or reported speech."
-    stance = str(form.get("stance") or "")
-    if not is_word(Stance, stance):
-        errors["stance"] = f"Choose one of: {', '.join(Stance)}."
-    target = str(form.get("stance_target") or "").strip() or None
-    if target and len(target) > 500:
-        errors["stance_target"] = "Keep the stance target under 500 characters."
-    wanted = [str(slug) for slug in form.get("issues") or [] if str(slug).strip()]
-    known = set(session.scalars(select(Issue.slug).where(Issue.slug.in_(wanted))))
-    unknown = [slug for slug in wanted if slug not in known]
+    """Check a submitted statement (``StatementEdit``), then against the article and the
+    codebook; every field's problem at once."""
+    try:
+        edit: StatementEdit | None = StatementEdit.model_validate(form)
+        errors: dict[str, str] = {}
+    except ValidationError as exc:
+        edit, errors = None, problems(exc)
+    speaker_id = _speaker_id(session, str(form.get("speaker") or "").strip(), errors)
+    wanted = edit.issues if edit else [str(s) for s in form.get("issues") or [] if str(s).strip()]
+    unknown = _unknown_issues(session, wanted)
     if unknown:
         errors["issues"] = f"Unknown issue: {', '.join(unknown)}."
-    said_on, precision = _parse_said_on(form, errors)
-    start, end = _parse_span(article, form, errors)
-    if errors:
+    if "span" not in errors:  # offsets that are numbers: inside the article, with words?
+        _check_span(article, int(form["start"]), int(form["end"]), errors)
+    if errors or edit is None:
         return None, errors
     return (
         StatementFields(
             speaker_id=speaker_id,
-            kind=kind,
-            start=start,
-            end=end,
-            said_on=said_on,
-            said_on_precision=precision,
-            stance=stance,
-            stance_target=target,
+            kind=edit.kind,
+            start=edit.start,
+            end=edit.end,
+            said_on=edit.said_on,
+            said_on_precision=edit.said_on_precision,
+            stance=edit.stance,
+            stance_target=edit.stance_target,
             issues=tuple(dict.fromkeys(wanted)),
         ),
         {},
     )
 
 
-def _parse_said_on(form: dict[str, Any], errors: dict[str, str]) -> tuple[date | None, str | None]:
-    try:
-        said_on = parse_day(str(form.get("said_on") or ""))
-    except NotADay:
-        errors["said_on"] = "Give the date as YYYY-MM-DD, or leave it empty when unknown."
-        return None, None
-    if said_on is None:
-        return None, None
-    if said_on > date.today():
-        errors["said_on"] = "The date is in the future."
-    precision = str(form.get("said_on_precision") or "day")
-    if precision not in SAID_ON_PRECISIONS:
-        errors["said_on_precision"] = f"Choose one of: {', '.join(SAID_ON_PRECISIONS)}."
-    return said_on, precision
+def _speaker_id(session: Session, typed: str, errors: dict[str, str]) -> int | None:
+    if not typed:
+        return None
+    speaker = find_actor(session, typed)
+    if speaker is None:
+        errors["speaker"] = (
+            f"No actor is called “{typed}”: pick one from the list, add them on "
+            "the Actors page first, or leave this empty for an unattributed statement."
+        )
+        return None
+    return speaker.id
 
 
-def _parse_span(article: Article, form: dict[str, Any], errors: dict[str, str]) -> tuple[int, int]:
-    try:
-        start, end = int(form.get("start", "")), int(form.get("end", ""))
-    except (TypeError, ValueError):
-        errors["span"] = "The span needs a start and an end offset (whole numbers)."
-        return 0, 0
+def _unknown_issues(session: Session, wanted: list[str]) -> list[str]:
+    known = set(session.scalars(select(Issue.slug).where(Issue.slug.in_(wanted))))
+    return [slug for slug in wanted if slug not in known]
+
+
+def _check_span(article: Article, start: int, end: int, errors: dict[str, str]) -> None:
     size = len(article.text)
     if not 0 <= start < end <= size:
         errors["span"] = f"The span must lie inside the article (0 to {size}), start before end."
@@ -150,7 +133,6 @@ def _parse_span(article: Article, form: dict[str, Any], errors: dict[str, str]) 
         errors["span"] = f"A statement can be at most {MAX_SPAN:,} characters long."
     elif not article.text[start:end].strip():
         errors["span"] = "The span holds no words."
-    return start, end
 
 
 def _pairs(session: Session, *snapshots: dict[str, Any] | None) -> set[tuple[int, int]]:
@@ -171,7 +153,7 @@ def _apply(session: Session, statement: Statement, values: dict[str, Any], text:
     statement.start, statement.end = values["start"], values["end"]
     statement.text = text[values["start"] : values["end"]]
     said_on = values["said_on"]
-    statement.said_on = date.fromisoformat(said_on) if isinstance(said_on, str) else said_on
+    statement.said_on = parse_day(said_on) if isinstance(said_on, str) else said_on
     statement.said_on_precision = values["said_on_precision"] if said_on else None
     statement.stance = values["stance"]
     statement.stance_target = values["stance_target"]
