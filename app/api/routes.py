@@ -49,7 +49,7 @@ from app.api.schemas import (
 from app.db import DbSession
 from app.deps import AppSettings, Sessions
 from app.ingest.jobs import get_job
-from app.ingest.schemas import JobOut, job_out
+from app.ingest.schemas import ArticleFields, JobOut, job_out
 from app.ingest.uploads import job_now, pasted_article, queue_upload
 from app.models import Actor, Article, Issue, Statement
 from app.models.common import MAX_ID, as_utc
@@ -463,13 +463,12 @@ async def create_article(
     limit = settings.max_upload_bytes
     if len(article.text.encode("utf-8")) > limit:
         raise _problem(("body", "text"), f"the text is larger than the {limit:,}-byte limit")
-    item = pasted_article(
-        article.text,
-        title=article.title.strip(),
-        outlet=(article.outlet or "").strip() or None,
-        url=article.url,
-        published=article.published,
-    )
+    fields, problems = ArticleFields.checked(article.model_dump(exclude={"text"}))
+    if problems:
+        raise RequestValidationError(
+            [{"loc": ("body", f), "msg": m, "type": "value_error"} for f, m in problems.items()]
+        )
+    item = pasted_article(article.text, fields)
     job_id = await run_in_threadpool(queue_upload, factory, [item], "api")
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     view = await run_in_threadpool(job_now, factory, job_id)

@@ -4,21 +4,19 @@ imports them all alike."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
 from app.ingest.jobs import JobView, NewItem, create_job, get_job, meta_dict
+from app.ingest.schemas import ArticleFields
 
 PASTED_NAME = "pasted-text.txt"  # the item name of an article pasted as text (form or API)
 
 
-def pasted_article(
-    text: str, *, title: str | None, outlet: str | None, url: str | None, published: date | None
-) -> NewItem:
-    """The job item for an article given as text, with what the sender says about it."""
-    meta = meta_dict(None, title=title, outlet=outlet, url=url, published=published)
+def pasted_article(text: str, fields: ArticleFields) -> NewItem:
+    """The job item for an article given as text, with what the sender says about it (checked
+    by ``ArticleFields``, whichever door it came in by)."""
+    meta = meta_dict(None, **fields.model_dump())
     return NewItem(PASTED_NAME, text.encode("utf-8"), meta)
 
 
