@@ -192,11 +192,11 @@ def users_create(
     ] = False,
 ) -> None:
     """Create an account (the password is prompted for unless --password-stdin)."""
-    from app.accounts.users import AccountError, check_email, check_role, create_user
+    from app.accounts.schemas import NewAccount
+    from app.accounts.users import AccountError, create_user
 
     try:
-        check_email(email)
-        check_role(role)
+        NewAccount.checked(email=email, role=role)
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from None
     password = _read_password(password_stdin)
@@ -228,10 +228,11 @@ def users_set_role(
     role: Annotated[str, typer.Argument(help="viewer, analyst or admin.")],
 ) -> None:
     """Change an account's role (its sessions end)."""
-    from app.accounts.users import AccountError, check_role, get_user, set_role
+    from app.accounts.schemas import RoleChoice
+    from app.accounts.users import AccountError, get_user, set_role
 
     try:
-        check_role(role)
+        RoleChoice.checked(role=role)
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from None
     with _accounts() as session:
