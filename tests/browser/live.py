@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -105,3 +105,13 @@ def log_in(page: Any, live_server: str, role: str = "analyst") -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form.narrow button[type=submit]")
     page.wait_for_url(f"{live_server}/")
+
+
+def settled(read: Callable[[], Any], expected: Any, timeout: float = 5.0) -> Any:
+    """``read()`` once it gives ``expected`` (or its last answer after ``timeout``): the request's
+    transaction commits as its session dependency ends, which can be just after the page has
+    swapped in the response, so a test reading the database may be a moment early."""
+    deadline = time.monotonic() + timeout
+    while (value := read()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
