@@ -9,9 +9,9 @@ extractor was developed on (seen: seeds, gold-dev, gold-dev-2) and the sets it n
 (held out: gold-corpus, gold-blind), with 95% bootstrap confidence intervals over articles and
 a table of errors by class (bench/error_classes.py).
 
-A predicted statement matches a gold one when their character spans overlap with a Dice
-coefficient of at least 0.5 (2·overlap / (len_a + len_b)); matching is one-to-one, best overlap
-first. Reported figures:
+A predicted statement matches a gold one when their character spans overlap by at least half of
+the shorter span and a quarter of the longer (ANNOTATION.md, "How the evaluation matches");
+matching is one-to-one, greedy by overlap (the longest overlap first). Reported figures:
   statements                 any matched span, speaker and kind ignored
   speaker-attributed         matched span and the same (non-null) speaker, over statements that
                              have a speaker on each side; the same speaker is the same name, the
@@ -41,11 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.extraction.codebook import Codebook, normalize_name  # noqa: E402
-from app.extraction.pipeline import Extractor  # noqa: E402
+from app.extraction.pipeline import DEFAULT_RANKER, Extractor  # noqa: E402
 from app.extraction.serialize import result_to_dict  # noqa: E402
+from app.extraction.speaker_ranking import RANKERS  # noqa: E402
 from bench.error_classes import CLASSES, tally  # noqa: E402
 
-MIN_DICE = 0.5
+# ANNOTATION.md: the spans overlap by at least half of the shorter and a quarter of the longer.
+OF_SHORTER, OF_LONGER = 0.5, 0.25
 SHARED = ROOT.parent / "shared"
 # name: (gold folder, articles folder, held out?)
 GOLD_SETS = {
@@ -117,6 +119,12 @@ def dice(a: dict[str, Any], b: dict[str, Any]) -> float:
     return 2 * overlap(a, b) / total if total else 0.0
 
 
+def spans_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    shared = overlap(a, b)
+    lengths = sorted((a["end"] - a["start"], b["end"] - b["start"]))
+    return shared > 0 and shared >= OF_SHORTER * lengths[0] and shared >= OF_LONGER * lengths[1]
+
+
 def one_to_one(candidates: Iterable[tuple[float, int, int]]) -> list[tuple[int, int]]:
     """Greedy one-to-one pairs (gold index, predicted index) from scored candidates, best first."""
     used_gold: set[int] = set()
@@ -131,12 +139,13 @@ def one_to_one(candidates: Iterable[tuple[float, int, int]]) -> list[tuple[int, 
 
 
 def match(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """One-to-one pairs (gold index, predicted index), best overlap first."""
+    """One-to-one pairs (gold index, predicted index), the longest overlap first (the closer
+    in length breaking ties)."""
     return one_to_one(
-        (dice(g, p), gi, pi)
+        (overlap(g, p) + dice(g, p) / 2, gi, pi)
         for gi, g in enumerate(gold)
         for pi, p in enumerate(predicted)
-        if dice(g, p) >= MIN_DICE
+        if spans_match(g, p)
     )
 
 
@@ -308,9 +317,9 @@ def score_articles(articles: list[Article], names: SpeakerNames, details: bool =
     )
 
 
-def run(gold_dir: Path, details: bool, texts: Path) -> Scores:
+def run(gold_dir: Path, details: bool, texts: Path, ranker: str = DEFAULT_RANKER) -> Scores:
     codebook = Codebook.from_dir(ROOT / "seeds")
-    articles = extract_set(gold_dir, texts, Extractor(codebook))
+    articles = extract_set(gold_dir, texts, Extractor(codebook, speaker_ranker=ranker))
     return score_articles(articles, SpeakerNames(codebook), details)
 
 
@@ -360,10 +369,10 @@ def pool(parts: list[Scores]) -> Scores:
     return total
 
 
-def run_all(rounds: int) -> None:
+def run_all(rounds: int, ranker: str = DEFAULT_RANKER) -> None:
     """Every gold set on this machine; seen and held out side by side."""
     codebook = Codebook.from_dir(ROOT / "seeds")
-    extractor = Extractor(codebook)
+    extractor = Extractor(codebook, speaker_ranker=ranker)
     names = SpeakerNames(codebook)
     groups: dict[bool, list[Article]] = {False: [], True: []}
     print(
@@ -453,11 +462,17 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1000, help="Bootstrap resamples for --all (default 1000)."
     )
+    parser.add_argument(
+        "--ranker",
+        choices=RANKERS,
+        default=DEFAULT_RANKER,
+        help=f"How a quote's speaker is chosen among its candidates (default {DEFAULT_RANKER}).",
+    )
     args = parser.parse_args()
     if args.all:
-        run_all(args.rounds)
+        run_all(args.rounds, args.ranker)
         return
-    scores = run(args.gold, args.details, args.texts)
+    scores = run(args.gold, args.details, args.texts, args.ranker)
     print()
     print(f"{'':28}{'precision':>10}{'recall':>10}{'F1':>8}")
     for label, counts in (

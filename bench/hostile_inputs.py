@@ -238,7 +238,7 @@ def meta(entries: Any) -> FileSpec:
 
 
 def uploads(rng: random.Random) -> list[Upload]:
-    """The battery, heavy articles last (the import thread takes jobs in order)."""
+    """The battery, heavy articles last (the importer takes jobs in order)."""
 
     def text(marker: str) -> str:
         return article(rng, marker)
@@ -571,10 +571,10 @@ def send_upload(browser: Browser, server: Server, case: Upload) -> Result:
     client = browser.client
     if case.anonymous:
         client = httpx.Client(base_url=server.base, follow_redirects=False, timeout=300)
-        token = form_token(client.get("/login").text, "/login")
+        shown = form_token(client.get("/login").text, "/login")
     else:
-        token = form_token(browser.get("/upload").text, "/upload")
-    token = {"page": token, "none": None, "wrong": secrets.token_urlsafe(32)}[case.token]
+        shown = form_token(browser.get("/upload").text, "/upload")
+    token = {"page": shown, "none": None, "wrong": secrets.token_urlsafe(32)}[case.token]
     at, started = time.time(), time.monotonic()
     try:
         response = post_upload(client, case, token)
@@ -645,7 +645,7 @@ def judge_upload(case: Upload, result: Result, jobs: dict[int, dict[str, Any]]) 
         result.verdict = "refused"
         if result.unclear:
             return "refused without a clear message"
-        return "accepted what should import" if case.expect == "imported" else ""
+        return "refused what should import" if case.expect == IMPORTED else ""
     if result.job_id is None:
         result.verdict = f"answered {result.status}"
         return result.verdict
@@ -666,9 +666,9 @@ def judge_upload(case: Upload, result: Result, jobs: dict[int, dict[str, Any]]) 
         return result.verdict
     if imported:
         result.verdict = "imported" + ("; bad files named" if failed else "")
-        return "accepted what should be refused" if case.expect == "refused" else ""
+        return "accepted what should be refused" if case.expect == REFUSED else ""
     result.verdict = "accepted; failed in the job"
-    return "accepted what should be refused" if case.expect == "refused" else ""
+    return "accepted what should be refused" if case.expect == REFUSED else ""
 
 
 # --- fuzzed query strings -----------------------------------------------------------------------
@@ -928,11 +928,12 @@ def fuzz(server: Server, browser: Browser, rng: random.Random, count: int) -> li
 # --- the timeline, timed ------------------------------------------------------------------------
 
 
-def probe_timeline(base: str, stopping: Any, answers: Any) -> None:
-    """The probe's loop: log in, then GET /timeline every 0.5 s until told to stop; sends back
-    (wall-clock start, seconds) of each request and what went wrong."""
+def probe_timeline(base: str, ready: Any, stopping: Any, answers: Any) -> None:
+    """The probe's loop: log in, say so, then GET /timeline every 0.5 s until told to stop;
+    sends back (wall-clock start, seconds) of each request and what went wrong."""
     browser = Browser(base)
     browser.login()
+    ready.set()
     samples: list[tuple[float, float]] = []
     failures: list[str] = []
     while not stopping.is_set():
@@ -957,10 +958,12 @@ class TimelineProbe:
 
     def __init__(self, base: str) -> None:
         context = multiprocessing.get_context("spawn")
-        self.stopping = context.Event()
+        self.ready, self.stopping = context.Event(), context.Event()
         self.answers: Any = context.Queue()
         self.process = context.Process(
-            target=probe_timeline, args=(base, self.stopping, self.answers), daemon=True
+            target=probe_timeline,
+            args=(base, self.ready, self.stopping, self.answers),
+            daemon=True,
         )
         self.phases: list[tuple[float, str]] = [(0.0, "starting")]
         self.samples: list[tuple[str, float]] = []
@@ -968,7 +971,10 @@ class TimelineProbe:
         self.failures: list[str] = []
 
     def start(self) -> None:
+        """Start, and return once the probe is signed in and asking."""
         self.process.start()
+        if not self.ready.wait(timeout=120):
+            raise RuntimeError("the timeline probe did not start")
 
     def mark(self, phase: str) -> None:
         """What the battery does from now on (each sample is filed under it)."""
@@ -1014,10 +1020,10 @@ def partial_articles(database: Path, first_new_id: int) -> list[str]:
                     f"article {article_id} ({title[:40]!r}) has no finished import item"
                 )
         articles = set(session.scalars(select(Article.id)))
-        for item_id, article_id, status in session.execute(
+        for item_id, item_article, status in session.execute(
             select(ImportItem.id, ImportItem.article_id, ImportItem.status)
         ):
-            if status in ("imported", "duplicate") and article_id not in articles:
+            if status in ("imported", "duplicate") and item_article not in articles:
                 problems.append(f"import item {item_id} is {status} but has no article")
             if status in ("queued", "running"):
                 problems.append(f"import item {item_id} is still {status}")
@@ -1160,7 +1166,7 @@ def table(rows: list[list[str]]) -> str:
 
 
 def server_errors(log: Path) -> list[str]:
-    """The last line of each traceback the server logged (requests and the import thread)."""
+    """The last line of each traceback the server logged (requests and the importer)."""
     lines = log.read_text(errors="replace").splitlines()
     found = []
     for number, line in enumerate(lines):
@@ -1174,7 +1180,6 @@ def server_errors(log: Path) -> list[str]:
 class Run:
     """Everything the battery saw."""
 
-    cases: list[Upload]
     uploads: list[Result]
     fuzzed: list[Result]
     sessions: list[Result]
@@ -1325,7 +1330,6 @@ def main() -> int:
             for case, result in zip(cases, upload_results, strict=True)
         }
         run = Run(
-            cases,
             upload_results,
             fuzz_results,
             session_checks(server),

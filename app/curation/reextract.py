@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -17,7 +19,6 @@ from app.curation.audit import Editor, record
 from app.curation.statements import touched_by_a_person
 from app.db import transaction
 from app.extraction.codebook import Codebook
-from app.extraction.pipeline import Extractor
 from app.extraction.types import ExtractionResult
 from app.ingest.dedup import corroborate
 from app.ingest.importer import (
@@ -29,6 +30,18 @@ from app.ingest.importer import (
 )
 from app.models import Article, AuditEntry, Event, EventArticle, Statement, StatementIssue
 from app.positions.derive import pairs_of, recompute
+
+
+class ArticleExtractor(Protocol):
+    """What re-extraction needs: the pipeline (``Extractor``) or the same under a time budget
+    (``app.ingest.budget.BudgetedExtractor``)."""
+
+    codebook: Codebook
+
+    def extract(
+        self, text: str, published: date | None = None, title: str | None = None
+    ) -> ExtractionResult: ...
+
 
 OVERLAP = 0.5  # of the shorter span: more than this and the new statement is the same words
 
@@ -163,7 +176,7 @@ def _drop_events(session: Session, article_id: int) -> None:
 
 def reextract(
     factory: sessionmaker[Session],
-    extractor: Extractor,
+    extractor: ArticleExtractor,
     article_ids: Iterable[int],
     editor: Editor,
 ) -> Iterator[ReextractReport]:

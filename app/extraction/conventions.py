@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from app.extraction.codebook import Codebook
-from app.extraction.speakers import is_news_outlet
+from app.extraction.speaker_phrases import is_news_outlet
 from app.extraction.types import ActorEntry, Statement
 
 JOINT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")

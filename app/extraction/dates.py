@@ -8,6 +8,7 @@ Explicit dates ("16 May", "March 11, 2025") go through dateparser.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -200,4 +201,14 @@ def find_dates(text: str, reference: date | None, offset: int = 0) -> list[Resol
             found.append(
                 ResolvedDate(resolved[0], resolved[1], offset + match.start(), offset + match.end())
             )
+    return found
+
+
+def dates_from(dates: list[ResolvedDate], start: int, end: int) -> list[ResolvedDate]:
+    """The dates (in order of position) that start within ``start:end``."""
+    found = []
+    for position in range(bisect_left(dates, start, key=lambda dated: dated.start), len(dates)):
+        if dates[position].start >= end:
+            break
+        found.append(dates[position])
     return found

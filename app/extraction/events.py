@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from app.extraction.dates import ResolvedDate
+from spacy.tokens import Doc
+
+from app.extraction.clean import Paragraph
+from app.extraction.codebook import Codebook
+from app.extraction.dates import ResolvedDate, dates_from
+from app.extraction.offsets import span_ents
 from app.extraction.types import Event
 
 CEASEFIRE = r"(?:ceasefire|cease-fire|truce)"
@@ -278,3 +283,43 @@ def _merge(event: Event, sentence: SentenceFacts, participants: set[str]) -> Non
             participants.add(name)
             event.participants.append(name)
     event.location = event.location or location_of(sentence.text, sentence.places)
+
+
+def sentence_facts(
+    doc: Doc,
+    paragraph: Paragraph,
+    paragraph_dates: list[ResolvedDate],
+    codebook: Codebook,
+) -> list[SentenceFacts]:
+    """What each sentence names: actors, places and dates (outside quotes, found once for the
+    whole paragraph)."""
+    facts = []
+    for sentence in doc.sents:
+        actors: list[str] = []
+        places: list[str] = []
+        for ent in span_ents(sentence):
+            entry = codebook.actor_by_slug(ent.ent_id_) if ent.ent_id_ else None
+            if entry is not None and entry.kind in ("person", "state", "organization"):
+                actors.append(entry.name)
+            if ent.label_ in ("GPE", "LOC", "FAC"):
+                places.append(ent.text)
+        dates = [  # offsets within the sentence
+            ResolvedDate(
+                found.day,
+                found.precision,
+                found.start - sentence.start_char,
+                found.end - sentence.start_char,
+            )
+            for found in dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
+        ]
+        facts.append(
+            SentenceFacts(
+                start=paragraph.start + sentence.start_char,
+                end=paragraph.start + sentence.end_char,
+                text=sentence.text,
+                actors=list(dict.fromkeys(actors)),
+                places=list(dict.fromkeys(places)),
+                dates=dates,
+            )
+        )
+    return facts

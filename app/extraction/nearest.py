@@ -1,5 +1,5 @@
-"""Which attribution a quote belongs to by position: the nearest one in a sentence the quote
-touches, or the nearest one anywhere in its paragraph (``quote_speakers`` asks both).
+"""Which attributions stand near a quote: those in a sentence the quote touches, and the nearest
+ones anywhere in its paragraph, each with its distance (candidates for the quote's speaker).
 
 The paragraph's attributions are indexed once, so each quote costs a binary search, not a pass
 over every attribution: a paragraph of thousands of quotes and speech verbs stays linear.
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from app.extraction.offsets import Ranges, doc_text, sentences_touching
+from app.extraction.types import Speaker
 
 if TYPE_CHECKING:
-    from app.extraction.attribution import Attribution
-    from app.extraction.speakers import Speaker
+    from app.extraction.speech_acts import Attribution
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,28 @@ def _distance(entry: _Entry, start: int, end: int, length: int) -> int:
     return start - entry.anchor if entry.anchor < start else entry.anchor - end
 
 
-def _closest(candidates: list[_Entry], start: int, end: int, length: int) -> Speaker | None:
-    best = min(
-        candidates,
-        key=lambda entry: (_distance(entry, start, end, length), entry.order),
-        default=None,
+@dataclass(frozen=True)
+class Nearby:
+    """An attribution near a quote: its speaker, how far its verb stands from the quote (in
+    characters; 0 when its claim holds the quote), and on which side."""
+
+    speaker: Speaker
+    distance: int
+    holds: bool
+    after: bool
+
+
+def _ranked(candidates: list[_Entry], start: int, end: int, length: int) -> list[Nearby]:
+    """The candidates nearest first (an innermost claim holding the quote before all)."""
+    ordered = sorted(
+        candidates, key=lambda entry: (_distance(entry, start, end, length), entry.order)
     )
-    return best.speaker if best is not None else None
+    found = []
+    for entry in ordered:
+        holds = entry.claim is not None and _holds(entry.claim, start, end)
+        distance = 0 if holds else abs(_distance(entry, start, end, length))
+        found.append(Nearby(entry.speaker, distance, holds, entry.anchor >= end))
+    return found
 
 
 class NearestAttribution:
@@ -107,20 +122,20 @@ class NearestAttribution:
         self._open: list[tuple[int, int, _Entry]] = []  # those that may hold a later quote
         self._last = -1
 
-    def in_sentence(self, start: int, end: int) -> Speaker | None:
-        """The nearest attribution in a sentence the quote touches; one that reports a clause
-        of its own only if that clause touches the quote."""
+    def in_sentence(self, start: int, end: int) -> list[Nearby]:
+        """The attributions in a sentence the quote touches, nearest first; one that reports a
+        clause of its own only if that clause touches the quote."""
         candidates = [
             entry
             for sentence in sentences_touching(self.doc, start, end)
             for entry in self.by_sentence.get(sentence.start, [])
             if not entry.own_clause or _touches(entry.claim, start, end)
         ]
-        return _closest(candidates, start, end, self.length)
+        return _ranked(candidates, start, end, self.length)
 
-    def in_paragraph(self, start: int, end: int) -> Speaker | None:
-        """The nearest attribution anywhere in the paragraph: one whose claim holds the quote,
-        else the nearest verb before or after it."""
+    def in_paragraph(self, start: int, end: int) -> list[Nearby]:
+        """The attributions anywhere in the paragraph whose claim holds the quote, and the
+        nearest verb before and after it, nearest first."""
         holding = self._holding(start, end)
         taken = {entry.order for entry in holding}
         candidates = list(holding)
@@ -137,7 +152,7 @@ class NearestAttribution:
             right += 1
         if right < len(self.free):
             candidates.append(self.free[right])
-        return _closest(candidates, start, end, self.length)
+        return _ranked(candidates, start, end, self.length)
 
     def _holding(self, start: int, end: int) -> list[_Entry]:
         """Claims that hold the quote. Quotes come in order of position, so one sweep over the

@@ -8,59 +8,75 @@ text exactly as given.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
-from dataclasses import dataclass
+from bisect import insort
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from app.extraction.attribution import Attribution, ParagraphAttributor
 from app.extraction.clean import Paragraph, clean, for_parser, paragraphs
 from app.extraction.codebook import Codebook
 from app.extraction.conventions import apply_conventions
-from app.extraction.dates import ResolvedDate, find_dates
-from app.extraction.events import SentenceFacts, find_events
-from app.extraction.issues import FALLBACK_ISSUE, IssueMatcher
-from app.extraction.lexicon import ATTITUDE_VERBS, ONGOING_VERBS
-from app.extraction.nlp import build_pipeline, parse
-from app.extraction.offsets import Ranges, doc_text, span_ents
-from app.extraction.quotes import Quote, find_quotes, opens_with_mark
-from app.extraction.speakers import (
-    Discourse,
-    RoleIndex,
-    Speaker,
-    SpeakerResolver,
-    is_news_outlet,
+from app.extraction.discourse import Discourse
+from app.extraction.drafts import (
+    LIST_MARKERS,
+    Draft,
+    anchor_for,
+    inherit_from_enclosing,
+    list_item_draft,
+    reported_drafts,
+    take_speaker,
 )
+from app.extraction.events import SentenceFacts, find_events, sentence_facts
+from app.extraction.issues import IssueMatcher
+from app.extraction.nlp import build_pipeline, parse
+from app.extraction.offsets import Ranges
+from app.extraction.quotes import Quote, find_quotes, opens_with_mark
+from app.extraction.roles import RoleIndex
+from app.extraction.said_on import Dated, dates_outside, said_on, sentence_initial_dates
+from app.extraction.speaker_candidates import CandidateFinder
+from app.extraction.speaker_phrases import is_news_outlet
+from app.extraction.speaker_ranking import QuoteSpeakers, RankedQuote, SpeakerRanker
+from app.extraction.speakers import SpeakerResolver
+from app.extraction.speech_acts import Attribution, ParagraphAttributor
 from app.extraction.stance import StanceResult, classify
 from app.extraction.stance_model import MODEL_PATH, StanceModel, relabel
-from app.extraction.types import Event, ExtractionResult, MentionedActor, Statement
+from app.extraction.types import Event, ExtractionResult, MentionedActor, Speaker, Statement
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
-LIST_MARKERS = "→•‣▪●◦-–—*"
-PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
+
 BATCH_SIZE = 64
+DEFAULT_RANKER = "learned"
 
 
 @dataclass
-class _Draft:
-    """A statement before issues, stance and date are settled (paragraph-local offsets)."""
+class ArticleState:
+    """What extraction carries from one paragraph to the next, in one place: the discourse
+    (speakers and names so far), the latest speaker, the speaker of a list being read, quotes
+    left open at a paragraph's end, and the statements and sentence facts found."""
 
-    kind: str
-    start: int
-    end: int
-    speaker: Speaker | None
-    anchor: Token | None
-    sentence: Span
-    confidence: float
+    text: str
+    published: date | None
+    title_tokens: list[Token]
+    prior_issue: str | None
+    discourse: Discourse = field(default_factory=Discourse)
+    previous: Speaker | None = None
+    list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
+    left_open: list[Statement] = field(default_factory=list)  # run on into the next paragraph
+    statements: list[Statement] = field(default_factory=list)
+    facts: list[SentenceFacts] = field(default_factory=list)
 
 
 class Extractor:
     """Holds the pipeline for one codebook; ``extract`` is safe to call many times."""
 
     def __init__(
-        self, codebook: Codebook, nlp: Language | None = None, learned_stance: bool = True
+        self,
+        codebook: Codebook,
+        nlp: Language | None = None,
+        learned_stance: bool = True,
+        speaker_ranker: str = DEFAULT_RANKER,
     ) -> None:
         self.codebook = codebook
         # The learned correction of the rules' stance (bench/train_stance.py trains it with
@@ -68,8 +84,13 @@ class Extractor:
         self.stance_model = StanceModel.load() if learned_stance and MODEL_PATH.exists() else None
         self._nlp = nlp
         self._issues: IssueMatcher | None = None
-        roles = RoleIndex(codebook)
-        self.attributor = ParagraphAttributor(SpeakerResolver(codebook, roles))
+        resolver = SpeakerResolver(codebook, RoleIndex(codebook))
+        self.attributor = ParagraphAttributor(resolver)
+        self.quote_speakers = QuoteSpeakers(
+            CandidateFinder(resolver), SpeakerRanker.named(speaker_ranker)
+        )
+        # Set to a list to keep every quote's ranked options (bench/train_speaker_ranker.py).
+        self.ranking_log: list[tuple[int, RankedQuote]] | None = None
         keywords = {keyword for issue in codebook.issues for keyword in issue.keywords}
         # Whole keywords (for stance targets) and their single words (topics carry no view).
         words = {word for keyword in keywords for word in keyword.split() if len(word) > 3}
@@ -113,77 +134,17 @@ class Extractor:
         published: date | None,
         title: str | None,
     ) -> ExtractionResult:
-        discourse = Discourse()
-        statements: list[Statement] = []
-        sentence_facts: list[SentenceFacts] = []
-        previous: Speaker | None = None
-        left_open: list[Statement] = []  # unattributed quotes that run on into the next paragraph
-        list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
-        title_tokens = list(self.nlp.make_doc(title)) if title else []
-        prior = self.issues.prior(docs)
+        state = ArticleState(
+            text=text,
+            published=published,
+            title_tokens=list(self.nlp.make_doc(title)) if title else [],
+            prior_issue=self.issues.prior(docs),
+        )
         for index, (paragraph, doc) in enumerate(zip(paras, docs, strict=True)):
             following = paras[index + 1] if index + 1 < len(paras) else None
-            quotes = find_quotes(paragraph, following)
-            local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
-            quote_ranges = Ranges([(start, end) for _q, start, end in local])
-            attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
-            in_list = list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
-            drafts = self._quote_drafts(
-                doc,
-                local,
-                attributions,
-                list_speaker if in_list else previous,
-                paragraph,
-                published,
-                discourse,
-                opens=in_list or opens_with_mark(paragraph),
-            )
-            drafts += _reported_drafts(doc, attributions, quote_ranges)
-            quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
-            drafts += _reported_drafts(doc, quoted, Ranges([]))
-            if (
-                in_list
-                and list_speaker is not None
-                and not any(d.kind == "reported" for d in drafts)
-            ):
-                item = _list_item_draft(doc, list_speaker)
-                if item is not None:
-                    drafts.append(item)
-            paragraph_dates = _dates_outside(doc, quote_ranges, published)
-            carried = _sentence_initial_dates(doc, paragraph_dates)
-            finished = []
-            for draft in sorted(drafts, key=lambda d: d.start):
-                day, precision, explicit = _said_on(
-                    draft, quote_ranges, paragraph_dates, carried, published
-                )
-                if explicit and day is not None and precision is not None:
-                    dated = _Dated(draft.sentence.start_char, day, precision)
-                    insort(carried, dated, key=lambda found: found.position)
-                finished.append(
-                    self._finish(text, paragraph, doc, draft, (day, precision), title_tokens, prior)
-                )
-            _inherit_from_enclosing(finished)
-            continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
-            if left_open and continued and opens_with_mark(paragraph):
-                for statement in left_open:
-                    _take_speaker(statement, continued[0])
-            open_starts = {q.start for q in quotes if q.open_end}
-            left_open = [
-                s
-                for s in finished
-                if s.kind == "direct_quote" and s.speaker is None and s.start in open_starts
-            ]
-            statements.extend(finished)
-            if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
-                list_speaker = discourse.paragraph_people[-1][1]
-            elif not in_list:
-                list_speaker = None
-            for draft in drafts:
-                if draft.speaker is not None:
-                    previous = draft.speaker
-            sentence_facts.extend(_sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
-        events = find_events(sentence_facts)
-        statements = apply_conventions(statements, text, self.codebook)
+            self._paragraph(state, paragraph, following, doc)
+        events = find_events(state.facts)
+        statements = apply_conventions(state.statements, text, self.codebook)
         if self.stance_model is not None:
             relabel(self.stance_model, statements, text)
         return ExtractionResult(
@@ -191,6 +152,70 @@ class Extractor:
             events=events,
             actors=_mentioned(statements, events, self.codebook),
         )
+
+    def _paragraph(
+        self, state: ArticleState, paragraph: Paragraph, following: Paragraph | None, doc: Doc
+    ) -> None:
+        """One paragraph's statements and sentence facts, added to ``state``; what it hands the
+        next paragraph (its latest speaker, a list it introduces, a quote left open) too."""
+        published, discourse = state.published, state.discourse
+        quotes = find_quotes(paragraph, following)
+        local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
+        quote_ranges = Ranges([(start, end) for _q, start, end in local])
+        attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
+        in_list = state.list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
+        drafts = self._quote_drafts(
+            doc,
+            local,
+            attributions,
+            state.list_speaker if in_list else state.previous,
+            paragraph,
+            published,
+            discourse,
+            opens=in_list or opens_with_mark(paragraph),
+        )
+        drafts += reported_drafts(doc, attributions, quote_ranges)
+        quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
+        drafts += reported_drafts(doc, quoted, Ranges([]))
+        if (
+            in_list
+            and state.list_speaker is not None
+            and not any(d.kind == "reported" for d in drafts)
+        ):
+            item = list_item_draft(doc, state.list_speaker)
+            if item is not None:
+                drafts.append(item)
+        paragraph_dates = dates_outside(doc, quote_ranges, published)
+        carried = sentence_initial_dates(doc, paragraph_dates)
+        finished = []
+        for draft in sorted(drafts, key=lambda d: d.start):
+            day, precision, explicit = said_on(
+                draft, quote_ranges, paragraph_dates, carried, published
+            )
+            if explicit and day is not None and precision is not None:
+                dated = Dated(draft.sentence.start_char, day, precision)
+                insort(carried, dated, key=lambda found: found.position)
+            finished.append(self._finish(state, paragraph, doc, draft, (day, precision)))
+        inherit_from_enclosing(finished)
+        continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
+        if state.left_open and continued and opens_with_mark(paragraph):
+            for statement in state.left_open:
+                take_speaker(statement, continued[0])
+        open_starts = {q.start for q in quotes if q.open_end}
+        state.left_open = [
+            s
+            for s in finished
+            if s.kind == "direct_quote" and s.speaker is None and s.start in open_starts
+        ]
+        state.statements.extend(finished)
+        if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
+            state.list_speaker = discourse.paragraph_people[-1][1]
+        elif not in_list:
+            state.list_speaker = None
+        for draft in drafts:
+            if draft.speaker is not None:
+                state.previous = draft.speaker
+        state.facts.extend(sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
 
     def _quote_drafts(
         self,
@@ -202,11 +227,14 @@ class Extractor:
         published: date | None,
         discourse: Discourse,
         opens: bool,
-    ) -> list[_Draft]:
-        drafts: list[_Draft] = []
-        resolved = self.attributor.quote_speakers(
-            doc, local, attributions, previous, opens, published, discourse
+    ) -> list[Draft]:
+        drafts: list[Draft] = []
+        ranked: list[RankedQuote] | None = [] if self.ranking_log is not None else None
+        resolved = self.quote_speakers.choose(
+            doc, local, attributions, previous, opens, published, discourse, ranked
         )
+        if self.ranking_log is not None and ranked:
+            self.ranking_log.extend((paragraph.start, quote) for quote in ranked)
         by_sentence: dict[int, list[Attribution]] = {}
         for attribution in attributions:
             by_sentence.setdefault(attribution.sentence.start, []).append(attribution)
@@ -219,8 +247,8 @@ class Extractor:
                 continue  # a title or scare quote, not somebody's words
             if self._is_name_or_title(quoted):
                 continue  # “coalition of the willing”, “Victory Plan”: a name, not a claim
-            anchor = _anchor_for(by_sentence.get(sentence.start, []), speaker)
-            drafts.append(_Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
+            anchor = anchor_for(by_sentence.get(sentence.start, []), speaker)
+            drafts.append(Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
             if speaker is not None:
                 discourse.remember(speaker)
         return drafts
@@ -236,17 +264,15 @@ class Extractor:
 
     def _finish(
         self,
-        text: str,
+        state: ArticleState,
         paragraph: Paragraph,
         doc: Doc,
-        draft: _Draft,
+        draft: Draft,
         said: tuple[date | None, str | None],
-        title_tokens: list[Token],
-        prior: str | None,
     ) -> Statement:
         span = doc.char_span(draft.start, draft.end, alignment_mode="expand") or draft.sentence
         context = [t for t in draft.sentence if not (span.start <= t.i < span.end)]
-        issues = self.issues.rank(span, context + title_tokens, prior)
+        issues = self.issues.rank(span, context + state.title_tokens, state.prior_issue)
         governing = draft.anchor if draft.kind == "reported" else None
         stance = classify(span, governing, self.issue_words)
         if draft.speaker is not None and is_news_outlet(draft.speaker.name, self.codebook):
@@ -256,7 +282,7 @@ class Extractor:
         start, end = paragraph.start + draft.start, paragraph.start + draft.end
         return Statement(
             kind=draft.kind,
-            text=text[start:end],
+            text=state.text[start:end],
             start=start,
             end=end,
             speaker=speaker.name if speaker else None,
@@ -271,253 +297,6 @@ class Extractor:
             said_on_precision=precision,
             confidence=round(draft.confidence, 3),
         )
-
-
-def _inherit_from_enclosing(statements: list[Statement]) -> None:
-    """A partial quote inside reported speech ("called for a “full, unconditional ceasefire”")
-    is a piece of that claim: it takes the claim's stance, which its few words alone rarely show,
-    and the claim's issues when its own words name none."""
-    # One sweep in order of position: a claim joins when the quotes reach its start, and leaves
-    # once they pass its end, so each quote looks only at the claims around it.
-    reported = sorted(
-        (s.start, order, s) for order, s in enumerate(statements) if s.kind == "reported"
-    )
-    quotes = sorted(
-        (s.start, order, s) for order, s in enumerate(statements) if s.kind == "direct_quote"
-    )
-    around: list[tuple[int, int, Statement]] = []
-    added = 0
-    for start, _order, quote in quotes:
-        while added < len(reported) and reported[added][0] <= start:
-            around.append(reported[added])
-            added += 1
-        around = [item for item in around if item[2].end + 1 > start]
-        enclosing = [
-            (claim.end - claim.start, order, claim)
-            for _start, order, claim in around
-            if quote.end <= claim.end + 1
-            and claim.speaker == quote.speaker
-            and (claim.end - claim.start) > (quote.end - quote.start)
-        ]
-        if not enclosing:
-            continue
-        claim = min(enclosing, key=lambda item: item[:2])[2]
-        if not quote.issues or quote.issues[0][1] == 0.0 or quote.issues[0][0] == FALLBACK_ISSUE:
-            quote.issues = list(claim.issues)  # the quote's own words name no issue
-        quote.stance = claim.stance
-        quote.stance_target = claim.stance_target
-
-
-def _list_item_draft(doc: Doc, speaker: Speaker) -> _Draft | None:
-    """ "Medinsky named three results: → the sides will exchange prisoners; → …": each item of a
-    list that a speaker introduces is that speaker's claim."""
-    text = doc.text
-    start = len(text) - len(text.lstrip(LIST_MARKERS + " \t"))
-    end = len(text.rstrip(" \t\n;.,"))
-    if end - start < 12 or len(text[start:end].split()) < 3:
-        return None
-    sentence = doc.char_span(start, end, alignment_mode="expand")
-    if sentence is None:
-        return None
-    return _Draft("reported", start, end, speaker, None, sentence, min(speaker.confidence, 0.6))
-
-
-def _take_speaker(statement: Statement, source: Statement) -> None:
-    """A quote left open at a paragraph's end is spoken by whoever speaks its continuation."""
-    statement.speaker = source.speaker
-    statement.speaker_text = source.speaker_text
-    statement.speaker_role = source.speaker_role
-    statement.speaker_new = source.speaker_new
-    statement.confidence = min(source.confidence, 0.6)
-
-
-def _anchor_for(in_sentence: list[Attribution], speaker: Speaker | None) -> Token | None:
-    """The verb of the sentence's first attribution to this speaker."""
-    for attribution in in_sentence:
-        if attribution.speaker == speaker:
-            return attribution.anchor
-    return None
-
-
-def _reported_drafts(
-    doc: Doc, attributions: list[Attribution], quote_ranges: Ranges
-) -> list[_Draft]:
-    drafts: list[_Draft] = []
-    for attribution in attributions:
-        claims = [attribution.claim, *attribution.more_claims] if attribution.claim else []
-        for first, last in claims:
-            span = doc[first:last]
-            unquoted = [t for t in span if t.is_alpha and t.idx not in quote_ranges]
-            if len(unquoted) < 1:
-                continue  # the claim is a quotation, already recorded as a direct quote
-            confidence = attribution.speaker.confidence - 0.05
-            drafts.append(
-                _Draft(
-                    "reported",
-                    span.start_char,
-                    span.end_char,
-                    attribution.speaker,
-                    attribution.anchor,
-                    attribution.sentence,
-                    confidence,
-                )
-            )
-    return drafts
-
-
-def _dates_outside(doc: Doc, quote_ranges: Ranges, published: date | None) -> list[ResolvedDate]:
-    """The paragraph's dates outside quotes, in order of position."""
-    return [found for found in find_dates(doc.text, published) if found.start not in quote_ranges]
-
-
-def _dates_from(dates: list[ResolvedDate], start: int, end: int) -> list[ResolvedDate]:
-    """The dates (in order of position) that start within ``start:end``."""
-    found = []
-    for position in range(bisect_left(dates, start, key=lambda dated: dated.start), len(dates)):
-        if dates[position].start >= end:
-            break
-        found.append(dates[position])
-    return found
-
-
-@dataclass(frozen=True)
-class _Dated:
-    """A day the paragraph has established, and where: it carries to later past-tense speech."""
-
-    position: int
-    day: date
-    precision: str
-
-
-def _said_on(
-    draft: _Draft,
-    quote_ranges: Ranges,
-    paragraph_dates: list[ResolvedDate],
-    carried: list[_Dated],
-    published: date | None,
-) -> tuple[date | None, str | None, bool]:
-    """The day of the words, and whether the sentence itself said so.
-
-    A time expression about the speech act wins; then a verb that is not news of the day
-    ("has said", "has long argued", "continues to insist") has no day; then past-tense speech
-    takes the day the paragraph established earlier; else the publication day."""
-    sentence = draft.sentence
-    claim = (draft.start, draft.end) if draft.kind == "reported" else (-1, -1)
-    in_sentence = [
-        found
-        for found in _dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
-        if not (claim[0] <= found.start < claim[1]) and found.start not in quote_ranges
-    ]
-    in_sentence = [found for found in in_sentence if _may_date_the_speech(sentence, found, draft)]
-    if in_sentence:
-        anchor = draft.anchor.idx if draft.anchor is not None else draft.start
-        best = min(in_sentence, key=lambda found: abs(found.start - anchor))
-        return best.day, best.precision, True
-    verb = draft.anchor
-    if verb is not None and _not_of_the_day(verb):
-        return None, None, False
-    earlier = bisect_left(carried, sentence.start_char, key=lambda dated: dated.position)
-    if earlier and (verb is None or verb.tag_ in ("VBD", "VBN")):
-        latest = carried[earlier - 1]  # ``carried`` is in order of position
-        return latest.day, latest.precision, False
-    return (published, "day", False) if published else (None, None, False)
-
-
-DEADLINE_WORDS = {"until", "till", "by", "before", "deadline", "from", "through", "ahead"}
-OTHER_CLAUSES = {"relcl", "acl", "ccomp", "xcomp", "pcomp"}
-
-
-def _may_date_the_speech(sentence: Span, found: ResolvedDate, draft: _Draft) -> bool:
-    """A date can be the day of the words unless it is a deadline ("until Friday", "by May 8")
-    or sits in a clause of its own that the speech verb is not part of ("Trump, who has given
-    Moscow until Friday, wrote …")."""
-    text = doc_text(sentence.doc)
-    before = text[max(0, found.start - 25) : found.start].lower().split()
-    if before and before[-1].strip(",") in DEADLINE_WORDS:
-        return False
-    anchor = draft.anchor
-    token = sentence.doc.char_span(found.start, found.end, alignment_mode="expand")
-    if anchor is None or token is None:
-        return True
-    node = token.root
-    while node.i != anchor.i and node.head.i != node.i:
-        if node.dep_ in OTHER_CLAUSES and anchor not in node.subtree:
-            return False
-        node = node.head
-    return True
-
-
-HABITUAL_ADVERBS = {
-    "repeatedly",
-    "long",
-    "often",
-    "previously",
-    "recently",
-    "consistently",
-    "always",
-}
-
-
-def _not_of_the_day(verb: Token) -> bool:
-    """ "has said", "has long rejected", "recently stated", "continues to express"."""
-    if verb.tag_ == "VBN" and any(
-        child.dep_ == "aux" and child.lower_ in PRESENT_PERFECT_AUX for child in verb.children
-    ):
-        return True
-    if any(child.dep_ == "advmod" and child.lower_ in HABITUAL_ADVERBS for child in verb.children):
-        return True
-    if verb.lemma_.lower() in ATTITUDE_VERBS:
-        return True  # "allies fear that …": a state of mind, not words said on a day
-    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ONGOING_VERBS
-
-
-def _sentence_initial_dates(doc: Doc, paragraph_dates: list[ResolvedDate]) -> list[_Dated]:
-    """ "On Tuesday, …" / "Earlier this month, …": a date that frames its whole sentence."""
-    found = []
-    for sentence in doc.sents:
-        for dated in _dates_from(paragraph_dates, sentence.start_char, sentence.start_char + 5):
-            found.append(_Dated(dated.start, dated.day, dated.precision))
-    return found
-
-
-def _sentence_facts(
-    doc: Doc,
-    paragraph: Paragraph,
-    paragraph_dates: list[ResolvedDate],
-    codebook: Codebook,
-) -> list[SentenceFacts]:
-    """What each sentence names: actors, places and dates (outside quotes, found once for the
-    whole paragraph)."""
-    facts = []
-    for sentence in doc.sents:
-        actors: list[str] = []
-        places: list[str] = []
-        for ent in span_ents(sentence):
-            entry = codebook.actor_by_slug(ent.ent_id_) if ent.ent_id_ else None
-            if entry is not None and entry.kind in ("person", "state", "organization"):
-                actors.append(entry.name)
-            if ent.label_ in ("GPE", "LOC", "FAC"):
-                places.append(ent.text)
-        dates = [  # offsets within the sentence
-            ResolvedDate(
-                found.day,
-                found.precision,
-                found.start - sentence.start_char,
-                found.end - sentence.start_char,
-            )
-            for found in _dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
-        ]
-        facts.append(
-            SentenceFacts(
-                start=paragraph.start + sentence.start_char,
-                end=paragraph.start + sentence.end_char,
-                text=sentence.text,
-                actors=list(dict.fromkeys(actors)),
-                places=list(dict.fromkeys(places)),
-                dates=dates,
-            )
-        )
-    return facts
 
 
 def _mentioned(

@@ -89,3 +89,21 @@ class ExtractionResult:
     statements: list[Statement] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     actors: list[MentionedActor] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: an actor's canonical name (or None when unnamed), how it was found."""
+
+    name: str | None
+    kind: str = "person"
+    text: str = ""  # the speaker as written
+    role: str | None = None
+    new: bool = False
+    how: str = "name"  # name, role, pronoun, collective, unnamed, new
+
+    @property
+    def confidence(self) -> float:
+        return {"name": 0.9, "collective": 0.85, "role": 0.8, "new": 0.7, "pronoun": 0.7}.get(
+            self.how, 0.4
+        )

@@ -2,6 +2,9 @@
 child process, and an article that outlasts the budget has its child killed, so the work really
 stops, and fails with a message a person can act on; the next article gets a fresh child.
 
+The children run at a lower CPU priority than the process that starts them, so the pages a web
+server answers stay quick while an article is extracted on a busy machine.
+
 The child is a plain subprocess, not a multiprocessing one, because imports themselves run in
 daemonic processes, which multiprocessing forbids to have children. It loads the pipeline once
 (outside any article's budget) and leaves by itself when its parent goes: its input closes.
@@ -20,11 +23,16 @@ from multiprocessing.connection import Connection
 from app.extraction.codebook import Codebook
 from app.extraction.types import ExtractionResult
 
+# How much lower than its parent's a child's CPU priority is (``nice``): extraction gives way to
+# the pages.
+CHILD_NICENESS = 10
+
 
 class ExtractionTimeout(RuntimeError):
     """An article whose extraction outlasted the budget."""
 
     def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
         super().__init__(
             f"Extraction took longer than {seconds:g} s; the article was not imported."
         )
@@ -45,6 +53,7 @@ class _Child:
         self.send = Connection(self_out, readable=False)
         self.receive = Connection(self_in, writable=False)
         self.send.send(codebook)
+        self.codebook = codebook
         try:
             self.receive.recv()  # the pipeline is loaded: from here on, time counts
         except EOFError:
@@ -52,8 +61,16 @@ class _Child:
             raise RuntimeError("the extraction process failed to start") from None
 
     def extract(
-        self, seconds: float, text: str, published: date | None, title: str | None
+        self,
+        seconds: float,
+        codebook: Codebook,
+        text: str,
+        published: date | None,
+        title: str | None,
     ) -> ExtractionResult:
+        if codebook != self.codebook:  # analysts changed it: the child rebuilds its pipeline
+            self.send.send(codebook)
+            self.codebook = codebook
         self.send.send((text, published, title))
         if not self.receive.poll(seconds):
             self.close()
@@ -79,33 +96,48 @@ class _Child:
         return self.process.poll() is None and not self.send.closed
 
 
+class _Children:
+    """The idle children, shared by every ``BudgetedExtractor`` made from one."""
+
+    def __init__(self) -> None:
+        self.idle: list[_Child] = []
+        self.lock = threading.Lock()
+
+
 class BudgetedExtractor:
     """``Extractor.extract`` with a time limit. Safe to share between threads: each call takes
     an idle child (or starts one), so calls in parallel run in parallel."""
 
-    def __init__(self, codebook: Codebook, seconds: float) -> None:
+    def __init__(
+        self, codebook: Codebook, seconds: float, children: _Children | None = None
+    ) -> None:
         self.codebook = codebook
         self.seconds = seconds
-        self._idle: list[_Child] = []
-        self._lock = threading.Lock()
+        self._children = children or _Children()
+
+    def for_codebook(self, codebook: Codebook) -> BudgetedExtractor:
+        """The same children and budget, extracting with another codebook (the current one,
+        read again after analysts changed actors or issues)."""
+        return BudgetedExtractor(codebook, self.seconds, self._children)
 
     def extract(
         self, text: str, published: date | None = None, title: str | None = None
     ) -> ExtractionResult:
-        with self._lock:
-            child = self._idle.pop() if self._idle else None
+        children = self._children
+        with children.lock:
+            child = children.idle.pop() if children.idle else None
         if child is None:
             child = _Child(self.codebook)
         try:
-            return child.extract(self.seconds, text, published, title)
+            return child.extract(self.seconds, self.codebook, text, published, title)
         finally:
             if child.alive:  # a timeout killed it; any other child serves the next article
-                with self._lock:
-                    self._idle.append(child)
+                with children.lock:
+                    children.idle.append(child)
 
     def close(self) -> None:
-        with self._lock:
-            children, self._idle = self._idle, []
+        with self._children.lock:
+            children, self._children.idle = self._children.idle, []
         for child in children:
             if child.alive:
                 child.close()
@@ -117,6 +149,7 @@ def _serve(read_fd: int, write_fd: int) -> None:
     from app.extraction.pipeline import Extractor
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when this child stops
+    os.nice(CHILD_NICENESS)
     receive = Connection(read_fd, writable=False)
     send = Connection(write_fd, readable=False)
     extractor = Extractor(receive.recv())
@@ -124,9 +157,13 @@ def _serve(read_fd: int, write_fd: int) -> None:
     send.send("ready")
     while True:
         try:
-            text, published, title = receive.recv()
+            message = receive.recv()
         except EOFError:
             return
+        if isinstance(message, Codebook):
+            extractor = Extractor(message)
+            continue
+        text, published, title = message
         try:
             result = extractor.extract(text, published=published, title=title)
         except Exception as exc:  # reported to the parent, which fails the article

@@ -106,3 +106,11 @@ def parse_published(value: str | None) -> date | None:
             "for example 2025-05-16.",
         ) from None
     return check_published(day)
+
+
+def size_label(size: int) -> str:
+    """A size in bytes as people read it in a message: "10 MB" for Parley's 10 MiB default,
+    "64 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.4g} MB"
+    return f"{size / 1024:.4g} KB"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.ingest.fields import size_label
 from app.ingest.jobs import NewItem, meta_dict, run_job, settle
 from app.ingest.metadata import ArticleMeta
 from app.ingest.service import ArticleImporter
@@ -26,7 +27,7 @@ def new_items(files: list[Path], meta: dict[str, ArticleMeta], limit: int) -> li
                     NewItem(
                         str(path),
                         None,
-                        error=f"{path.name}: larger than the {limit / 1_000_000:g} MB limit",
+                        error=f"{path.name}: larger than the {size_label(limit)} limit",
                     )
                 )
                 continue

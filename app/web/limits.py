@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.access import SESSION_KEY
+from app.ingest.fields import size_label
 
 ANONYMOUS_BODY_BYTES = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,10 +28,6 @@ FORM_FIELDS = 100
 
 class BodyTooLarge(Exception):
     """The client sent more than it may."""
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:g} MB" if size >= 1_000_000 else f"{size // 1024} KB"
 
 
 def _is_anonymous(scope: Scope) -> bool:
@@ -43,9 +40,9 @@ def _is_anonymous(scope: Scope) -> bool:
 
 def _refusal(scope: Scope, limit: int, anonymous: bool) -> tuple[int, bytes, bytes]:
     message = (
-        f"Requests from someone not logged in are limited to {_megabytes(limit)}; log in first."
+        f"Requests from someone not logged in are limited to {size_label(limit)}; log in first."
         if anonymous
-        else f"The request is larger than the {_megabytes(limit)} Parley accepts at once; "
+        else f"The request is larger than the {size_label(limit)} Parley accepts at once; "
         "send fewer or smaller files."
     )
     accept = dict(scope.get("headers", [])).get(b"accept", b"")

@@ -3,6 +3,7 @@ or plain forms), and adding a statement extraction missed from the article's wor
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,8 +17,9 @@ from app.curation.audit import Editor, history
 from app.curation.reextract import missing_articles, reextract
 from app.curation.undo import can_undo
 from app.db import DbSession, transaction
-from app.extraction.pipeline import Extractor
-from app.ingest.service import ArticleImporter
+from app.extraction.codebook import Codebook
+from app.ingest.budget import BudgetedExtractor, ExtractionTimeout
+from app.ingest.codebooks import load_codebook
 from app.models import Article, AuditEntry, Statement
 from app.models.common import MAX_ID
 from app.queries.review import QueueCursor, get_statement, issue_choices, review_queue
@@ -85,6 +87,12 @@ async def _submitted(request: Request) -> dict[str, Any]:
     values["issues"] = others
     values["all_issues"] = ([values["issue"]] if values["issue"] else []) + others
     return values
+
+
+# The form is read on the event loop; the handlers that take it are plain functions, which
+# FastAPI runs in worker threads, so one waiting for the database (SQLite's write lock) never
+# holds up the other requests.
+Submitted = Annotated[dict[str, Any], Depends(_submitted)]
 
 
 def _card(
@@ -175,11 +183,14 @@ def edit_form(
 
 
 @router.post("/statements/{statement_id}/edit", name="statement_update")
-async def update(
-    request: Request, session: DbSession, user: Analyst, statement_id: RecordId
+def update(
+    request: Request,
+    session: DbSession,
+    user: Analyst,
+    statement_id: RecordId,
+    values: Submitted,
 ) -> Response:
     statement = _statement_or_404(session, statement_id)
-    values = await _submitted(request)
     fields, errors = curation.parse_fields(
         session, statement.article, {**values, "issues": values["all_issues"]}
     )
@@ -197,7 +208,7 @@ async def update(
 
 
 @router.post("/statements/{statement_id}/confirm", name="statement_confirm")
-async def confirm(
+def confirm(
     request: Request,
     session: DbSession,
     user: Analyst,
@@ -210,7 +221,7 @@ async def confirm(
 
 
 @router.post("/articles/{article_id}/confirm", name="article_confirm_all")
-async def confirm_article(
+def confirm_article(
     request: Request,
     session: DbSession,
     user: Analyst,
@@ -227,7 +238,7 @@ async def confirm_article(
 
 
 @router.post("/statements/{statement_id}/reject", name="statement_reject")
-async def reject(
+def reject(
     request: Request,
     session: DbSession,
     user: Analyst,
@@ -240,14 +251,17 @@ async def reject(
 
 
 @router.post("/articles/{article_id}/statements", name="statement_add")
-async def add(
-    request: Request, session: DbSession, user: Analyst, article_id: RecordId
+def add(
+    request: Request,
+    session: DbSession,
+    user: Analyst,
+    article_id: RecordId,
+    values: Submitted,
 ) -> Response:
     """A statement made from words selected in the article view."""
     article = session.get(Article, article_id)
     if article is None:
         raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")
-    values = await _submitted(request)
     fields, errors = curation.parse_fields(
         session, article, {**values, "issues": values["all_issues"]}
     )
@@ -259,15 +273,18 @@ async def add(
     return RedirectResponse(str(target), status_code=303)
 
 
-def _extractor(request: Request) -> Extractor:
-    """The extractor of the web process's importer (built once, on first use)."""
-    importer = getattr(request.app.state.dispatcher, "importer", None)
-    if importer is None:
-        importer = getattr(request.app.state, "importer", None)
-        if importer is None:
-            importer = request.app.state.importer = ArticleImporter(request.app.state.sessionmaker)
-    extractor: Extractor = importer.extractor
-    return extractor
+_reextractor_lock = threading.Lock()
+
+
+def _extractor(request: Request, codebook: Codebook) -> BudgetedExtractor:
+    """Extraction for the re-extract button: in a child process, under the same time budget as
+    imports (the web process never runs the pipeline itself), with the codebook as it is now."""
+    state = request.app.state
+    with _reextractor_lock:
+        if getattr(state, "reextractor", None) is None:
+            state.reextractor = BudgetedExtractor(codebook, state.settings.extract_timeout_seconds)
+        shared: BudgetedExtractor = state.reextractor
+    return shared.for_codebook(codebook)
 
 
 @router.post("/articles/{article_id}/reextract", name="article_reextract")
@@ -277,7 +294,14 @@ def reextract_article(request: Request, user: Analyst, article_id: RecordId) -> 
     with transaction(factory) as session:
         if missing_articles(session, [article_id]):
             raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")
-    reports = list(reextract(factory, _extractor(request), [article_id], Editor.of(user)))
+        codebook = load_codebook(session)
+    try:
+        reports = list(
+            reextract(factory, _extractor(request, codebook), [article_id], Editor.of(user))
+        )
+    except ExtractionTimeout as timeout:
+        detail = f"Extraction took longer than {timeout.seconds:g} s; nothing was changed."
+        raise HTTPException(status_code=422, detail=detail) from None
     target = request.app.url_path_for("article", article_id=article_id)
     notice = urlencode({"reextracted": reports[0].summary}) if reports else ""
     return RedirectResponse(f"{target}?{notice}", status_code=303)

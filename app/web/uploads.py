@@ -14,6 +14,7 @@ from app.ingest.documents import DocumentError, read_document
 from app.ingest.fields import (
     FieldError,
     check_text,
+    size_label,
 )
 from app.ingest.jobs import NewItem, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
@@ -96,7 +97,7 @@ def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
         # Not shown again: sending megabytes back into the box would hold the server up.
         upload.values["text"] = ""
         upload.errors["text"] = (
-            f"The text is larger than the {limit / 1_000_000:g} MB limit; paste a shorter one."
+            f"The text is larger than the {size_label(limit)} limit; paste a shorter one."
         )
     if len(upload.files) > max_files:
         upload.errors["files"] = f"Choose at most {max_files} files at once."
@@ -136,7 +137,7 @@ async def _checked_file(
     name = upload.filename or "file"
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        return NewItem(name, None, error=f"{name}: larger than the {limit / 1_000_000:g} MB limit")
+        return NewItem(name, None, error=f"{name}: larger than the {size_label(limit)} limit")
     try:
         await run_in_threadpool(read_document, data, name)
     except DocumentError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.extraction.codebook import Codebook
-from bench.eval_extraction import SpeakerNames, dice, match, match_events, score
+from bench.eval_extraction import SpeakerNames, dice, match, match_events, score, spans_match
 from tests.conftest import SEEDS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,14 +30,20 @@ def statement(start: int, end: int, **fields: object) -> dict[str, object]:
     return {**base, **fields}
 
 
-def test_dice_and_one_to_one_matching() -> None:
+def test_spans_match_by_the_annotation_rule_one_to_one() -> None:
     assert dice(statement(0, 10), statement(0, 10)) == 1.0
     assert dice(statement(0, 10), statement(5, 15)) == 0.5
-    assert dice(statement(0, 10), statement(10, 20)) == 0.0
+    # Half of the shorter and a quarter of the longer: 30 characters inside 100 match, 20 do not
+    # (a Dice coefficient would refuse both); 100 inside 450 do not.
+    assert spans_match(statement(0, 100), statement(10, 40))
+    assert not spans_match(statement(0, 100), statement(10, 30))
+    assert not spans_match(statement(0, 450), statement(0, 100))
+    assert spans_match(statement(0, 10), statement(5, 15))
+    assert not spans_match(statement(0, 10), statement(10, 20))
     gold = [statement(0, 10), statement(20, 30)]
-    predicted = [statement(0, 9), statement(1, 10), statement(50, 60)]
-    pairs = match(gold, predicted)
-    assert len(pairs) == 1 and pairs[0][0] == 0
+    predicted = [statement(0, 9), statement(0, 12), statement(50, 60)]
+    # Both first spans match the first gold statement; the longer overlap takes it.
+    assert match(gold, predicted) == [(0, 1)]
 
 
 def test_scores_count_speakers_quotes_and_fields() -> None:

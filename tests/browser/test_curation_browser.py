@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from app.models import Article, Statement
@@ -148,3 +148,26 @@ def test_select_words_in_the_article_to_add_a_statement(
             select(Statement.text, Statement.origin).where(Statement.id == statement_id)
         ).one()
     assert tuple(saved) == (words, "analyst")
+
+
+def test_re_extract_an_article_by_clicking(page: Any, live_server: str, database: Engine) -> None:
+    with database.connect() as connection:
+        article_id = connection.scalar(select(Article.id).order_by(Article.id))
+        before = connection.scalar(
+            select(func.count()).select_from(Statement).where(Statement.article_id == article_id)
+        )
+    log_in(page, live_server)
+    page.goto(f"{live_server}/articles/{article_id}")
+    # The first re-extraction starts a process and loads the pipeline: seconds, more on a busy
+    # machine.
+    with page.expect_navigation(
+        url=re.compile(rf"/articles/{article_id}\?reextracted="), timeout=180_000
+    ):
+        page.get_by_role("button", name="Re-extract this article").click()
+    notice = page.locator("p.message.success").inner_text()
+    assert re.search(r"\d+ (kept|updated|added)", notice), notice
+    with database.connect() as connection:
+        after = connection.scalar(
+            select(func.count()).select_from(Statement).where(Statement.article_id == article_id)
+        )
+    assert after >= 1 and before >= 1  # found again, not wiped

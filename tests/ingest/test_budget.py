@@ -3,10 +3,16 @@ message, nothing of it is stored, and the rest of its job is imported."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
+from app.extraction.codebook import ActorEntry, Codebook
+from app.ingest.budget import CHILD_NICENESS, BudgetedExtractor
 from app.ingest.jobs import NewItem, create_job, get_job
 from app.ingest.queue import make_dispatcher
 from app.models import Article
@@ -36,3 +42,25 @@ def test_an_article_over_the_budget_fails_and_the_job_goes_on(
     assert slow.attempts == 1  # it would take as long again: not retried
     assert good.status == "imported" and good.article_id is not None
     assert session.scalar(select(func.count()).select_from(Article)) == articles + 1
+
+
+def test_children_extract_with_the_codebook_they_are_given_and_give_way_to_the_pages(
+    codebook: Codebook,
+) -> None:
+    text = "Orvel Tamsk said on Monday that Moscow would not accept European troops in Ukraine."
+    first = BudgetedExtractor(codebook, 60.0)
+    try:
+        before = first.extract(text, published=date(2025, 3, 3))
+        child = first._children.idle[0]
+        wanted = min(19, os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS)
+        assert os.getpriority(os.PRIO_PROCESS, child.process.pid) == wanted
+
+        tamsk = ActorEntry(name="Orvel Tamsk", slug="orvel-tamsk", kind="person")
+        changed = replace(codebook, actors=[*codebook.actors, tamsk])
+        after = first.for_codebook(changed).extract(text, published=date(2025, 3, 3))
+        assert first._children.idle == [child]  # the same child, its pipeline rebuilt
+    finally:
+        first.close()
+    # Unknown to the first codebook (a new actor), known to the second.
+    assert [s.speaker_new for s in before.statements] == [True]
+    assert [(s.speaker, s.speaker_new) for s in after.statements] == [("Orvel Tamsk", False)]

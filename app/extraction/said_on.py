@@ -1,0 +1,131 @@
+"""The day a statement was made: a time expression about the speech act, no day for "has
+long said", the day its paragraph established, else the publication day.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from app.extraction.dates import ResolvedDate, dates_from, find_dates
+from app.extraction.drafts import Draft
+from app.extraction.lexicon import (
+    ATTITUDE_VERBS,
+    ONGOING_VERBS,
+)
+from app.extraction.offsets import (
+    Ranges,
+    doc_text,
+)
+
+PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
+
+
+def dates_outside(doc: Doc, quote_ranges: Ranges, published: date | None) -> list[ResolvedDate]:
+    """The paragraph's dates outside quotes, in order of position."""
+    return [found for found in find_dates(doc.text, published) if found.start not in quote_ranges]
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A day the paragraph has established, and where: it carries to later past-tense speech."""
+
+    position: int
+    day: date
+    precision: str
+
+
+def said_on(
+    draft: Draft,
+    quote_ranges: Ranges,
+    paragraph_dates: list[ResolvedDate],
+    carried: list[Dated],
+    published: date | None,
+) -> tuple[date | None, str | None, bool]:
+    """The day of the words, and whether the sentence itself said so.
+
+    A time expression about the speech act wins; then a verb that is not news of the day
+    ("has said", "has long argued", "continues to insist") has no day; then past-tense speech
+    takes the day the paragraph established earlier; else the publication day."""
+    sentence = draft.sentence
+    claim = (draft.start, draft.end) if draft.kind == "reported" else (-1, -1)
+    in_sentence = [
+        found
+        for found in dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
+        if not (claim[0] <= found.start < claim[1]) and found.start not in quote_ranges
+    ]
+    in_sentence = [found for found in in_sentence if _may_date_the_speech(sentence, found, draft)]
+    if in_sentence:
+        anchor = draft.anchor.idx if draft.anchor is not None else draft.start
+        best = min(in_sentence, key=lambda found: abs(found.start - anchor))
+        return best.day, best.precision, True
+    verb = draft.anchor
+    if verb is not None and _not_of_the_day(verb):
+        return None, None, False
+    earlier = bisect_left(carried, sentence.start_char, key=lambda dated: dated.position)
+    if earlier and (verb is None or verb.tag_ in ("VBD", "VBN")):
+        latest = carried[earlier - 1]  # ``carried`` is in order of position
+        return latest.day, latest.precision, False
+    return (published, "day", False) if published else (None, None, False)
+
+
+DEADLINE_WORDS = {"until", "till", "by", "before", "deadline", "from", "through", "ahead"}
+
+
+OTHER_CLAUSES = {"relcl", "acl", "ccomp", "xcomp", "pcomp"}
+
+
+def _may_date_the_speech(sentence: Span, found: ResolvedDate, draft: Draft) -> bool:
+    """A date can be the day of the words unless it is a deadline ("until Friday", "by May 8")
+    or sits in a clause of its own that the speech verb is not part of ("Trump, who has given
+    Moscow until Friday, wrote …")."""
+    text = doc_text(sentence.doc)
+    before = text[max(0, found.start - 25) : found.start].lower().split()
+    if before and before[-1].strip(",") in DEADLINE_WORDS:
+        return False
+    anchor = draft.anchor
+    token = sentence.doc.char_span(found.start, found.end, alignment_mode="expand")
+    if anchor is None or token is None:
+        return True
+    node = token.root
+    while node.i != anchor.i and node.head.i != node.i:
+        if node.dep_ in OTHER_CLAUSES and anchor not in node.subtree:
+            return False
+        node = node.head
+    return True
+
+
+HABITUAL_ADVERBS = {
+    "repeatedly",
+    "long",
+    "often",
+    "previously",
+    "recently",
+    "consistently",
+    "always",
+}
+
+
+def _not_of_the_day(verb: Token) -> bool:
+    """ "has said", "has long rejected", "recently stated", "continues to express"."""
+    if verb.tag_ == "VBN" and any(
+        child.dep_ == "aux" and child.lower_ in PRESENT_PERFECT_AUX for child in verb.children
+    ):
+        return True
+    if any(child.dep_ == "advmod" and child.lower_ in HABITUAL_ADVERBS for child in verb.children):
+        return True
+    if verb.lemma_.lower() in ATTITUDE_VERBS:
+        return True  # "allies fear that …": a state of mind, not words said on a day
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ONGOING_VERBS
+
+
+def sentence_initial_dates(doc: Doc, paragraph_dates: list[ResolvedDate]) -> list[Dated]:
+    """ "On Tuesday, …" / "Earlier this month, …": a date that frames its whole sentence."""
+    found = []
+    for sentence in doc.sents:
+        for dated in dates_from(paragraph_dates, sentence.start_char, sentence.start_char + 5):
+            found.append(Dated(dated.start, dated.day, dated.precision))
+    return found

@@ -1,0 +1,119 @@
+"""A speaker's noun phrase as written: its extent, the name in it, the role it gives, and
+whether it names a news outlet or no one in particular.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from app.extraction.codebook import Codebook
+from app.extraction.lexicon import (
+    NEWS_OUTLETS,
+    NEWS_WORDS,
+)
+from app.extraction.types import Speaker
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+# Phrase-internal dependencies that still belong to the speaker's noun phrase.
+PHRASE_DEPS = {
+    "compound",
+    "amod",
+    "det",
+    "poss",
+    "case",
+    "appos",
+    "nmod",
+    "punct",
+    "prep",
+    "pobj",
+    "cc",
+    "conj",
+    "nummod",
+    "flat",
+}
+
+
+CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp"}
+
+
+def noun_phrase(head: Token) -> Span:
+    """The head with its phrase-internal dependents, stopping at clauses."""
+    tokens = [head]
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in CLAUSE_DEPS or child.dep_ not in PHRASE_DEPS:
+                continue
+            if child.dep_ == "punct" and child.text not in ",":
+                continue
+            tokens.append(child)
+            stack.append(child)
+    left = min(t.i for t in tokens)
+    right = max(t.i for t in tokens)
+    return head.doc[left : right + 1]
+
+
+def clean_name(text: str) -> str:
+    text = re.sub(r"['’]s$", "", text.strip())
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return text.strip(" ,.;:\"“”‘’'")
+
+
+def role_text(phrase: Span, entity: Span) -> str | None:
+    """What the phrase says besides the name: "U.K. Foreign Secretary" for "… Yvette Cooper"."""
+    doc = phrase.doc
+    before = (
+        doc[phrase.start : entity.start].text.strip(" ,") if entity.start > phrase.start else ""
+    )
+    after = doc[entity.end : phrase.end].text.strip(" ,") if entity.end < phrase.end else ""
+    role = before or after
+    role = strip_determiner(role)
+    if not role or not any(ch.isalpha() for ch in role) or len(role.split()) > 8:
+        return None
+    return role
+
+
+def strip_determiner(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)(?:\s+|$)", "", text.strip(" ,"), flags=re.IGNORECASE)
+
+
+def role_scope(head: Token, phrase: Span) -> Span:
+    """The part of the phrase that can name a role: up to the head (and its 'of ...' tail)."""
+    right = head.i
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            right = max(right, max(t.i for t in child.subtree))
+    return head.doc[phrase.start : right + 1]
+
+
+def definite_singular(head: Token, phrase: Span) -> bool:
+    """ "the minister" alone: no name, no country, no other modifier."""
+    words = [t for t in phrase if not t.is_punct]
+    return (
+        len(words) == 2 and words[0].lower_ == "the" and words[1].i == head.i and head.tag_ == "NN"
+    )
+
+
+def is_news_outlet(name: str | None, codebook: Codebook) -> bool:
+    """ "Bloomberg", "The Financial Times", "RIA Novosti", "Kyiv Independent": a known outlet,
+    or a name the codebook does not know that reads like one."""
+    if not name:
+        return False
+    words = name.lower().removeprefix("the ").split()
+    if not words:
+        return False
+    if " ".join(words) in NEWS_OUTLETS or words[0] in NEWS_OUTLETS:
+        return True
+    return codebook.actor_named(name) is None and len(words) >= 2 and words[-1] in NEWS_WORDS
+
+
+def unnamed(phrase: str) -> Speaker:
+    """A speaker the text does not name ("officials", "Ukraine and its allies")."""
+    return Speaker(
+        name=None, kind="group", text=phrase, role=strip_determiner(phrase), how="unnamed"
+    )

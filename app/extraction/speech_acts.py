@@ -1,0 +1,300 @@
+"""Speech acts: the verbs (and "according to", possessive position nouns) that attribute a
+claim in one parsed paragraph, each with its speaker resolved and its claim's span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from app.extraction.claims import (
+    claim_ranges,
+    clause_ranges,
+    for_object,
+    infinitive_of,
+    that_clause,
+    trim_range,
+)
+from app.extraction.discourse import Discourse
+from app.extraction.lexicon import (
+    POSITION_NOUNS,
+    PUBLICATION_WORDS,
+    WEAK_COMMUNICATION_VERBS,
+)
+from app.extraction.nesting import outermost
+from app.extraction.offsets import (
+    Ranges,
+)
+from app.extraction.speakers import SpeakerResolver
+from app.extraction.types import Speaker
+from app.extraction.verbs import (
+    SUBJECT_DEPS,
+    holds_attitude,
+    is_communication_verb,
+    is_finite,
+    is_passive,
+    is_reporting_participle,
+)
+
+PRONOUNS = {"he", "she", "they", "it"}
+
+
+NAMED_HOW = {"name", "collective", "role", "new"}
+
+
+DISCLOSURE_VERBS = {
+    "comment",
+    "give",
+    "elaborate",
+    "disclose",
+    "specify",
+    "provide",
+    "reveal",
+    "say",
+    "discuss",
+    "answer",
+    "confirm",
+    "name",
+    "detail",
+    "share",
+}
+
+
+# Passive verbs that report a judgement or a statement even with no agent named.
+AGENTLESS_VERBS = frozenset(
+    """
+    criticize criticise condemn accuse blame praise welcome reject dismiss slam denounce agree
+    """.split()
+)
+
+
+@dataclass
+class Attribution:
+    """A communication verb (or "according to") with its resolved speaker."""
+
+    speaker: Speaker
+    anchor: Token  # the verb, or "according"
+    sentence: Span
+    claim: tuple[int, int] | None = None  # doc token range of the reported clause
+    more_claims: tuple[tuple[int, int], ...] = ()  # "…, and that B": further clauses of one verb
+    quote_only: bool = False  # "asked X" with no clause of its own can only introduce a quote
+
+
+def subject_of(verb: Token) -> Token | None:
+    """Who speaks: the verb's subject, or in the passive its agent ("was rejected by Kyiv";
+    the passive subject is what was spoken about)."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    for child in verb.children:
+        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not is_passive(verb)):
+            return child
+    if is_passive(verb):
+        return None
+    if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
+        return None  # "it is necessary to agree on …": nobody agreed yet
+    # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
+    if (
+        verb.dep_ in ("conj", "advcl", "xcomp")
+        and verb.head.pos_ in ("VERB", "AUX")
+        and verb.head.i != verb.i
+    ):
+        if is_reporting_participle(verb):
+            # The parser may hang the participle inside the first claim; its speaker is the
+            # speaker of the nearest reporting verb above it.
+            head = verb.head
+            while head.head.i != head.i and not is_communication_verb(head):
+                head = head.head
+            if is_communication_verb(head):
+                return subject_of(head)
+        return subject_of(verb.head)
+    return None
+
+
+class ParagraphAttributor:
+    def __init__(self, resolver: SpeakerResolver) -> None:
+        self.resolver = resolver
+
+    def attributions(
+        self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse
+    ) -> list[Attribution]:
+        found: list[Attribution] = []
+        discourse.start_paragraph()
+        for token in doc:
+            if token.idx in quote_ranges:
+                continue
+            if (
+                token.lower_ == "according"
+                and token.i + 1 < len(doc)
+                and doc[token.i + 1].lower_ == "to"
+            ):
+                attribution = self._according_to(token, doc, on, discourse)
+            elif is_communication_verb(token) or holds_attitude(token):
+                attribution = self._verb(token, on, discourse)
+            elif token.lemma_.lower() in POSITION_NOUNS and token.pos_ == "NOUN":
+                attribution = self._position_noun(token, on, discourse)
+            else:
+                attribution = None
+                if token.dep_ in SUBJECT_DEPS and token.pos_ in ("PROPN", "NOUN"):
+                    # Someone doing something else is still the likeliest "he" or "she" later.
+                    mention = self.resolver.resolve(token, on, discourse)
+                    if mention is not None and mention.name:
+                        discourse.remember(mention)
+                        if mention.kind == "person":
+                            discourse.paragraph_people.append((token.idx, mention))
+            if attribution is not None:
+                found.append(attribution)
+                discourse.remember(attribution.speaker)
+        return outermost(found)
+
+    def quoted_speech(
+        self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse
+    ) -> list[Attribution]:
+        """Speech a quoted speaker reports ("“Trump clearly explained that Europe will pay”"):
+        a named speaker, a finite verb that is not negated, and a clause within the quote."""
+        found = []
+        for token in doc:
+            quote = quote_ranges.covering(token.idx)
+            if quote is None or not is_communication_verb(token) or not is_finite(token):
+                continue
+            if any(child.dep_ == "neg" for child in token.children):
+                continue
+            subject = subject_of(token)
+            if subject is None or subject.lower_ in PRONOUNS | {"i", "we", "you"}:
+                continue
+            speaker = self.resolver.resolve(subject, on, discourse)
+            if speaker is None or speaker.name is None or speaker.how not in NAMED_HOW:
+                continue
+            clauses = [c for c in token.children if c.dep_ == "ccomp"]
+            claims = clause_ranges(clauses[0]) if clauses else []
+            claims = [
+                (first, last)
+                for first, last in claims
+                if quote[0] <= doc[first].idx and doc[last - 1].idx < quote[1]
+            ]
+            if claims:
+                found.append(
+                    Attribution(speaker=speaker, anchor=token, sentence=token.sent, claim=claims[0])
+                )
+        return found
+
+    def _verb(self, verb: Token, on: date | None, discourse: Discourse) -> Attribution | None:
+        subject = subject_of(verb)
+        if subject is None and is_passive(verb) and verb.lemma_.lower() in AGENTLESS_VERBS:
+            # "The plan was criticized for …", "it was agreed that …": said by no one named.
+            speaker: Speaker | None = Speaker(name=None, kind="group", how="unnamed")
+        elif subject is None:
+            return None
+        else:
+            speaker = self.resolver.resolve(subject, on, discourse)
+        if speaker is None:
+            return None
+        if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN":
+            return None  # "Asked whether …, X said": the question is not the speaker's claim
+        if verb.lemma_.lower() in ("refuse", "decline") and any(
+            child.dep_ == "xcomp" and child.lemma_.lower() in DISCLOSURE_VERBS
+            for child in verb.children
+        ):
+            return None  # "refused to give details": nothing was said
+        claims = claim_ranges(verb)
+        if not claims and is_passive(verb):
+            target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            claim = (
+                trim_range(verb.doc, target.left_edge.i, target.right_edge.i + 1)
+                if target is not None and target.tag_ not in ("PRP", "WDT", "WP")
+                else None
+            )
+            claims = [claim] if claim else []
+        return Attribution(
+            speaker=speaker,
+            anchor=verb,
+            sentence=verb.sent,
+            claim=claims[0] if claims else None,
+            more_claims=tuple(claims[1:]),
+            quote_only=verb.lemma_.lower() in WEAK_COMMUNICATION_VERBS and not claims,
+        )
+
+    def _position_noun(
+        self, noun: Token, on: date | None, discourse: Discourse
+    ) -> Attribution | None:
+        """ "Kyiv's view that Russia is stalling": the possessor holds the position."""
+        holder = next((child for child in noun.children if child.dep_ == "poss"), None)
+        if holder is None:
+            return None
+        clause = that_clause(noun)
+        if clause is not None:
+            claims = clause_ranges(clause)
+        else:
+            # "Trump's threat to impose tariffs", "Erdogan's offer to host the talks", "Trump's
+            # call for a ceasefire along the front"
+            plan = infinitive_of(noun) or for_object(noun)
+            if plan is None:
+                return None
+            claims = [
+                r for r in [trim_range(noun.doc, plan.left_edge.i, plan.right_edge.i + 1)] if r
+            ]
+        speaker = self.resolver.resolve(holder, on, discourse)
+        if speaker is None:
+            return None
+        if not claims:
+            return None
+        return Attribution(
+            speaker=speaker,
+            anchor=noun,
+            sentence=noun.sent,
+            claim=claims[0],
+            more_claims=tuple(claims[1:]),
+        )
+
+    def _according_to(
+        self, according: Token, doc: Doc, on: date | None, discourse: Discourse
+    ) -> Attribution | None:
+        to = doc[according.i + 1]
+        source = next((child for child in to.children if child.dep_ == "pobj"), None)
+        if source is None:
+            source = next((child for child in according.children if child.dep_ == "pobj"), None)
+        if source is not None and source.lemma_.lower() in PUBLICATION_WORDS:
+            # "according to reports from Bloomberg": the publisher is the source.
+            publisher = next(
+                (
+                    pobj
+                    for prep in source.children
+                    if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of", "in")
+                    for pobj in prep.children
+                    if pobj.dep_ == "pobj"
+                ),
+                None,
+            )
+            if publisher is None:
+                # "according to a White House statement", "according to the Kremlin's readout"
+                publisher = next(
+                    (
+                        child
+                        for child in source.children
+                        if child.dep_ in ("compound", "poss") and child.ent_type_
+                    ),
+                    None,
+                )
+            phrase: Token | None = source
+            speaking = publisher
+        else:
+            phrase = speaking = source
+        if speaking is None or phrase is None:
+            return None
+        speaker = self.resolver.resolve(speaking, on, discourse)
+        if speaker is None:
+            return None
+        sentence = according.sent
+        phrase_end = max(t.i for t in phrase.subtree) + 1
+        phrase_start = according.i
+        if phrase_start - sentence.start <= 1:
+            claim = (phrase_end, sentence.end)
+        else:
+            claim = (sentence.start, phrase_start)
+        return Attribution(
+            speaker=speaker, anchor=according, sentence=sentence, claim=trim_range(doc, *claim)
+        )
