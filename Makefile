@@ -52,5 +52,8 @@ eval: $(STAMP) ## Extraction quality: every gold set, seen beside held out (need
 bench: $(STAMP) ## Throughput benchmarks
 	$(BIN)/python bench/extraction_throughput.py
 
+screenshots: $(STAMP) browser-deps ## Retake the docs' screenshots (docs/*.png) from a seeded Parley in Chromium
+	$(BIN)/python -m tests.browser.screenshots
+
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) parley.db parley.db-wal parley.db-shm parley.db.secret

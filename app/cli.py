@@ -14,7 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.dates import NotADay, parse_day
 from app.settings import Settings
+from app.vocabulary import ItemStatus, StatementKind
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -190,11 +192,11 @@ def users_create(
     ] = False,
 ) -> None:
     """Create an account (the password is prompted for unless --password-stdin)."""
-    from app.accounts.users import AccountError, check_email, check_role, create_user
+    from app.accounts.schemas import NewAccount
+    from app.accounts.users import AccountError, create_user
 
     try:
-        check_email(email)
-        check_role(role)
+        NewAccount.checked(email=email, role=role)
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from None
     password = _read_password(password_stdin)
@@ -226,10 +228,11 @@ def users_set_role(
     role: Annotated[str, typer.Argument(help="viewer, analyst or admin.")],
 ) -> None:
     """Change an account's role (its sessions end)."""
-    from app.accounts.users import AccountError, check_role, get_user, set_role
+    from app.accounts.schemas import RoleChoice
+    from app.accounts.users import AccountError, get_user, set_role
 
     try:
-        check_role(role)
+        RoleChoice.checked(role=role)
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from None
     with _accounts() as session:
@@ -401,7 +404,7 @@ def seed() -> None:
         f"{imports.count('failed')} failed."
     )
     for outcome in imports.outcomes:
-        if outcome.status == "failed":
+        if outcome.status == ItemStatus.failed:
             errors.print(f"[red]failed[/] {outcome.error}")
     if imports.count("failed"):
         raise typer.Exit(1)
@@ -426,9 +429,10 @@ def import_articles(
     from rich.progress import Progress
 
     from app.db import transaction
-    from app.ingest.jobs import create_job, get_job, item_counts
+    from app.ingest.jobs import get_job, item_counts
     from app.ingest.metadata import MetadataError, read_metadata
     from app.ingest.service import expand_paths
+    from app.ingest.uploads import queue_upload
     from app.ingest.workers import new_items, run_in_processes
 
     try:
@@ -440,8 +444,7 @@ def import_articles(
         raise CliError("no importable files (.txt .md .html .htm .pdf) found in the paths given")
     settings = Settings()
     factory = _sessionmaker(settings)
-    with transaction(factory) as session:
-        job_id = create_job(session, new_items(files, meta, settings.max_upload_bytes), "cli").id
+    job_id = queue_upload(factory, new_items(files, meta, settings.max_upload_bytes), "cli")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"Import job {job_id}", total=len(files))
 
@@ -457,7 +460,9 @@ def import_articles(
         assert view is not None
         table = Table("file", "result", "article", "statements", title=f"Import job {job_id}")
         for item in view.job.items:
-            result = item.status if item.status != "failed" else f"[red]failed:[/] {item.error}"
+            result = (
+                item.status if item.status != ItemStatus.failed else f"[red]failed:[/] {item.error}"
+            )
             table.add_row(item.file_name, result, str(item.article_id or ""), str(item.statements))
         console.print(table)
         counts = view.counts
@@ -532,11 +537,9 @@ def extract(
 
 
 def _parse_published(value: str | None) -> date | None:
-    if value is None:
-        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except NotADay:
         raise typer.BadParameter(
             f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--published"
         ) from None
@@ -549,7 +552,7 @@ def _print_result(path: Path, payload: dict[str, Any]) -> None:
     for item in payload["statements"]:
         table.add_row(
             item["speaker"] or "—",
-            "quote" if item["kind"] == "direct_quote" else "reported",
+            "quote" if item["kind"] == StatementKind.direct_quote else "reported",
             item["said_on"] or "—",
             ", ".join(item["issues"][:2]),
             item["stance"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from typing import Any
@@ -20,6 +20,12 @@ from starlette.responses import Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import api
+from app.accounts.access import (
+    LoginRequired,
+    PasswordChangeRequired,
+    require_analyst,
+    require_reader,
+)
 from app.accounts.secret import session_secret
 from app.curation.audit import CurationError
 from app.db import make_engine, make_read_sessionmaker, make_sessionmaker
@@ -29,6 +35,7 @@ from app.web import (
     accounts,
     actor_edits,
     admin,
+    docs,
     exports,
     health,
     history,
@@ -37,7 +44,6 @@ from app.web import (
     review,
     uploads,
 )
-from app.web.auth import LoginRequired, PasswordChangeRequired, require_analyst, require_reader
 from app.web.limits import BodyLimit
 from app.web.security import SESSION_COOKIE, SecurityHeaders, csrf_protect
 from app.web.templating import templates
@@ -102,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs.router, dependencies=readers)
     app.include_router(exports.router, dependencies=readers)
     app.include_router(api.router)
+    app.include_router(docs.router)
     _install_error_pages(app)
     return app
 
@@ -129,79 +136,100 @@ def _explained(request: Request, exc: HTTPException) -> Any:
     return exc.detail
 
 
+def _error(
+    request: Request, status: int, message: Any, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The error page for a person, the same as JSON ({"detail": …}) for a program."""
+    if _wants_html(request):
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "message": message},
+            status_code=status,
+            headers=headers,
+        )
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(request, exc.status_code, _explained(request, exc), exc.headers)
+
+
+async def refused_change(request: Request, exc: Exception) -> Response:
+    """A change curation refused (a form that can show the reason by its field catches the
+    error itself and shows the form again)."""
+    assert isinstance(exc, CurationError)
+    return _error(request, exc.status, str(exc))
+
+
+async def login_required(request: Request, _exc: Exception) -> Response:
+    """A page asked for with GET goes to the login form and back; anything else is a 401."""
+    login = request.app.url_path_for("login")
+    if _is_page(request) and request.method == "GET" and not request.headers.get("HX-Request"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{login}?{urlencode({'next': target})}", status_code=303)
+    message = "Log in first: this needs an account (or an API token)."
+    if _is_page(request):
+        return templates.TemplateResponse(
+            request, "error.html", {"status": 401, "message": message}, status_code=401
+        )
+    return JSONResponse(
+        {"detail": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+async def password_change_required(request: Request, _exc: Exception) -> Response:
+    account = request.app.url_path_for("account")
+    if _is_page(request) and request.method == "GET":
+        return RedirectResponse(account, status_code=303)
+    return JSONResponse(
+        {"detail": "Choose your own password first (the one-time password is spent)."},
+        status_code=403,
+    )
+
+
+async def value_the_database_refuses(request: Request, exc: Exception) -> Response:
+    """The last line of defence for a value that passed validation but that the database
+    cannot hold or compare (the checks above should catch each one first)."""
+    assert isinstance(exc, DataError)
+    logger.warning("a value the database refuses reached %s: %s", request.url.path, exc.orig)
+    message = "A value given is out of range or not allowed."
+    if _wants_html(request):
+        return templates.TemplateResponse(
+            request, "error.html", {"status": 422, "message": message}, status_code=422
+        )
+    return JSONResponse({"detail": [{"field": "", "message": message}]}, status_code=422)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """Every value that is not valid, with where it was and why."""
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(part) for part in error["loc"][1:]), "message": error["msg"]}
+        for error in exc.errors()
+    ]
+    if _wants_html(request):
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": 422, "message": f"Some of the values given are not valid — {message}"},
+            status_code=422,
+        )
+    return JSONResponse({"detail": problems}, status_code=422)
+
+
+ERROR_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
+    HTTPException: http_error,
+    CurationError: refused_change,
+    LoginRequired: login_required,
+    PasswordChangeRequired: password_change_required,
+    DataError: value_the_database_refuses,
+    RequestValidationError: validation_error,
+}
+
+
 def _install_error_pages(app: FastAPI) -> None:
-    def error(
-        request: Request, status: int, message: Any, headers: Mapping[str, str] | None = None
-    ) -> Response:
-        if _wants_html(request):
-            return templates.TemplateResponse(
-                request,
-                "error.html",
-                {"status": status, "message": message},
-                status_code=status,
-                headers=headers,
-            )
-        return JSONResponse({"detail": message}, status_code=status, headers=headers)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        return error(request, exc.status_code, _explained(request, exc), exc.headers)
-
-    @app.exception_handler(CurationError)
-    async def refused_change(request: Request, exc: CurationError) -> Response:
-        """A change curation refused (a form that can show the reason by its field catches
-        the error itself and shows the form again)."""
-        return error(request, exc.status, str(exc))
-
-    @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, _exc: LoginRequired) -> Response:
-        login = request.app.url_path_for("login")
-        if _is_page(request) and request.method == "GET" and not request.headers.get("HX-Request"):
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"{login}?{urlencode({'next': target})}", status_code=303)
-        message = "Log in first: this needs an account (or an API token)."
-        if _is_page(request):
-            return templates.TemplateResponse(
-                request, "error.html", {"status": 401, "message": message}, status_code=401
-            )
-        return JSONResponse(
-            {"detail": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
-        )
-
-    @app.exception_handler(PasswordChangeRequired)
-    async def password_change_required(request: Request, _exc: Exception) -> Response:
-        account = request.app.url_path_for("account")
-        if _is_page(request) and request.method == "GET":
-            return RedirectResponse(account, status_code=303)
-        return JSONResponse(
-            {"detail": "Choose your own password first (the one-time password is spent)."},
-            status_code=403,
-        )
-
-    @app.exception_handler(DataError)
-    async def value_the_database_refuses(request: Request, exc: DataError) -> Response:
-        """The last line of defence for a value that passed validation but that the database
-        cannot hold or compare (the checks above should catch each one first)."""
-        logger.warning("a value the database refuses reached %s: %s", request.url.path, exc.orig)
-        message = "A value given is out of range or not allowed."
-        if _wants_html(request):
-            return templates.TemplateResponse(
-                request, "error.html", {"status": 422, "message": message}, status_code=422
-            )
-        return JSONResponse({"detail": [{"field": "", "message": message}]}, status_code=422)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            {"field": ".".join(str(part) for part in error["loc"][1:]), "message": error["msg"]}
-            for error in exc.errors()
-        ]
-        if _wants_html(request):
-            message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-            return templates.TemplateResponse(
-                request,
-                "error.html",
-                {"status": 422, "message": f"Some of the values given are not valid — {message}"},
-                status_code=422,
-            )
-        return JSONResponse({"detail": problems}, status_code=422)
+    for error, handler in ERROR_HANDLERS.items():
+        app.add_exception_handler(error, handler)

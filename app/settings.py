@@ -98,11 +98,3 @@ class Settings(BaseSettings):
         if not database or database == ":memory:" or database.startswith("file:"):
             return None
         return Path(database)
-
-    @property
-    def issues_codebook(self) -> Path:
-        return self.seeds_dir / "issues.yaml"
-
-    @property
-    def actors_codebook(self) -> Path:
-        return self.seeds_dir / "actors.yaml"

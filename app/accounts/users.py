@@ -3,7 +3,6 @@ the caller's session. The web pages and the ``parley users`` command both go thr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,13 +16,13 @@ from app.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from app.accounts.schemas import NewAccount, RoleChoice, normalize_email
 from app.accounts.sessions import end_sessions
 from app.accounts.tokens import revoke_tokens
 from app.models import User
-from app.models.account import ROLES
 from app.models.common import utcnow
+from app.vocabulary import Role
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
 FIRST_ADMIN_EMAIL = "admin@localhost"
 # Verifying against a real hash when the email is unknown keeps both answers equally slow.
 _DUMMY_HASH = hash_password("parley-no-such-user")
@@ -31,23 +30,6 @@ _DUMMY_HASH = hash_password("parley-no-such-user")
 
 class AccountDeactivated(AccountError):
     """The right password for an account an administrator deactivated."""
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def check_email(email: str) -> str:
-    normalized = normalize_email(email)
-    if not EMAIL_PATTERN.match(normalized) or len(normalized) > 254:
-        raise AccountError(f"“{email}” is not an email address.")
-    return normalized
-
-
-def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise AccountError(f"“{role}” is not a role; choose one of {', '.join(ROLES)}.")
-    return role
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -65,8 +47,8 @@ def get_user(session: Session, email: str) -> User:
 def create_user(
     session: Session, email: str, password: str, role: str, *, must_change_password: bool = False
 ) -> User:
-    normalized = check_email(email)
-    check_role(role)
+    account = NewAccount.checked(email=email, role=role)
+    normalized = account.email
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
@@ -135,8 +117,8 @@ def reset_password(session: Session, user: User) -> str:
 
 def set_role(session: Session, user: User, role: str) -> User:
     """Change the account's role; its sessions end (they log in again with the new role)."""
-    check_role(role)
-    if role != "admin":
+    RoleChoice.checked(role=role)
+    if role != Role.admin:
         _keep_an_admin(session, user, "demote")
     if user.role != role:
         user.role = role
@@ -191,10 +173,10 @@ def _replace_password(session: Session, user: User, password: str, *, must_chang
 
 def _keep_an_admin(session: Session, user: User, change: str) -> None:
     """Refuse the change that would leave no active administrator."""
-    if user.role != "admin" or not user.active:
+    if user.role != Role.admin or not user.active:
         return
     admins = session.scalar(
-        select(func.count()).select_from(User).where(User.role == "admin", User.active)
+        select(func.count()).select_from(User).where(User.role == Role.admin, User.active)
     )
     if (admins or 0) <= 1:
         raise AccountError(

@@ -1,4 +1,4 @@
-"""The JSON API under /api/ (statements, actors, issues, articles, jobs) and its /docs page."""
+"""The JSON API under /api/ (statements, actors, issues, articles, jobs): a sibling of the pages."""
 
 from app.api.routes import router
 

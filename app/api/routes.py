@@ -4,7 +4,7 @@ record each), an article to import with a bearer token, and the /docs page that 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -15,9 +15,8 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from app.api import service
+from app.accounts.access import Analyst, require_reader
 from app.api.schemas import (
-    MAX_ID,
     ActorDetail,
     ActorLinks,
     ActorOut,
@@ -48,16 +47,18 @@ from app.api.schemas import (
     StatementSpan,
 )
 from app.db import DbSession
+from app.deps import AppSettings, Sessions
+from app.ingest.jobs import get_job
+from app.ingest.schemas import ArticleFields, JobOut, job_out
+from app.ingest.uploads import job_now, pasted_article, queue_upload
 from app.models import Actor, Article, Issue, Statement
-from app.models.common import as_utc
-from app.positions.views import actor_positions
-from app.queries import catalog
+from app.models.common import MAX_ID, as_utc
+from app.positions.views import actor_positions, chart_series
+from app.queries import catalog, keyset
+from app.queries.filters import Filters
 from app.queries.review import get_statement
 from app.queries.timeline import Cursor
-from app.web.auth import Analyst, require_reader
-from app.web.jobs import job_out
-from app.web.pages import Filters
-from app.web.templating import render
+from app.vocabulary import ActorKind, ReviewStatus
 
 # Declares the bearer scheme in /openapi.json (the Authorize button on /docs); the access
 # checks themselves are require_reader and Analyst, which also accept a session cookie.
@@ -83,7 +84,6 @@ RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 # No control characters: none is in a name or slug, and PostgreSQL refuses a NUL in text.
 PLAIN = r"^[^\x00-\x1f]*$"
 Slug = Annotated[str, Path(max_length=200, pattern=PLAIN)]
-ActorKind = Literal["person", "organization", "state", "group"]
 OutletIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Query(description="Source ids")]
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": ProblemsOut, "description": "Some values are not valid: each one and why."}
@@ -181,7 +181,7 @@ def list_statements(
 ) -> StatementPage:
     """Statements newest first (undated ones last), filtered as the timeline filters them;
     rejected statements and other outlets' copies of a statement are left out."""
-    page = service.statements(session, filters, limit, _statement_cursor(after))
+    page = keyset.statements(session, filters, limit, _statement_cursor(after))
     return StatementPage(items=[statement_out(request, s) for s in page.rows], next=page.next)
 
 
@@ -239,7 +239,7 @@ def list_actors(
     after: IdAfter = "",
 ) -> ActorPage:
     """Actors in the order they were added; actors merged into another are left out."""
-    page = service.actors(session, q, list(kind), limit, _id_after(after))
+    page = keyset.actors(session, q, [k.value for k in kind], limit, _id_after(after))
     items = [ActorOut.model_validate(_actor_fields(request, actor)) for actor in page.rows]
     return ActorPage(items=items, next=page.next)
 
@@ -335,12 +335,21 @@ def read_issue(request: Request, session: DbSession, slug: Slug) -> IssueDetail:
             since=p.valid_from,
             evidence_statement_id=p.evidence_statement_id,
         )
-        for p in service.current_positions(session, found.id)
+        for p in keyset.current_positions(session, found.id)
     ]
-    count = service.issue_statement_count(session, found.id)
+    count = keyset.issue_statement_count(session, found.id)
     return IssueDetail.model_validate(
         {**_issue_fields(request, found, count), "positions": positions}
     )
+
+
+@reading.get("/api/issues/{slug}/positions", name="api_issue_positions", tags=["issues"])
+def issue_positions(session: DbSession, slug: str) -> dict[str, Any]:
+    """Each actor's stance on the issue over time (the issue page's chart)."""
+    found = catalog.get_issue(session, slug)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"There is no issue called “{slug}”.")
+    return chart_series(session, found)
 
 
 def _article_fields(request: Request, article: Article, statements: int) -> dict[str, object]:
@@ -384,8 +393,8 @@ def list_articles(
     after: IdAfter = "",
 ) -> ArticlePage:
     """Articles, the last imported first."""
-    page = service.articles(session, outlet, date_from, date_to, limit, _id_after(after))
-    counts = service.statement_counts(session, [a.id for a in page.rows])
+    page = keyset.articles(session, outlet, date_from, date_to, limit, _id_after(after))
+    counts = keyset.statement_counts(session, [a.id for a in page.rows])
     items = [
         ArticleOut.model_validate(_article_fields(request, a, counts.get(a.id, 0)))
         for a in page.rows
@@ -406,7 +415,7 @@ def read_article(request: Request, session: DbSession, article_id: RecordId) -> 
     detail = catalog.get_article(session, article_id)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"There is no article {article_id}.")
-    shown = [s for s in detail.statements if s.review_status != "rejected"]
+    shown = [s for s in detail.statements if s.review_status != ReviewStatus.rejected]
     spans = [
         StatementSpan(
             id=s.id,
@@ -440,27 +449,29 @@ def read_article(request: Request, session: DbSession, article_id: RecordId) -> 
     },
 )
 async def create_article(
-    request: Request, response: Response, _user: Analyst, article: ArticleIn
+    request: Request,
+    response: Response,
+    _user: Analyst,
+    settings: AppSettings,
+    factory: Sessions,
+    article: ArticleIn,
 ) -> ArticleQueued:
     """Queue an article for import, as the upload form does (analysts and administrators).
 
     Answers at once with the job; poll `links.job` until its state is done or failed. A text
     Parley already has is not an error here: the job reports it as a duplicate."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = settings.max_upload_bytes
     if len(article.text.encode("utf-8")) > limit:
         raise _problem(("body", "text"), f"the text is larger than the {limit:,}-byte limit")
-    factory = request.app.state.sessionmaker
-    job_id = await run_in_threadpool(
-        service.queue_article,
-        factory,
-        title=article.title.strip(),
-        text=article.text,
-        outlet=(article.outlet or "").strip() or None,
-        url=article.url,
-        published=article.published,
-    )
+    fields, problems = ArticleFields.checked(article.model_dump(exclude={"text"}))
+    if problems:
+        raise RequestValidationError(
+            [{"loc": ("body", f), "msg": m, "type": "value_error"} for f, m in problems.items()]
+        )
+    item = pasted_article(article.text, fields)
+    job_id = await run_in_threadpool(queue_upload, factory, [item], "api")
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
-    view = await run_in_threadpool(service.job_view, factory, job_id)
+    view = await run_in_threadpool(job_now, factory, job_id)
     location = _path(request, "api_job", job_id=job_id)
     response.headers["Location"] = location
     return ArticleQueued(job=job_out(view), links=QueuedLinks(job=location))
@@ -476,14 +487,17 @@ async def create_article(
 )
 def list_jobs(session: DbSession, limit: Limit = 50, after: IdAfter = "") -> JobPage:
     """Import jobs, newest first, each with its items' results."""
-    page = service.jobs(session, limit, _id_after(after))
+    page = keyset.jobs(session, limit, _id_after(after))
     return JobPage(items=[job_out(view) for view in page.rows], next=page.next)
 
 
-@router.get("/docs", name="api_docs", include_in_schema=False)
-def api_docs(request: Request) -> Response:
-    """Swagger UI over /openapi.json, from vendored files (no CDN, no inline script)."""
-    return render(request, "api_docs.html", {"spec_url": request.app.openapi_url})
+@reading.get("/api/jobs/{job_id}", name="api_job", response_model=JobOut, tags=["jobs"])
+def api_job(session: DbSession, job_id: RecordId) -> JobOut:
+    """An import job's state, counts and each item's result."""
+    view = get_job(session, job_id)
+    if view is None:
+        raise HTTPException(status_code=404, detail=f"There is no import job {job_id}.")
+    return job_out(view)
 
 
 router.include_router(reading)

@@ -4,19 +4,15 @@ These models are the contract /docs shows; the routes build them from the ORM ro
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from app.dates import ISO_DAY
 from app.ingest.fields import MAX_TEXT, FieldError, check_published, clean_url
-from app.web.jobs import JobOut
-
-# Ids are 32-bit on PostgreSQL; a larger number can only be "not found", never a database error.
-MAX_ID = 2_147_483_647
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+from app.ingest.schemas import JobOut
 
 T = TypeVar("T")
 

@@ -3,7 +3,6 @@ two actors that are one. Each change is recorded with enough to undo it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -12,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.curation.audit import AuditEntry, CurationError, Editor, record
 from app.curation.lookup import find_actor
+from app.curation.schemas import ActorEdit, NewActor, RoleIn, checked
+from app.dates import parse_day
 from app.extraction.codebook import normalize_name, slugify
 from app.models import Actor, ActorAlias, ActorRole, Position, Statement, StatementIssue
-from app.models.common import ACTOR_KINDS
 from app.models.event import event_actor
 from app.positions.derive import recompute
 
@@ -30,21 +30,6 @@ def snapshot(session: Session, actor: Actor) -> dict[str, Any]:
         "needs_review": actor.needs_review,
         "merged_into_id": actor.merged_into_id,
     }
-
-
-def _check_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise CurationError("Give the actor a name.", field="name")
-    if len(name) > 200:
-        raise CurationError("Keep the name under 200 characters.", field="name")
-    return name
-
-
-def _check_kind(kind: str) -> str:
-    if kind not in ACTOR_KINDS:
-        raise CurationError(f"Choose one of: {', '.join(ACTOR_KINDS)}.", field="kind")
-    return kind
 
 
 def _unique_slug(session: Session, name: str) -> str:
@@ -65,7 +50,8 @@ def _owner_of_alias(session: Session, normalized: str) -> Actor | None:
 
 
 def create(session: Session, editor: Editor, name: str, kind: str) -> Actor:
-    name, kind = _check_name(name), _check_kind(kind)
+    new = checked(NewActor, name=name, kind=kind)
+    name, kind = new.name, new.kind
     owner = _owner_of_alias(session, normalize_name(name))
     if owner is not None:
         raise CurationError(f"“{name}” already names {owner.name}.", field="name")
@@ -76,55 +62,46 @@ def create(session: Session, editor: Editor, name: str, kind: str) -> Actor:
     record(
         session,
         editor,
-        "actor.create",
-        "actor",
-        actor.id,
-        summary=f"Created {kind} {name}",
-        after=snapshot(session, actor),
+        AuditEntry(
+            action="actor.create",
+            entity_type="actor",
+            entity_id=actor.id,
+            summary=f"Created {kind} {name}",
+            after=snapshot(session, actor),
+        ),
     )
     return actor
 
 
-def update(
-    session: Session,
-    editor: Editor,
-    actor: Actor,
-    *,
-    name: str,
-    kind: str,
-    affiliation: str,
-    description: str,
-    needs_review: bool,
-) -> AuditEntry:
+def update(session: Session, editor: Editor, actor: Actor, edit: ActorEdit) -> AuditEntry:
     """Rename, set kind, affiliation and description (the old name stays as an alias)."""
-    name, kind = _check_name(name), _check_kind(kind)
     affiliated = None
-    if affiliation.strip():
-        affiliated = find_actor(session, affiliation)
+    if edit.affiliation.strip():
+        affiliated = find_actor(session, edit.affiliation)
         if affiliated is None:
-            raise CurationError(f"No actor is called “{affiliation}”.", field="affiliation")
+            raise CurationError(f"No actor is called “{edit.affiliation}”.", field="affiliation")
         if affiliated.id == actor.id:
             raise CurationError("An actor cannot be affiliated with itself.", field="affiliation")
-    if len(description) > 2000:
-        raise CurationError("Keep the description under 2,000 characters.", field="description")
     before = snapshot(session, actor)
-    actor.name = name
-    actor.kind = kind
+    actor.name = edit.name
+    actor.kind = edit.kind
     actor.affiliation_id = affiliated.id if affiliated else None
-    actor.description = description.strip() or None
-    actor.needs_review = needs_review
+    actor.description = edit.description.strip() or None
+    actor.needs_review = edit.needs_review
     session.flush()
     after = snapshot(session, actor)
     changed = [key for key in after if after[key] != before[key] and not key.endswith("_id")]
     return record(
         session,
         editor,
-        "actor.update",
-        "actor",
-        actor.id,
-        summary=f"Changed {', '.join(changed) or 'nothing'} of {actor.name}",
-        before=before,
-        after=after,
+        AuditEntry(
+            action="actor.update",
+            entity_type="actor",
+            entity_id=actor.id,
+            summary=f"Changed {', '.join(changed) or 'nothing'} of {actor.name}",
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -149,11 +126,13 @@ def add_alias(session: Session, editor: Editor, actor: Actor, alias: str) -> Aud
     return record(
         session,
         editor,
-        "actor.alias_add",
-        "actor",
-        actor.id,
-        summary=f"Added the alias “{alias}” to {actor.name}",
-        after={"alias_id": row.id, "alias": alias},
+        AuditEntry(
+            action="actor.alias_add",
+            entity_type="actor",
+            entity_id=actor.id,
+            summary=f"Added the alias “{alias}” to {actor.name}",
+            after={"alias_id": row.id, "alias": alias},
+        ),
     )
 
 
@@ -167,43 +146,37 @@ def remove_alias(session: Session, editor: Editor, actor: Actor, alias_id: int) 
     return record(
         session,
         editor,
-        "actor.alias_remove",
-        "actor",
-        actor.id,
-        summary=f"Removed the alias “{before['alias']}” from {actor.name}",
-        before=before,
+        AuditEntry(
+            action="actor.alias_remove",
+            entity_type="actor",
+            entity_id=actor.id,
+            summary=f"Removed the alias “{before['alias']}” from {actor.name}",
+            before=before,
+        ),
     )
 
 
-def add_role(
-    session: Session,
-    editor: Editor,
-    actor: Actor,
-    *,
-    title: str,
-    nouns: str,
-    start_on: date | None,
-    end_on: date | None,
-) -> AuditEntry:
-    title = " ".join(title.split())
-    if not title:
-        raise CurationError("Give the role a title.", field="title")
-    if len(title) > 200:
-        raise CurationError("Keep the title under 200 characters.", field="title")
-    if start_on and end_on and end_on < start_on:
-        raise CurationError("The role cannot end before it starts.", field="end_on")
-    words = [n.strip().lower() for n in nouns.split(",") if n.strip()]
-    row = ActorRole(actor_id=actor.id, title=title, nouns=words, start_on=start_on, end_on=end_on)
+def add_role(session: Session, editor: Editor, actor: Actor, role: RoleIn) -> AuditEntry:
+    title = role.title
+    row = ActorRole(
+        actor_id=actor.id,
+        title=title,
+        nouns=role.noun_list,
+        start_on=role.start_on,
+        end_on=role.end_on,
+    )
     session.add(row)
     session.flush()
     return record(
         session,
         editor,
-        "actor.role_add",
-        "actor",
-        actor.id,
-        summary=f"Added the role “{title}” to {actor.name}",
-        after={"role_id": row.id, **_role_values(row)},
+        AuditEntry(
+            action="actor.role_add",
+            entity_type="actor",
+            entity_id=actor.id,
+            summary=f"Added the role “{title}” to {actor.name}",
+            after={"role_id": row.id, **_role_values(row)},
+        ),
     )
 
 
@@ -223,8 +196,8 @@ def add_role_row(session: Session, actor: Actor, values: dict[str, Any]) -> Acto
         actor_id=actor.id,
         title=values["title"],
         nouns=list(values["nouns"]),
-        start_on=date.fromisoformat(values["start_on"]) if values["start_on"] else None,
-        end_on=date.fromisoformat(values["end_on"]) if values["end_on"] else None,
+        start_on=parse_day(values["start_on"]),
+        end_on=parse_day(values["end_on"]),
     )
     session.add(row)
     return row
@@ -249,11 +222,13 @@ def remove_role(session: Session, editor: Editor, actor: Actor, role_id: int) ->
     return record(
         session,
         editor,
-        "actor.role_remove",
-        "actor",
-        actor.id,
-        summary=f"Removed the role “{before['title']}” from {actor.name}",
-        before=before,
+        AuditEntry(
+            action="actor.role_remove",
+            entity_type="actor",
+            entity_id=actor.id,
+            summary=f"Removed the role “{before['title']}” from {actor.name}",
+            before=before,
+        ),
     )
 
 
@@ -343,23 +318,25 @@ def merge(session: Session, editor: Editor, loser: Actor, survivor: Actor) -> Au
     return record(
         session,
         editor,
-        "actor.merge",
-        "actor",
-        loser.id,
-        other_id=survivor.id,
-        summary=f"Merged {loser.name} into {survivor.name} ({len(statement_ids)} statements)",
-        before={"merged_into_id": None},
-        after={
-            "merged_into_id": survivor.id,
-            "into": survivor.name,
-            "statement_ids": statement_ids,
-            "alias_ids": moved_aliases,
-            "dropped_aliases": dropped_aliases,
-            "role_ids": role_ids,
-            "event_ids": [e for e in events if e not in shared],
-            "shared_event_ids": sorted(shared),
-            "affiliated_ids": affiliated,
-        },
+        AuditEntry(
+            action="actor.merge",
+            entity_type="actor",
+            entity_id=loser.id,
+            other_id=survivor.id,
+            summary=f"Merged {loser.name} into {survivor.name} ({len(statement_ids)} statements)",
+            before={"merged_into_id": None},
+            after={
+                "merged_into_id": survivor.id,
+                "into": survivor.name,
+                "statement_ids": statement_ids,
+                "alias_ids": moved_aliases,
+                "dropped_aliases": dropped_aliases,
+                "role_ids": role_ids,
+                "event_ids": [e for e in events if e not in shared],
+                "shared_event_ids": sorted(shared),
+                "affiliated_ids": affiliated,
+            },
+        ),
     )
 
 

@@ -36,29 +36,13 @@ class CurationError(ValueError):
         self.status = status
 
 
-def record(
-    session: Session,
-    editor: Editor,
-    action: str,
-    entity_type: str,
-    entity_id: int,
-    *,
-    summary: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    other_id: int | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        user_id=editor.user_id,
-        actor_label=editor.label,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        other_id=other_id,
-        summary=summary[:500],
-        before=before,
-        after=after,
-    )
+def record(session: Session, editor: Editor, entry: AuditEntry) -> AuditEntry:
+    """Keep the change in the audit log as this editor's (its summary cut to what fits)."""
+    entry.user_id = editor.user_id
+    entry.actor_label = editor.label
+    entry.summary = entry.summary[:500]
+    # A side not given is stored as JSON null, as it always was (not as SQL NULL).
+    entry.before, entry.after = entry.before, entry.after
     session.add(entry)
     session.flush()
     return entry

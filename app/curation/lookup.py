@@ -1,4 +1,5 @@
-"""Finding the actor a person means: by slug, name or alias, following merges."""
+"""Finding the actor a person means: by slug, name or alias, following merges (``surviving``,
+which ingestion uses too, lives with the model)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.extraction.codebook import normalize_name
 from app.models import Actor, ActorAlias
-
-
-def surviving(session: Session, actor: Actor) -> Actor:
-    """The actor itself, or the one it was merged into (following chains of merges)."""
-    seen = {actor.id}
-    while actor.merged_into_id is not None and actor.merged_into_id not in seen:
-        survivor = session.get(Actor, actor.merged_into_id)
-        if survivor is None:
-            break
-        seen.add(survivor.id)
-        actor = survivor
-    return actor
+from app.models.actor import surviving
 
 
 def find_actor(session: Session, typed: str) -> Actor | None:

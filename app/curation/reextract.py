@@ -28,7 +28,7 @@ from app.ingest.importer import (
     statement_values,
     store_events,
 )
-from app.models import Article, Event, EventArticle, Statement, StatementIssue
+from app.models import Article, AuditEntry, Event, EventArticle, Statement, StatementIssue
 from app.positions.derive import pairs_of, recompute
 
 
@@ -145,17 +145,19 @@ def apply_reextraction(
     record(
         session,
         editor,
-        "article.reextract",
-        "article",
-        article.id,
-        summary=report.summary,
-        after={
-            "updated": report.updated,
-            "added": report.added,
-            "removed": report.removed,
-            "kept": report.kept,
-            "skipped": report.skipped,
-        },
+        AuditEntry(
+            action="article.reextract",
+            entity_type="article",
+            entity_id=article.id,
+            summary=report.summary,
+            after={
+                "updated": report.updated,
+                "added": report.added,
+                "removed": report.removed,
+                "kept": report.kept,
+                "skipped": report.skipped,
+            },
+        ),
     )
     return report
 

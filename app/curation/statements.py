@@ -7,18 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.curation.audit import CurationError, Editor, record
 from app.curation.lookup import find_actor
+from app.curation.schemas import StatementEdit, problems
+from app.dates import parse_day
 from app.models import Actor, Article, AuditEntry, Issue, Statement, StatementIssue
-from app.models.common import STANCES, STATEMENT_KINDS
 from app.positions.derive import recompute
+from app.vocabulary import Origin, ReviewStatus
 
-SAID_ON_PRECISIONS = ("day", "week", "month", "year")
 MAX_SPAN = 5000
-HUMAN_STATUSES = ("confirmed", "edited", "rejected")
+HUMAN_STATUSES = (ReviewStatus.confirmed, ReviewStatus.edited, ReviewStatus.rejected)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class StatementFields:
 
 
 def touched_by_a_person(statement: Statement) -> bool:
-    return statement.review_status in HUMAN_STATUSES or statement.origin == "analyst"
+    return statement.review_status in HUMAN_STATUSES or statement.origin == Origin.analyst
 
 
 def issue_slugs(session: Session, statement_id: int) -> list[str]:
@@ -73,76 +75,57 @@ def snapshot(session: Session, statement: Statement) -> dict[str, Any]:
 def parse_fields(
     session: Session, article: Article, form: dict[str, Any]
 ) -> tuple[StatementFields | None, dict[str, str]]:
-    """Check a submitted statement against the article and the codebook; errors by field."""
-    errors: dict[str, str] = {}
-    speaker_id = None
-    typed_speaker = str(form.get("speaker") or "").strip()
-    if typed_speaker:
-        speaker = find_actor(session, typed_speaker)
-        if speaker is None:
-            errors["speaker"] = (
-                f"No actor is called “{typed_speaker}”: pick one from the list, add them on "
-                "the Actors page first, or leave this empty for an unattributed statement."
-            )
-        else:
-            speaker_id = speaker.id
-    kind = str(form.get("kind") or "")
-    if kind not in STATEMENT_KINDS:
-        errors["kind"] = "Choose direct quote or reported speech."
-    stance = str(form.get("stance") or "")
-    if stance not in STANCES:
-        errors["stance"] = f"Choose one of: {', '.join(STANCES)}."
-    target = str(form.get("stance_target") or "").strip() or None
-    if target and len(target) > 500:
-        errors["stance_target"] = "Keep the stance target under 500 characters."
-    wanted = [str(slug) for slug in form.get("issues") or [] if str(slug).strip()]
-    known = set(session.scalars(select(Issue.slug).where(Issue.slug.in_(wanted))))
-    unknown = [slug for slug in wanted if slug not in known]
+    """Check a submitted statement (``StatementEdit``), then against the article and the
+    codebook; every field's problem at once."""
+    try:
+        edit: StatementEdit | None = StatementEdit.model_validate(form)
+        errors: dict[str, str] = {}
+    except ValidationError as exc:
+        edit, errors = None, problems(exc)
+    speaker_id = _speaker_id(session, str(form.get("speaker") or "").strip(), errors)
+    wanted = edit.issues if edit else [str(s) for s in form.get("issues") or [] if str(s).strip()]
+    unknown = _unknown_issues(session, wanted)
     if unknown:
         errors["issues"] = f"Unknown issue: {', '.join(unknown)}."
-    said_on, precision = _parse_said_on(form, errors)
-    start, end = _parse_span(article, form, errors)
-    if errors:
+    if "span" not in errors:  # offsets that are numbers: inside the article, with words?
+        _check_span(article, int(form["start"]), int(form["end"]), errors)
+    if errors or edit is None:
         return None, errors
     return (
         StatementFields(
             speaker_id=speaker_id,
-            kind=kind,
-            start=start,
-            end=end,
-            said_on=said_on,
-            said_on_precision=precision,
-            stance=stance,
-            stance_target=target,
+            kind=edit.kind,
+            start=edit.start,
+            end=edit.end,
+            said_on=edit.said_on,
+            said_on_precision=edit.said_on_precision,
+            stance=edit.stance,
+            stance_target=edit.stance_target,
             issues=tuple(dict.fromkeys(wanted)),
         ),
         {},
     )
 
 
-def _parse_said_on(form: dict[str, Any], errors: dict[str, str]) -> tuple[date | None, str | None]:
-    raw = str(form.get("said_on") or "").strip()
-    if not raw:
-        return None, None
-    try:
-        said_on = date.fromisoformat(raw)
-    except ValueError:
-        errors["said_on"] = "Give the date as YYYY-MM-DD, or leave it empty when unknown."
-        return None, None
-    if said_on > date.today():
-        errors["said_on"] = "The date is in the future."
-    precision = str(form.get("said_on_precision") or "day")
-    if precision not in SAID_ON_PRECISIONS:
-        errors["said_on_precision"] = f"Choose one of: {', '.join(SAID_ON_PRECISIONS)}."
-    return said_on, precision
+def _speaker_id(session: Session, typed: str, errors: dict[str, str]) -> int | None:
+    if not typed:
+        return None
+    speaker = find_actor(session, typed)
+    if speaker is None:
+        errors["speaker"] = (
+            f"No actor is called “{typed}”: pick one from the list, add them on "
+            "the Actors page first, or leave this empty for an unattributed statement."
+        )
+        return None
+    return speaker.id
 
 
-def _parse_span(article: Article, form: dict[str, Any], errors: dict[str, str]) -> tuple[int, int]:
-    try:
-        start, end = int(form.get("start", "")), int(form.get("end", ""))
-    except (TypeError, ValueError):
-        errors["span"] = "The span needs a start and an end offset (whole numbers)."
-        return 0, 0
+def _unknown_issues(session: Session, wanted: list[str]) -> list[str]:
+    known = set(session.scalars(select(Issue.slug).where(Issue.slug.in_(wanted))))
+    return [slug for slug in wanted if slug not in known]
+
+
+def _check_span(article: Article, start: int, end: int, errors: dict[str, str]) -> None:
     size = len(article.text)
     if not 0 <= start < end <= size:
         errors["span"] = f"The span must lie inside the article (0 to {size}), start before end."
@@ -150,7 +133,6 @@ def _parse_span(article: Article, form: dict[str, Any], errors: dict[str, str]) 
         errors["span"] = f"A statement can be at most {MAX_SPAN:,} characters long."
     elif not article.text[start:end].strip():
         errors["span"] = "The span holds no words."
-    return start, end
 
 
 def _pairs(session: Session, *snapshots: dict[str, Any] | None) -> set[tuple[int, int]]:
@@ -171,7 +153,7 @@ def _apply(session: Session, statement: Statement, values: dict[str, Any], text:
     statement.start, statement.end = values["start"], values["end"]
     statement.text = text[values["start"] : values["end"]]
     said_on = values["said_on"]
-    statement.said_on = date.fromisoformat(said_on) if isinstance(said_on, str) else said_on
+    statement.said_on = parse_day(said_on) if isinstance(said_on, str) else said_on
     statement.said_on_precision = values["said_on_precision"] if said_on else None
     statement.stance = values["stance"]
     statement.stance_target = values["stance_target"]
@@ -223,12 +205,14 @@ def _record_status(
     return record(
         session,
         editor,
-        action,
-        "statement",
-        statement.id,
-        summary=summary,
-        before=before,
-        after=after,
+        AuditEntry(
+            action=action,
+            entity_type="statement",
+            entity_id=statement.id,
+            summary=summary,
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -243,11 +227,11 @@ def _set_status(
 
 def confirm(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
     """A person vouches for the statement as extracted (an edited one stays "edited")."""
-    if statement.review_status == "rejected":
+    if statement.review_status == ReviewStatus.rejected:
         raise CurationError(
             "A rejected statement cannot be confirmed; undo the rejection.", status=409
         )
-    status = "edited" if statement.review_status == "edited" else "confirmed"
+    status = "edited" if statement.review_status == ReviewStatus.edited else "confirmed"
     return _set_status(session, editor, statement, status, "statement.confirm", "Confirmed")
 
 
@@ -259,7 +243,7 @@ def confirm_article(session: Session, editor: Editor, article_id: int) -> list[A
         select(Statement)
         .where(
             Statement.article_id == article_id,
-            Statement.review_status == "machine",
+            Statement.review_status == ReviewStatus.machine,
             Statement.corroborates_id.is_(None),
         )
         .order_by(Statement.start, Statement.id)
@@ -282,7 +266,7 @@ def confirm_article(session: Session, editor: Editor, article_id: int) -> list[A
 
 def reject(session: Session, editor: Editor, statement: Statement) -> AuditEntry:
     """Not a statement (or not this one): hidden from views and positions, never re-created."""
-    if statement.review_status == "rejected":
+    if statement.review_status == ReviewStatus.rejected:
         raise CurationError("This statement is already rejected.", status=409)
     return _set_status(session, editor, statement, "rejected", "statement.reject", "Rejected")
 
@@ -303,12 +287,14 @@ def edit(
     return record(
         session,
         editor,
-        "statement.edit",
-        "statement",
-        statement.id,
-        summary=f"Edited statement {statement.id}: {', '.join(changed) or 'no values changed'}",
-        before=before,
-        after=after,
+        AuditEntry(
+            action="statement.edit",
+            entity_type="statement",
+            entity_id=statement.id,
+            summary=f"Edited statement {statement.id}: {', '.join(changed) or 'no values changed'}",
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -340,11 +326,13 @@ def add(
     entry = record(
         session,
         editor,
-        "statement.add",
-        "statement",
-        statement.id,
-        summary=f"Added statement {statement.id} to article {article.id}",
-        after=after,
+        AuditEntry(
+            action="statement.add",
+            entity_type="statement",
+            entity_id=statement.id,
+            summary=f"Added statement {statement.id} to article {article.id}",
+            after=after,
+        ),
     )
     return statement, entry
 

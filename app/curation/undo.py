@@ -3,6 +3,7 @@ never silently throws away a later correction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete
@@ -45,13 +46,15 @@ def undo(session: Session, editor: Editor, entry: AuditEntry) -> AuditEntry:
     undone = record(
         session,
         editor,
-        "undo",
-        entry.entity_type,
-        entry.entity_id,
-        other_id=entry.other_id,
-        summary=f"Undid: {entry.summary}",
-        before=entry.after,
-        after=entry.before,
+        AuditEntry(
+            action="undo",
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            other_id=entry.other_id,
+            summary=f"Undid: {entry.summary}",
+            before=entry.after,
+            after=entry.before,
+        ),
     )
     undone.undoes_id = entry.id
     entry.undone_by_id = undone.id
@@ -87,39 +90,68 @@ def _undo_actor(session: Session, entry: AuditEntry) -> None:
     actor = session.get(Actor, entry.entity_id)
     if actor is None:
         raise CurationError("That actor no longer exists.", status=409)
-    after, before = entry.after or {}, entry.before or {}
-    if entry.action == "actor.update":
-        if actors.snapshot(session, actor) != after:
-            raise _stale()
-        actor.name = before["name"]
-        actor.kind = before["kind"]
-        actor.description = before["description"]
-        actor.affiliation_id = before["affiliation_id"]
-        actor.needs_review = before["needs_review"]
-    elif entry.action == "actor.create":
-        if actors.statement_count(session, actor.id) or actor.merged_into_id is not None:
-            raise CurationError(
-                f"{actor.name} has statements now; merge them into another actor instead.",
-                status=409,
-            )
-        session.execute(delete(Actor).where(Actor.id == actor.id))
-        session.expunge(actor)
-    elif entry.action == "actor.alias_add":
-        alias = session.get(ActorAlias, after["alias_id"])
-        if alias is None or alias.actor_id != actor.id:
-            raise _stale()
-        session.delete(alias)
-    elif entry.action == "actor.alias_remove":
-        actors.add_alias_row(session, actor, before["alias"])
-    elif entry.action == "actor.role_add":
-        role = session.get(ActorRole, after["role_id"])
-        if role is None or role.actor_id != actor.id:
-            raise _stale()
-        session.delete(role)
-    elif entry.action == "actor.role_remove":
-        actors.add_role_row(session, actor, before)
-    elif entry.action == "actor.merge":
-        if actor.merged_into_id != after["merged_into_id"]:
-            raise _stale()
-        actors.unmerge(session, actor, after)
+    ACTOR_UNDOS[entry.action](session, actor, entry.before or {}, entry.after or {})
     session.flush()
+
+
+Values = dict[str, Any]
+
+
+def _undo_update(session: Session, actor: Actor, before: Values, after: Values) -> None:
+    if actors.snapshot(session, actor) != after:
+        raise _stale()
+    actor.name = before["name"]
+    actor.kind = before["kind"]
+    actor.description = before["description"]
+    actor.affiliation_id = before["affiliation_id"]
+    actor.needs_review = before["needs_review"]
+
+
+def _undo_create(session: Session, actor: Actor, _before: Values, _after: Values) -> None:
+    if actors.statement_count(session, actor.id) or actor.merged_into_id is not None:
+        raise CurationError(
+            f"{actor.name} has statements now; merge them into another actor instead.",
+            status=409,
+        )
+    session.execute(delete(Actor).where(Actor.id == actor.id))
+    session.expunge(actor)
+
+
+def _undo_alias_add(session: Session, actor: Actor, _before: Values, after: Values) -> None:
+    alias = session.get(ActorAlias, after["alias_id"])
+    if alias is None or alias.actor_id != actor.id:
+        raise _stale()
+    session.delete(alias)
+
+
+def _undo_alias_remove(session: Session, actor: Actor, before: Values, _after: Values) -> None:
+    actors.add_alias_row(session, actor, before["alias"])
+
+
+def _undo_role_add(session: Session, actor: Actor, _before: Values, after: Values) -> None:
+    role = session.get(ActorRole, after["role_id"])
+    if role is None or role.actor_id != actor.id:
+        raise _stale()
+    session.delete(role)
+
+
+def _undo_role_remove(session: Session, actor: Actor, before: Values, _after: Values) -> None:
+    actors.add_role_row(session, actor, before)
+
+
+def _undo_merge(session: Session, actor: Actor, _before: Values, after: Values) -> None:
+    if actor.merged_into_id != after["merged_into_id"]:
+        raise _stale()
+    actors.unmerge(session, actor, after)
+
+
+# How each recorded change to an actor is taken back (each checks first that it still can be).
+ACTOR_UNDOS: dict[str, Callable[[Session, Actor, Values, Values], None]] = {
+    "actor.update": _undo_update,
+    "actor.create": _undo_create,
+    "actor.alias_add": _undo_alias_add,
+    "actor.alias_remove": _undo_alias_remove,
+    "actor.role_add": _undo_role_add,
+    "actor.role_remove": _undo_role_remove,
+    "actor.merge": _undo_merge,
+}

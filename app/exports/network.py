@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from app.models import Actor, Issue, Statement, StatementIssue
 from app.queries.timeline import TimelineFilters, statements_query
+from app.vocabulary import Stance
 
 Relation = Literal["congruence", "conflict"]
 RELATIONS: tuple[Relation, ...] = ("congruence", "conflict")
-TAKING_A_SIDE = ("supports", "opposes", "conditional")
+TAKING_A_SIDE = (Stance.supports, Stance.opposes, Stance.conditional)
 
 # issue slug -> stance -> actor id -> statements
 StanceCounts = dict[str, dict[str, dict[int, int]]]

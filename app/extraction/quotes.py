@@ -23,7 +23,6 @@ DOUBLE_OPEN = {"“": "”", "„": "“”", "«": "»", '"': '"”', "‟": "�
 DOUBLE_CLOSERS = {
     mark: closers + ('"' if mark == "“" else "") for mark, closers in DOUBLE_OPEN.items()
 }
-DASHES = "-–—"
 # A dash quote: "- We will not give up our land - Zelensky said." The look-behind and the
 # possessive space keep the search linear on long runs of spaces.
 DASH_QUOTE = re.compile(

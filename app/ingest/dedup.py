@@ -25,6 +25,7 @@ from sqlalchemy.sql import ColumnElement
 from app.extraction.clean import clean
 from app.models import Article, Statement
 from app.models.dedup import ArticleBand
+from app.vocabulary import ReviewStatus
 
 NUM_PERM = 126
 ROWS_PER_BAND = 3  # 42 bands: a pair sharing half its names is a candidate 99% of the time
@@ -155,7 +156,7 @@ def corroborate(session: Session, article: Article, statements: list[Statement])
             Statement.speaker_id.in_(speakers),
             Statement.article_id != article.id,
             Statement.corroborates_id.is_(None),
-            Statement.review_status != "rejected",
+            Statement.review_status != ReviewStatus.rejected,
             nearby,
         )
         .order_by(Statement.id)

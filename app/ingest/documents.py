@@ -13,6 +13,7 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
+from app.dates import NotADay, parse_day
 from app.ingest.fields import FieldError, check_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -126,8 +127,8 @@ def _read_html(markup: str, file_name: str) -> Document:
     published = None
     if metadata is not None and metadata.date:
         try:
-            published = date.fromisoformat(metadata.date[:10])
-        except ValueError:
+            published = parse_day(metadata.date[:10])
+        except NotADay:
             published = None
     return Document(
         text=text,

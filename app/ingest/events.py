@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.extraction.types import Event as ExtractedEvent
 from app.extraction.types import ExtractionResult
 from app.models import Actor, Article, Event, EventArticle
+from app.vocabulary import DatePrecision
 
 MAX_AFFILIATION_DEPTH = 4
 
@@ -72,7 +73,7 @@ def same_event(session: Session, extracted: ExtractedEvent, people: set[int]) ->
     """A stored event this one reports again: same kind and day (to the day), and two parties in
     common (a person counts for the state they belong to too), or one and the same place, and
     no two different places. Undated events are never merged: nothing says they are the same."""
-    if extracted.date is None or extracted.date_precision != "day":
+    if extracted.date is None or extracted.date_precision != DatePrecision.day:
         return None
     candidates = session.scalars(
         select(Event)

@@ -8,6 +8,8 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from app.dates import NotADay, parse_day
+
 MAX_TITLE = 500
 MAX_OUTLET = 200
 MAX_URL = 2000
@@ -94,19 +96,15 @@ def check_text(value: str) -> str:
 
 def parse_published(value: str | None) -> date | None:
     """A YYYY-MM-DD date (blank: none), not in the future."""
-    text = (value or "").strip()
-    if not text:
-        return None
     try:
-        day = date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
+        day = parse_day(value)
+    except NotADay as exc:
+        text = str(exc)
         raise FieldError(
             "published",
             f"{text[:40]!r} is not a date: give the publication date as YYYY-MM-DD, "
             "for example 2025-05-16.",
-        )
+        ) from None
     return check_published(day)
 
 

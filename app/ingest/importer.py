@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.curation.lookup import surviving
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.extraction.types import Statement as ExtractedStatement
@@ -28,6 +27,7 @@ from app.models import (
     Statement,
     StatementIssue,
 )
+from app.models.actor import surviving
 from app.positions.derive import pairs_of, recompute
 
 

@@ -8,6 +8,7 @@ back in the queue once it is older than the stale timeout.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from app.dates import parse_day
 from app.db import transaction
 from app.ingest.budget import ExtractionTimeout
 from app.ingest.documents import DocumentError, read_document
@@ -23,9 +25,10 @@ from app.ingest.importer import ImportOutcome
 from app.ingest.metadata import ArticleMeta
 from app.ingest.service import ArticleImporter, article_input
 from app.models import ImportItem, ImportJob
-from app.models.job import FINISHED_ITEM_STATES
+from app.vocabulary import FINISHED_ITEM_STATUSES, ItemStatus, JobState
 
 MAX_ATTEMPTS = 3
+logger = logging.getLogger("parley.ingest")
 
 
 @dataclass
@@ -36,9 +39,6 @@ class NewItem:
     content: bytes | None
     meta: dict[str, Any] = field(default_factory=dict)
     error: str | None = None  # refused before queuing (too large, say): recorded as failed
-
-
-PASTED_NAME = "pasted-text.txt"  # the item name of an article pasted as text (form or API)
 
 
 def meta_dict(meta: ArticleMeta | None, **overrides: Any) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def create_job(session: Session, items: list[NewItem], origin: str = "upload") -
                 file_name=item.file_name,
                 content=item.content if item.error is None else None,
                 meta=item.meta,
-                status="failed" if item.error else "queued",
+                status=ItemStatus.failed if item.error else ItemStatus.queued,
                 error=item.error,
                 finished_at=now if item.error else None,
             )
@@ -80,16 +80,18 @@ def claim_next(session: Session, job_id: int) -> int | None:
     """Take the job's next queued item for this worker; None when none is left."""
     candidates = session.scalars(
         select(ImportItem.id)
-        .where(ImportItem.job_id == job_id, ImportItem.status == "queued")
+        .where(ImportItem.job_id == job_id, ImportItem.status == ItemStatus.queued)
         .order_by(ImportItem.position)
         .limit(5)
     ).all()
     for item_id in candidates:
         claimed = session.execute(
             update(ImportItem)
-            .where(ImportItem.id == item_id, ImportItem.status == "queued")
+            .where(ImportItem.id == item_id, ImportItem.status == ItemStatus.queued)
             .values(
-                status="running", attempts=ImportItem.attempts + 1, claimed_at=datetime.now(UTC)
+                status=ItemStatus.running,
+                attempts=ImportItem.attempts + 1,
+                claimed_at=datetime.now(UTC),
             )
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
@@ -109,17 +111,16 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
     """Import one claimed item; the article and the item's result commit together."""
     with transaction(factory) as session:
         item = session.get(ImportItem, item_id)
-        if item is None or item.status != "running":
+        if item is None or item.status != ItemStatus.running:
             return "skipped"
         content, file_name, meta = item.content or b"", item.file_name, dict(item.meta)
     try:
         document = read_document(content, file_name)
     except DocumentError as exc:
         with transaction(factory) as session:
-            _finish_item(session.get_one(ImportItem, item_id), "failed", error=str(exc))
-        return "failed"
-    published = meta.get("published")
-    document.published = date.fromisoformat(published) if published else document.published
+            _finish_item(session.get_one(ImportItem, item_id), ItemStatus.failed, error=str(exc))
+        return ItemStatus.failed
+    document.published = parse_day(meta.get("published")) or document.published
     document.title = meta.get("title") or document.title
     document.outlet = meta.get("outlet") or document.outlet
     document.url = meta.get("url") or document.url
@@ -136,8 +137,8 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
         return importer.import_input(article_input(document, None), also=record).status
     except ExtractionTimeout as exc:  # it would take as long again: failed, not retried
         with transaction(factory) as session:
-            _finish_item(session.get_one(ImportItem, item_id), "failed", error=str(exc))
-        return "failed"
+            _finish_item(session.get_one(ImportItem, item_id), ItemStatus.failed, error=str(exc))
+        return ItemStatus.failed
 
 
 def run_job(
@@ -152,8 +153,8 @@ def run_job(
         job = session.get(ImportJob, job_id)
         if job is None:
             return
-        if job.state == "queued":
-            job.state, job.started_at = "running", datetime.now(UTC)
+        if job.state == JobState.queued:
+            job.state, job.started_at = JobState.running, datetime.now(UTC)
     while True:
         with transaction(factory) as session:
             item_id = claim_next(session, job_id)
@@ -163,11 +164,7 @@ def run_job(
             status = import_item(factory, importer, item_id)
         except Exception as exc:  # one bad item must not stop the others; its reason is kept
             with transaction(factory) as session:
-                item = session.get_one(ImportItem, item_id)
-                if item.attempts >= MAX_ATTEMPTS:
-                    _finish_item(item, "failed", error=f"import failed: {exc}")
-                else:
-                    item.status = "queued"
+                _failed_attempt(session.get_one(ImportItem, item_id), exc)
             status = "error"
         if on_item:
             on_item(status)
@@ -175,14 +172,36 @@ def run_job(
         settle(session, job_id)
 
 
+def _failed_attempt(item: ImportItem, exc: Exception) -> None:
+    """An import that raised: logged with the item and the reason each time, then retried
+    until its attempts are spent, when the item fails with the reason."""
+    final = item.attempts >= MAX_ATTEMPTS
+    logger.warning(
+        "import job %s, item %s (%s): attempt %s of %s failed%s: %s",
+        item.job_id,
+        item.id,
+        item.file_name,
+        item.attempts,
+        MAX_ATTEMPTS,
+        "" if final else ", queued again",
+        exc,
+        exc_info=exc,
+    )
+    if final:
+        _finish_item(item, ItemStatus.failed, error=f"import failed: {exc}")
+    else:
+        item.status = ItemStatus.queued
+
+
 def settle(session: Session, job_id: int) -> None:
     """A job is done when every item has a result; failed when every item failed."""
     job = session.get_one(ImportJob, job_id)
     counts = item_counts(session, job_id)
-    pending = counts.get("queued", 0) + counts.get("running", 0)
-    if pending == 0 and job.state not in ("done", "failed"):
+    pending = counts.get(ItemStatus.queued, 0) + counts.get(ItemStatus.running, 0)
+    if pending == 0 and job.state not in (JobState.done, JobState.failed):
         total = sum(counts.values())
-        job.state = "failed" if total and counts.get("failed", 0) == total else "done"
+        failed = total and counts.get(ItemStatus.failed, 0) == total
+        job.state = JobState.failed if failed else JobState.done
         job.finished_at = datetime.now(UTC)
 
 
@@ -199,17 +218,19 @@ def requeue_stale(session: Session, older_than: timedelta) -> list[int]:
     """Put back items whose worker died mid-import; returns the jobs that have work again."""
     cutoff = datetime.now(UTC) - older_than
     stale = session.scalars(
-        select(ImportItem).where(ImportItem.status == "running", ImportItem.claimed_at < cutoff)
+        select(ImportItem).where(
+            ImportItem.status == ItemStatus.running, ImportItem.claimed_at < cutoff
+        )
     ).all()
     for item in stale:
         if item.attempts >= MAX_ATTEMPTS:
-            _finish_item(item, "failed", error="the import was interrupted too many times")
+            _finish_item(item, ItemStatus.failed, error="the import was interrupted too many times")
         else:
-            item.status = "queued"
+            item.status = ItemStatus.queued
     session.flush()
     return sorted(
         session.scalars(
-            select(ImportJob.id).where(ImportJob.state.in_(("queued", "running")))
+            select(ImportJob.id).where(ImportJob.state.in_((JobState.queued, JobState.running)))
         ).all()
     )
 
@@ -225,7 +246,7 @@ class JobView:
 
     @property
     def finished(self) -> int:
-        return sum(self.counts.get(state, 0) for state in FINISHED_ITEM_STATES)
+        return sum(self.counts.get(state, 0) for state in FINISHED_ITEM_STATUSES)
 
     @property
     def seconds(self) -> float | None:

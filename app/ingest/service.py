@@ -20,6 +20,7 @@ from app.ingest.codebooks import load_codebook, sync_actors, sync_issues
 from app.ingest.documents import SUPPORTED_SUFFIXES, Document, DocumentError, read_document
 from app.ingest.importer import ArticleInput, ImportOutcome, store_article
 from app.ingest.metadata import ArticleMeta, read_metadata
+from app.vocabulary import DatePrecision
 
 
 @dataclass
@@ -46,7 +47,7 @@ def dateline_date(text: str) -> date | None:
     """A full date (with its year) near the top of the text: "MOSCOW, May 16, 2025 (Reuters) —",
     "Published 16 May 2025". Relative words are no help without a publication date."""
     head = text[:DATELINE_CHARS]
-    found = [d for d in find_dates(head, None) if d.precision == "day"]
+    found = [d for d in find_dates(head, None) if d.precision == DatePrecision.day]
     if not found:
         return None
     day = found[0].day

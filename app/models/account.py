@@ -10,18 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
 from app.models.common import created_at_column, one_of
-
-ROLES = ("viewer", "analyst", "admin")
+from app.vocabulary import Role
 
 
 class User(Base):
     __tablename__ = "user_account"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(10), default="viewer")
+    role: Mapped[str] = mapped_column(String(10), default=Role.viewer)
     # A deactivated account cannot log in; its sessions and tokens are refused.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Set for a one-time password (first run, made or reset by an administrator): the first
@@ -39,7 +38,7 @@ class User(Base):
 
     @property
     def can_write(self) -> bool:
-        return self.role in ("analyst", "admin")
+        return self.role in (Role.analyst, Role.admin)
 
 
 class LoginSession(Base):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.db import Base
-from app.models.common import ACTOR_KINDS, created_at_column, one_of
+from app.models.common import created_at_column, one_of
+from app.vocabulary import ActorKind
 
 
 class Actor(Base):
     __tablename__ = "actor"
-    __table_args__ = (one_of("kind", ACTOR_KINDS),)
+    __table_args__ = (one_of("kind", ActorKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
@@ -75,3 +76,15 @@ class ActorRole(Base):
     end_on: Mapped[date | None] = mapped_column(Date)
 
     actor: Mapped[Actor] = relationship(back_populates="roles", lazy="raise")
+
+
+def surviving(session: Session, actor: Actor) -> Actor:
+    """The actor itself, or the one it was merged into (following chains of merges)."""
+    seen = {actor.id}
+    while actor.merged_into_id is not None and actor.merged_into_id not in seen:
+        survivor = session.get(Actor, actor.merged_into_id)
+        if survivor is None:
+            break
+        seen.add(survivor.id)
+        actor = survivor
+    return actor

@@ -8,7 +8,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.models.common import DATE_PRECISIONS, one_of, utcnow
+from app.models.common import one_of, utcnow
+from app.vocabulary import DatePrecision
 
 
 class Source(Base):
@@ -28,7 +29,7 @@ class Article(Base):
 
     __tablename__ = "article"
     __table_args__ = (
-        one_of("published_precision", DATE_PRECISIONS),
+        one_of("published_precision", DatePrecision),
         Index("ix_article_published_on_id", "published_on", "id"),
     )
 

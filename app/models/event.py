@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import Base
 from app.models.actor import Actor
 from app.models.article import Article
-from app.models.common import DATE_PRECISIONS, EVENT_KINDS, created_at_column, one_of
+from app.models.common import created_at_column, one_of
+from app.vocabulary import DatePrecision, EventKind
 
 event_actor = Table(
     "event_actor",
@@ -23,8 +24,8 @@ event_actor = Table(
 class Event(Base):
     __tablename__ = "event"
     __table_args__ = (
-        one_of("kind", EVENT_KINDS),
-        one_of("date_precision", DATE_PRECISIONS),
+        one_of("kind", EventKind),
+        one_of("date_precision", DatePrecision),
         Index("ix_event_occurred_on_id", "occurred_on", "id"),
     )
 

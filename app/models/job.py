@@ -11,15 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import Base
 from app.models.article import Article
 from app.models.common import created_at_column, one_of
-
-JOB_STATES = ("queued", "running", "done", "failed")
-ITEM_STATES = ("queued", "running", "imported", "duplicate", "failed")
-FINISHED_ITEM_STATES = ("imported", "duplicate", "failed")
+from app.vocabulary import ItemStatus, JobState
 
 
 class ImportJob(Base):
     __tablename__ = "import_job"
-    __table_args__ = (one_of("state", JOB_STATES), Index("ix_import_job_state", "state"))
+    __table_args__ = (one_of("state", JobState), Index("ix_import_job_state", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(10), default="queued")
@@ -41,7 +38,7 @@ class ImportItem(Base):
 
     __tablename__ = "import_item"
     __table_args__ = (
-        one_of("status", ITEM_STATES),
+        one_of("status", ItemStatus),
         Index("ix_import_item_job_id_status", "job_id", "status"),
     )
 

@@ -9,15 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
 from app.models.actor import Actor
-from app.models.common import STANCES, one_of
+from app.models.common import one_of
 from app.models.issue import Issue
 from app.models.statement import Statement
+from app.vocabulary import Stance
 
 
 class Position(Base):
     __tablename__ = "position"
     __table_args__ = (
-        one_of("stance", STANCES),
+        one_of("stance", Stance),
         Index("ix_position_actor_id_issue_id_valid_from", "actor_id", "issue_id", "valid_from"),
         Index("ix_position_issue_id_valid_from", "issue_id", "valid_from"),
     )

@@ -10,25 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import Base
 from app.models.actor import Actor
 from app.models.article import Article
-from app.models.common import (
-    DATE_PRECISIONS,
-    REVIEW_STATUSES,
-    STANCES,
-    STATEMENT_KINDS,
-    created_at_column,
-    one_of,
-    utcnow,
-)
+from app.models.common import created_at_column, one_of, utcnow
 from app.models.issue import Issue
+from app.vocabulary import DatePrecision, ReviewStatus, Stance, StatementKind
 
 
 class Statement(Base):
     __tablename__ = "statement"
     __table_args__ = (
-        one_of("kind", STATEMENT_KINDS),
-        one_of("stance", STANCES),
-        one_of("review_status", REVIEW_STATUSES),
-        one_of("said_on_precision", DATE_PRECISIONS),
+        one_of("kind", StatementKind),
+        one_of("stance", Stance),
+        one_of("review_status", ReviewStatus),
+        one_of("said_on_precision", DatePrecision),
         Index("ix_statement_review_status_confidence", "review_status", "confidence"),
         # Only the copies: a full index of a column that is almost always null misleads
         # SQLite's planner into scanning the table for a page's corroborations.

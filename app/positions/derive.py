@@ -19,9 +19,15 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Position, Statement, StatementIssue
+from app.vocabulary import ReviewStatus, Stance
 
-HUMAN_STATUSES = ("confirmed", "edited")
-STANCE_VALUE = {"supports": 1.0, "conditional": 0.5, "neutral": 0.0, "opposes": -1.0}
+HUMAN_STATUSES = (ReviewStatus.confirmed, ReviewStatus.edited)
+STANCE_VALUE: dict[str, float] = {
+    Stance.supports: 1.0,
+    Stance.conditional: 0.5,
+    Stance.neutral: 0.0,
+    Stance.opposes: -1.0,
+}
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,8 @@ def _evidence(
         .where(
             tuple_(Statement.speaker_id, StatementIssue.issue_id).in_(pairs),
             StatementIssue.rank == 0,
-            Statement.stance != "neutral",
-            Statement.review_status != "rejected",
+            Statement.stance != Stance.neutral,
+            Statement.review_status != ReviewStatus.rejected,
             Statement.said_on.is_not(None),
             Statement.corroborates_id.is_(None),
         )

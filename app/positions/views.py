@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import Actor, Issue, Position, Statement, StatementIssue
 from app.positions.derive import STANCE_VALUE
+from app.vocabulary import ReviewStatus, Stance
 
 
 @dataclass
@@ -68,12 +69,12 @@ class Coverage:
 
 def issue_coverage(session: Session, issue: Issue) -> Coverage:
     reason = case(
-        (Statement.review_status == "rejected", "rejected"),
+        (Statement.review_status == ReviewStatus.rejected, "rejected"),
         (Statement.corroborates_id.is_not(None), "repeat"),
         (StatementIssue.rank > 0, "other_issue"),
         (Statement.speaker_id.is_(None), "unattributed"),
         (Statement.said_on.is_(None), "undated"),
-        (Statement.stance == "neutral", "neutral"),
+        (Statement.stance == Stance.neutral, "neutral"),
         else_="counted",
     )
     # Grouped from a subquery: PostgreSQL would not match a CASE with bound literals in the

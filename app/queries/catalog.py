@@ -18,6 +18,7 @@ from app.models import (
     Statement,
     StatementIssue,
 )
+from app.vocabulary import ReviewStatus
 
 
 @dataclass
@@ -106,10 +107,6 @@ def actor_options(session: Session, typed: str = "", limit: int = 20) -> list[tu
     return options
 
 
-def statement_article(session: Session, statement_id: int) -> int | None:
-    return session.scalar(select(Statement.article_id).where(Statement.id == statement_id))
-
-
 @dataclass
 class ActorRow:
     actor: Actor
@@ -119,7 +116,7 @@ class ActorRow:
 def list_actors(session: Session) -> list[ActorRow]:
     counts = (
         select(Statement.speaker_id, func.count().label("n"))
-        .where(Statement.review_status != "rejected")
+        .where(Statement.review_status != ReviewStatus.rejected)
         .group_by(Statement.speaker_id)
         .subquery()
     )
@@ -159,7 +156,7 @@ def list_issues(session: Session) -> list[IssueRow]:
     counts = (
         select(StatementIssue.issue_id, func.count().label("n"))
         .join(Statement)
-        .where(Statement.review_status != "rejected")
+        .where(Statement.review_status != ReviewStatus.rejected)
         .group_by(StatementIssue.issue_id)
         .subquery()
     )

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from app.models import Article, Issue, Statement, StatementIssue
-from app.queries.timeline import MAX_ID
+from app.models.common import MAX_ID
+from app.vocabulary import ReviewStatus
 
 
 def card_options() -> list[ExecutableOption]:
@@ -66,7 +67,7 @@ class ReviewQueue:
 def _to_review() -> list[ColumnElement[bool]]:
     """Made by the machine, not checked by anyone; repeats of another outlet's report are
     reviewed through the statement they repeat."""
-    return [Statement.review_status == "machine", Statement.corroborates_id.is_(None)]
+    return [Statement.review_status == ReviewStatus.machine, Statement.corroborates_id.is_(None)]
 
 
 def review_queue(

@@ -23,15 +23,14 @@ from app.models import (
     StatementIssue,
     StatementTally,
 )
+from app.models.common import MAX_ID
 from app.models.tally import NO_DAY, grain_for
+from app.vocabulary import SHOWN_REVIEW_STATUSES, Stance, StatementKind
 
 COUNT_CAP = 1000
-KINDS = ("direct_quote", "reported")
-STANCES = ("supports", "opposes", "conditional", "neutral")
-REVIEW_STATUSES = ("machine", "confirmed", "edited")
-
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+KINDS = tuple(StatementKind)
+STANCES = tuple(Stance)
+REVIEW_STATUSES = SHOWN_REVIEW_STATUSES
 
 
 @dataclass(frozen=True)
@@ -100,10 +99,6 @@ class TimelinePage:
     days: list[TimelineDay]
     next_cursor: Cursor | None
     total: int | None  # None: not counted (the page's second request counts)
-
-    @property
-    def total_label(self) -> str:
-        return count_label(self.total or 0)
 
 
 def count_label(total: int) -> str:
@@ -270,30 +265,7 @@ def _conditions(
     if filters.actor_ids:
         where.append(Statement.speaker_id.in_(filters.actor_ids))
     if filters.issues and skip != "issue":
-        issue_ids = session.scalars(
-            select(Issue.id).where(Issue.slug.in_(filters.issues))
-        ).all() or [-1]
-        if filters.actors or filters.actor_ids or session.get_bind().dialect.name == "sqlite":
-            # With a speaker, walk that speaker's statements newest first (an index) and probe
-            # each one's issues (the primary key): cheap however common the issue is. SQLite
-            # does the same without a speaker (walking the timeline's order): given a list
-            # of ids instead, it would sort every statement on the issue.
-            where.append(
-                select(StatementIssue.statement_id)
-                .where(
-                    StatementIssue.statement_id == Statement.id,
-                    StatementIssue.issue_id.in_(issue_ids),
-                )
-                .exists()
-            )
-        else:
-            where.append(
-                Statement.id.in_(
-                    select(StatementIssue.statement_id).where(
-                        StatementIssue.issue_id.in_(issue_ids)
-                    )
-                )
-            )
+        where.append(_issue_condition(session, filters))
     if filters.stances and skip != "stance":
         where.append(Statement.stance.in_(filters.stances))
     if filters.kinds and skip != "kind":
@@ -315,6 +287,28 @@ def _conditions(
     if filters.q.strip() and search_terms(filters.q):
         where.append(_text_match(session, filters.q))
     return where
+
+
+def _issue_condition(session: Session, filters: TimelineFilters) -> ColumnElement[bool]:
+    """Statements about any of the filters' issues, in the form each database plans best."""
+    wanted = select(Issue.id).where(Issue.slug.in_(filters.issues))
+    issue_ids = session.scalars(wanted).all() or [-1]
+    if filters.actors or filters.actor_ids or session.get_bind().dialect.name == "sqlite":
+        # With a speaker, walk that speaker's statements newest first (an index) and probe
+        # each one's issues (the primary key): cheap however common the issue is. SQLite
+        # does the same without a speaker (walking the timeline's order): given a list
+        # of ids instead, it would sort every statement on the issue.
+        return (
+            select(StatementIssue.statement_id)
+            .where(
+                StatementIssue.statement_id == Statement.id,
+                StatementIssue.issue_id.in_(issue_ids),
+            )
+            .exists()
+        )
+    return Statement.id.in_(
+        select(StatementIssue.statement_id).where(StatementIssue.issue_id.in_(issue_ids))
+    )
 
 
 def statements_query(session: Session, filters: TimelineFilters) -> Select[Statement]:

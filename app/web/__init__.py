@@ -1,1 +1,1 @@
-"""The browser-facing pages and the JSON API: one router per page family."""
+"""The browser-facing pages: one router per page family (the JSON API is app/api/, a sibling)."""

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from app.accounts import ratelimit
+from app.accounts.access import CurrentUser, LoginRequired, sign_in, sign_out
 from app.accounts.passwords import verify_password
 from app.accounts.users import (
     AccountDeactivated,
@@ -19,7 +20,6 @@ from app.accounts.users import (
 )
 from app.db import DbSession
 from app.models import User
-from app.web.auth import CurrentUser, LoginRequired, sign_in, sign_out
 from app.web.templating import render
 
 router = APIRouter(tags=["accounts"])

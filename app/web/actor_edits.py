@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from app.accounts.access import Analyst
 from app.curation import actors as curation
 from app.curation.audit import CurationError, Editor, history
 from app.curation.lookup import find_actor
+from app.curation.schemas import ActorEdit, RoleIn, checked
 from app.curation.undo import can_undo
 from app.db import DbSession
 from app.models import Actor
-from app.models.common import ACTOR_KINDS
 from app.queries import catalog
-from app.web.auth import Analyst
+from app.vocabulary import ActorKind
 from app.web.params import RecordId
 from app.web.templating import render
 
@@ -55,7 +56,7 @@ def _edit_page(
     }
     context = {
         "actor": actor,
-        "kinds": ACTOR_KINDS,
+        "kinds": list(ActorKind),
         "values": {**defaults, **(values or {})},
         "errors": errors or {},
         "history": history(session, "actor", actor.id),
@@ -97,37 +98,28 @@ def edit_page(request: Request, session: DbSession, user: Analyst, slug: str) ->
     return _edit_page(request, session, _actor_or_404(session, slug))
 
 
+class ActorForm(BaseModel):
+    """The edit form as sent (bounds only: the rules, with their messages, are ActorEdit's)."""
+
+    name: str = Field("", max_length=300)
+    kind: str = Field("", max_length=20)
+    affiliation: str = Field("", max_length=300)
+    description: str = Field("", max_length=2000)
+    needs_review: bool = False
+
+
 @router.post("/actors/{slug}/edit", name="actor_update")
 def update(
     request: Request,
     session: DbSession,
     user: Analyst,
     slug: str,
-    name: Annotated[str, Form(max_length=300)] = "",
-    kind: Annotated[str, Form(max_length=20)] = "",
-    affiliation: Annotated[str, Form(max_length=300)] = "",
-    description: Text = "",
-    needs_review: Annotated[bool, Form()] = False,
+    form: Annotated[ActorForm, Form()],
 ) -> Response:
     actor = _actor_or_404(session, slug)
-    values: dict[str, Any] = {
-        "name": name,
-        "kind": kind,
-        "affiliation": affiliation,
-        "description": description,
-        "needs_review": needs_review,
-    }
+    values = form.model_dump()
     try:
-        curation.update(
-            session,
-            Editor.of(user),
-            actor,
-            name=name,
-            kind=kind,
-            affiliation=affiliation,
-            description=description,
-            needs_review=needs_review,
-        )
+        curation.update(session, Editor.of(user), actor, checked(ActorEdit, **values))
     except CurationError as exc:
         return _refused(request, session, actor, exc, values)
     return _back(request, actor)
@@ -158,15 +150,13 @@ def remove_alias(
     return _back(request, actor)
 
 
-def _optional_date(value: str, field: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise CurationError(
-            "Give the date as YYYY-MM-DD, or leave it empty.", field=field
-        ) from None
+class RoleForm(BaseModel):
+    """The role form as sent (bounds only: the rules, with their messages, are RoleIn's)."""
+
+    title: str = Field("", max_length=300)
+    nouns: str = Field("", max_length=2000)
+    start_on: str = Field("", max_length=20)
+    end_on: str = Field("", max_length=20)
 
 
 @router.post("/actors/{slug}/roles", name="actor_role_add")
@@ -175,23 +165,12 @@ def add_role(
     session: DbSession,
     user: Analyst,
     slug: str,
-    title: Annotated[str, Form(max_length=300)] = "",
-    nouns: Text = "",
-    start_on: Annotated[str, Form(max_length=20)] = "",
-    end_on: Annotated[str, Form(max_length=20)] = "",
+    form: Annotated[RoleForm, Form()],
 ) -> Response:
     actor = _actor_or_404(session, slug)
-    values = {"title": title, "nouns": nouns, "start_on": start_on, "end_on": end_on}
+    values = form.model_dump()
     try:
-        curation.add_role(
-            session,
-            Editor.of(user),
-            actor,
-            title=title,
-            nouns=nouns,
-            start_on=_optional_date(start_on, "start_on"),
-            end_on=_optional_date(end_on, "end_on"),
-        )
+        curation.add_role(session, Editor.of(user), actor, checked(RoleIn, **values))
     except CurationError as exc:
         return _refused(request, session, actor, exc, values)
     return _back(request, actor)

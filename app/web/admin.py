@@ -11,17 +11,17 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from app.accounts import tokens, users
+from app.accounts.access import Admin
 from app.accounts.errors import AccountError
 from app.db import DbSession
 from app.models import User
-from app.models.account import ROLES
-from app.web.auth import Admin
+from app.vocabulary import Role as Roles
 from app.web.params import RecordId
 from app.web.templating import render
 
 router = APIRouter(tags=["admin"])
 Email = Annotated[str, Form(max_length=254)]
-Role = Annotated[str, Form(max_length=20)]
+RoleField = Annotated[str, Form(max_length=20)]
 
 # What a change did, said on the page it leads back to (?done=…).
 DONE = {
@@ -51,7 +51,7 @@ def _list_page(
 ) -> Response:
     context = {
         "accounts": users.list_users(session),
-        "roles": ROLES,
+        "roles": list(Roles),
         "errors": errors or {},
         "values": {"email": "", "role": "analyst", **(values or {})},
     }
@@ -70,7 +70,7 @@ def _account_page(
 ) -> Response:
     context: dict[str, Any] = {
         "account": account,
-        "roles": ROLES,
+        "roles": list(Roles),
         "tokens": tokens.list_tokens(session, account),
         "token_state": tokens.token_state,
         "done": DONE.get(done or ""),
@@ -102,7 +102,7 @@ def create(
     session: DbSession,
     admin: Admin,
     email: Email = "",
-    role: Role = "analyst",
+    role: RoleField = "analyst",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     """With a password, the account is ready; without one, a one-time password is made and
@@ -140,7 +140,7 @@ def account_page(
 
 @router.post("/admin/accounts/{user_id}/role", name="admin_account_role")
 def change_role(
-    request: Request, session: DbSession, admin: Admin, user_id: RecordId, role: Role = ""
+    request: Request, session: DbSession, admin: Admin, user_id: RecordId, role: RoleField = ""
 ) -> Response:
     account = _account_or_404(session, user_id)
     try:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.exports import network, statements
-from app.web.pages import Filters
+from app.queries.filters import Filters
 
 router = APIRouter(tags=["exports"])
 

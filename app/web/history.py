@@ -8,14 +8,14 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app.accounts.access import Analyst
 from app.curation import audit
 from app.curation.audit import Editor
 from app.curation.undo import can_undo, undo
 from app.db import DbSession
 from app.models import AuditEntry
-from app.queries.timeline import MAX_ID
+from app.models.common import MAX_ID
 from app.web.accounts import safe_next
-from app.web.auth import Analyst
 from app.web.params import RecordId
 from app.web.templating import render
 

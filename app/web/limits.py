@@ -18,8 +18,8 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.accounts.access import SESSION_KEY
 from app.ingest.fields import size_label
-from app.web.auth import SESSION_KEY
 
 ANONYMOUS_BODY_BYTES = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -7,6 +7,6 @@ from typing import Annotated
 
 from fastapi import Path
 
-from app.queries.timeline import MAX_ID
+from app.models.common import MAX_ID
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id")]

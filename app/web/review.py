@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from app.accounts.access import Analyst, require_reader
 from app.curation import statements as curation
 from app.curation.audit import Editor, history
 from app.curation.reextract import missing_articles, reextract
@@ -20,11 +21,10 @@ from app.extraction.codebook import Codebook
 from app.ingest.budget import BudgetedExtractor, ExtractionTimeout
 from app.ingest.codebooks import load_codebook
 from app.models import Article, AuditEntry, Statement
-from app.models.common import STANCES, STATEMENT_KINDS
+from app.models.common import MAX_ID
 from app.queries.review import QueueCursor, get_statement, issue_choices, review_queue
-from app.queries.timeline import MAX_ID
+from app.vocabulary import Stance, StatementKind
 from app.web.accounts import safe_next
-from app.web.auth import Analyst, require_reader
 from app.web.params import RecordId
 from app.web.templating import render
 
@@ -59,8 +59,8 @@ def _form_context(session: DbSession, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "values": values,
         "issue_list": issue_choices(session),
-        "stances": STANCES,
-        "kinds": STATEMENT_KINDS,
+        "stances": list(Stance),
+        "kinds": list(StatementKind),
     }
 
 

@@ -14,22 +14,33 @@ from app.curation.audit import changed_fields
 from app.ingest.fields import is_web_url
 from app.queries.timeline import FACET_WINDOW, count_label
 from app.settings import PROJECT_ROOT
+from app.vocabulary import (
+    ActorKind,
+    DatePrecision,
+    ItemStatus,
+    JobState,
+    Origin,
+    ReviewStatus,
+    Role,
+    Stance,
+    StatementKind,
+)
 from app.web.highlight import excerpt
 from app.web.security import csrf_token_for_template
 from app.web.urls import url_path
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
 
-PRECISION_FORMATS = {
-    "day": "%-d %b %Y",
-    "week": "week of %-d %b %Y",
-    "month": "%B %Y",
-    "year": "%Y",
+PRECISION_FORMATS: dict[str, str] = {
+    DatePrecision.day: "%-d %b %Y",
+    DatePrecision.week: "week of %-d %b %Y",
+    DatePrecision.month: "%B %Y",
+    DatePrecision.year: "%Y",
 }
 
 
-def format_date(day: date | None, precision: str | None = "day") -> str:
-    if day is None or precision in (None, "unknown"):
+def format_date(day: date | None, precision: str | None = DatePrecision.day) -> str:
+    if day is None or precision in (None, DatePrecision.unknown):
         return "date unknown"
     return day.strftime(PRECISION_FORMATS.get(precision, "%-d %b %Y"))
 
@@ -63,6 +74,18 @@ templates.env.filters["fdate"] = format_date
 templates.env.tests["web_url"] = is_web_url
 templates.env.globals["show_value"] = show_value
 templates.env.globals["count_label"] = count_label
+# The vocabularies, so a template compares with ReviewStatus.rejected, never a spelled-out word.
+templates.env.globals.update(
+    ActorKind=ActorKind,
+    DatePrecision=DatePrecision,
+    ItemStatus=ItemStatus,
+    JobState=JobState,
+    Origin=Origin,
+    ReviewStatus=ReviewStatus,
+    Role=Role,
+    Stance=Stance,
+    StatementKind=StatementKind,
+)
 templates.env.globals["facet_window"] = FACET_WINDOW
 templates.env.globals["changed"] = changed_fields
 templates.env.globals["excerpt"] = excerpt

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
-from app.db import transaction
 from app.ingest.documents import DocumentError, read_document
 from app.ingest.fields import (
     FieldError,
     check_text,
-    clean_outlet,
-    clean_title,
-    clean_url,
-    parse_published,
     size_label,
 )
-from app.ingest.jobs import PASTED_NAME, NewItem, create_job, meta_dict
+from app.ingest.jobs import NewItem, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
+from app.ingest.schemas import ArticleFields
+from app.ingest.uploads import pasted_article, queue_upload
 from app.web.limits import read_form
 from app.web.templating import render
 
@@ -40,10 +35,7 @@ class Upload:
     files: list[UploadFile]
     metadata: UploadFile | None
     errors: dict[str, str] = field(default_factory=dict)
-    title: str | None = None
-    outlet: str | None = None
-    url: str | None = None
-    published: date | None = None
+    fields: ArticleFields = field(default_factory=ArticleFields)
 
     @classmethod
     def from_form(cls, form: FormData) -> Upload:
@@ -80,39 +72,22 @@ async def upload_submit(request: Request) -> Response:
     if upload.errors:
         context = {"errors": upload.errors, "values": upload.values}
         return render(request, "uploads/form.html", context, status_code=422)
-    job_id = await run_in_threadpool(queue_upload, request.app.state.sessionmaker, items)
+    job_id = await run_in_threadpool(queue_upload, request.app.state.sessionmaker, items, "upload")
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     return RedirectResponse(request.app.url_path_for("job", job_id=job_id), status_code=303)
 
 
-def queue_upload(factory: sessionmaker[Session], items: list[NewItem]) -> int:
-    """The upload's job, stored. Called in a worker thread, never on the event loop: waiting
-    there for SQLite's write lock would also stop the request that holds it from committing
-    (its session ends on the loop), and both would wait out the busy timeout."""
-    with transaction(factory) as session:
-        return create_job(session, items, origin="upload").id
-
-
 def check_fields(upload: Upload) -> None:
-    """The article's descriptive fields, by the rules every door shares."""
-    checks = {
-        "title": clean_title,
-        "outlet": clean_outlet,
-        "url": clean_url,
-        "published": parse_published,
-    }
-    for name, check in checks.items():
-        try:
-            setattr(upload, name, check(upload.values[name]))
-        except FieldError as exc:
-            upload.errors[exc.field] = exc.message
+    """The article's descriptive fields, by the rules every door shares (ArticleFields)."""
+    upload.fields, problems = ArticleFields.checked(upload.values)
+    upload.errors.update(problems)
 
 
 def check_amounts(upload: Upload, limit: int, max_files: int) -> None:
     """Something to import, not too much of it, and a title for pasted text."""
     if not upload.text.strip() and not upload.files:
         upload.errors["text"] = "Paste an article's text here, or choose one or more files below."
-    if upload.text.strip() and not upload.title:
+    if upload.text.strip() and not upload.fields.title:
         upload.errors.setdefault("title", "A pasted article needs a title.")
     try:
         check_text(upload.text)
@@ -145,16 +120,9 @@ async def upload_items(upload: Upload, meta: dict[str, ArticleMeta], limit: int)
     kept with its reason, unless nothing at all could be imported."""
     items: list[NewItem] = []
     if upload.text.strip():
-        form_meta = meta_dict(
-            None,
-            title=upload.title,
-            outlet=upload.outlet,
-            url=upload.url,
-            published=upload.published,
-        )
-        items.append(NewItem(PASTED_NAME, upload.text.encode("utf-8"), form_meta))
+        items.append(pasted_article(upload.text, upload.fields))
     for chosen in upload.files:
-        items.append(await _checked_file(chosen, meta, upload.outlet, upload.published, limit))
+        items.append(await _checked_file(chosen, meta, upload.fields, limit))
     if all(item.error for item in items):
         upload.errors["files"] = "None of the files can be imported: " + "; ".join(
             item.error or "" for item in items
@@ -163,11 +131,7 @@ async def upload_items(upload: Upload, meta: dict[str, ArticleMeta], limit: int)
 
 
 async def _checked_file(
-    upload: UploadFile,
-    meta: dict[str, ArticleMeta],
-    outlet: str | None,
-    published: date | None,
-    limit: int,
+    upload: UploadFile, meta: dict[str, ArticleMeta], given: ArticleFields, limit: int
 ) -> NewItem:
     """Read one file and check that it can become an article; a bad one is kept with its reason."""
     name = upload.filename or "file"
@@ -178,4 +142,5 @@ async def _checked_file(
         await run_in_threadpool(read_document, data, name)
     except DocumentError as exc:
         return NewItem(name, None, error=str(exc))
-    return NewItem(name, data, meta_dict(meta.get(name), outlet=outlet, published=published))
+    overrides = {"outlet": given.outlet, "published": given.published}
+    return NewItem(name, data, meta_dict(meta.get(name), **overrides))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_curation_browser import log_in
+from tests.browser.live import log_in
 
 pytestmark = pytest.mark.browser
 

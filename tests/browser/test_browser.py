@@ -1,27 +1,16 @@
 """Click through the real pages in headless Chromium: filters, the back button, load more, the
-evidence in the article, the chart; and keep screenshots for the docs."""
+evidence in the article, the chart. (The docs' screenshots are `make screenshots`' business.)"""
 
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.live import wait_until
+
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-def wait_until(page: Any, condition: str, timeout: float = 15.0) -> None:
-    """Poll a JavaScript condition. (Playwright's wait_for_function evaluates strings with
-    eval, which the app's Content-Security-Policy rightly forbids.)"""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"() => Boolean({condition})"):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {condition}")
-        time.sleep(0.05)
 
 
 def statement_speakers(page: Any) -> set[str]:
@@ -75,7 +64,6 @@ def test_open_the_evidence_and_see_the_words_highlighted(page: Any, live_server:
     assert mark.is_visible()
     assert mark.inner_text().strip() == words.strip().strip("“”")
     assert "Yvette Cooper" in (mark.get_attribute("title") or "")
-    page.screenshot(path=str(DOCS / "article.png"))
 
 
 def test_the_issue_chart_renders(page: Any, live_server: str) -> None:
@@ -84,7 +72,6 @@ def test_the_issue_chart_renders(page: Any, live_server: str) -> None:
     box = page.locator("canvas#positions-chart").bounding_box()
     assert box and box["width"] > 300 and box["height"] > 200
     assert page.locator("table.matrix tbody tr").count() >= 2
-    page.screenshot(path=str(DOCS / "issue.png"), full_page=False)
 
 
 def test_keyboard_moves_between_statements(page: Any, live_server: str) -> None:
@@ -102,10 +89,21 @@ def test_keyboard_moves_between_statements(page: Any, live_server: str) -> None:
     assert page.evaluate("document.activeElement.name") == "q"
 
 
-def test_timeline_screenshot_for_the_docs(page: Any, live_server: str) -> None:
+def test_the_timeline_shows_days_newest_first_with_their_statements(
+    page: Any, live_server: str
+) -> None:
     page.goto(f"{live_server}/timeline")
-    assert page.locator("article.statement").count() > 0
-    page.screenshot(path=str(DOCS / "timeline.png"))
+    days = page.locator("section.day[data-day]").evaluate_all("els => els.map(e => e.dataset.day)")
+    dated = [day for day in days if day]
+    assert len(dated) >= 2
+    assert dated == sorted(dated, reverse=True)
+    statements = page.locator("article.statement")
+    assert statements.count() == 40
+    first = statements.first
+    assert first.locator(".speaker").inner_text().strip()
+    assert first.locator(".words").inner_text().strip()
+    href = first.locator("a.evidence").get_attribute("href") or ""
+    assert re.fullmatch(r"/articles/\d+#statement-\d+", href)
 
 
 def test_actor_autocomplete_offers_names_and_aliases(page: Any, live_server: str) -> None:

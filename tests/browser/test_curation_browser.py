@@ -12,8 +12,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from app.models import Article, Statement
-from tests.browser.test_browser import DOCS, wait_until
-from tests.conftest import PASSWORD, USERS
+from tests.browser.live import log_in, settled, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +22,6 @@ def database(live_database: str) -> Iterator[Engine]:
     engine = create_engine(live_database)
     yield engine
     engine.dispose()
-
-
-def log_in(page: Any, live_server: str, role: str = "analyst") -> None:
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=email]", USERS[role])
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.narrow button[type=submit]")
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_no_page_breaks_the_content_security_policy(
@@ -78,18 +69,21 @@ def test_work_the_review_queue_from_the_keyboard(
     )
     page.keyboard.press("x")
     page.wait_for_selector(f"#review-{second_id}.status-rejected")
-    page.screenshot(path=str(DOCS / "review.png"))
-    with database.connect() as connection:
-        statuses = dict(
-            connection.execute(
-                select(Statement.id, Statement.review_status).where(
-                    Statement.id.in_([first_id, second_id])
+
+    def statuses() -> dict[int, str]:
+        with database.connect() as connection:
+            return dict(
+                connection.execute(
+                    select(Statement.id, Statement.review_status).where(
+                        Statement.id.in_([first_id, second_id])
+                    )
                 )
+                .tuples()
+                .all()
             )
-            .tuples()
-            .all()
-        )
-    assert statuses == {first_id: "confirmed", second_id: "rejected"}
+
+    expected = {first_id: "confirmed", second_id: "rejected"}
+    assert settled(statuses, expected) == expected
 
 
 def test_edit_a_statement_in_place(page: Any, live_server: str, database: Engine) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.users import create_user
 from app.models import Actor, ActorAlias, Statement
-from tests.browser.test_curation_browser import log_in
+from tests.browser.live import log_in, settled
 from tests.ingest.test_import_cli import minimal_pdf
 
 pytestmark = pytest.mark.browser
@@ -166,17 +166,21 @@ def test_review_by_clicking_confirm_and_reject(
     page.wait_for_selector(f"#review-{first_id}.status-confirmed")
     page.locator(f"#review-{second_id} button.reject").click()
     page.wait_for_selector(f"#review-{second_id}.status-rejected")
-    with database.connect() as connection:
-        statuses = dict(
-            connection.execute(
-                select(Statement.id, Statement.review_status).where(
-                    Statement.id.in_([first_id, second_id])
+
+    def statuses() -> dict[int, str]:
+        with database.connect() as connection:
+            return dict(
+                connection.execute(
+                    select(Statement.id, Statement.review_status).where(
+                        Statement.id.in_([first_id, second_id])
+                    )
                 )
+                .tuples()
+                .all()
             )
-            .tuples()
-            .all()
-        )
-    assert statuses == {first_id: "confirmed", second_id: "rejected"}
+
+    expected = {first_id: "confirmed", second_id: "rejected"}
+    assert settled(statuses, expected) == expected
 
 
 def test_actor_create_edit_alias_role_merge_and_undo_from_history(

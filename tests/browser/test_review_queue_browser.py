@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from app.models import Statement
-from tests.browser.test_curation_browser import log_in
+from tests.browser.live import log_in
 
 pytestmark = pytest.mark.browser
 

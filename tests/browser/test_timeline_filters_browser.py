@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.test_browser import wait_until
+from tests.browser.live import wait_until
 
 pytestmark = pytest.mark.browser
 

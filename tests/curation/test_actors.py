@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.curation import actors as curation
 from app.curation.audit import CurationError, Editor, history
 from app.curation.lookup import find_actor
+from app.curation.schemas import ActorEdit, RoleIn, checked
 from app.curation.undo import undo
 from app.models import Actor, ActorAlias, ActorRole, Position, Statement, event_actor
 
@@ -64,9 +65,7 @@ def a_second_spelling(session: Session, of: Actor, name: str) -> Actor:
 def test_merge_moves_everything_and_undo_puts_it_back(session: Session) -> None:
     putin = actor(session, "vladimir-putin")
     twin = a_second_spelling(session, putin, "Volodya Putin")
-    curation.add_role(
-        session, EDITOR, twin, title="Judo coach", nouns="coach", start_on=None, end_on=None
-    )
+    curation.add_role(session, EDITOR, twin, RoleIn(title="Judo coach", nouns="coach"))
     before = {
         "putin": (
             spoken_by(session, putin.id),
@@ -127,11 +126,13 @@ def test_rename_kind_affiliation_and_undo(session: Session) -> None:
         session,
         EDITOR,
         peskov,
-        name="Dmitri Peskov",
-        kind="person",
-        affiliation="Kremlin",
-        description="Kremlin spokesman",
-        needs_review=False,
+        ActorEdit(
+            name="Dmitri Peskov",
+            kind="person",
+            affiliation="Kremlin",
+            description="Kremlin spokesman",
+            needs_review=False,
+        ),
     )
     assert peskov.name == "Dmitri Peskov"
     assert peskov.description == "Kremlin spokesman"
@@ -164,10 +165,7 @@ def test_aliases_and_roles_are_added_removed_and_restored(session: Session) -> N
         session,
         EDITOR,
         lavrov,
-        title="Envoy",
-        nouns="envoy, special envoy",
-        start_on=date(2025, 1, 1),
-        end_on=None,
+        RoleIn(title="Envoy", nouns="envoy, special envoy", start_on=date(2025, 1, 1)),
     )
     row = session.get(ActorRole, role.after["role_id"])
     assert row.nouns == ["envoy", "special envoy"]
@@ -176,16 +174,12 @@ def test_aliases_and_roles_are_added_removed_and_restored(session: Session) -> N
     undo(session, EDITOR, gone)
     titles = set(session.scalars(select(ActorRole.title).where(ActorRole.actor_id == lavrov.id)))
     assert "Envoy" in titles
-    with pytest.raises(CurationError, match="cannot end before"):
-        curation.add_role(
-            session,
-            EDITOR,
-            lavrov,
-            title="X",
-            nouns="",
-            start_on=date(2025, 2, 1),
-            end_on=date(2025, 1, 1),
-        )
+    with pytest.raises(CurationError, match="cannot end before") as refused:
+        checked(RoleIn, title="X", start_on="2025-02-01", end_on="2025-01-01")
+    assert refused.value.field == "end_on"
+    with pytest.raises(CurationError, match="YYYY-MM-DD") as refused:
+        checked(RoleIn, title="X", start_on="1 May")
+    assert refused.value.field == "start_on"
 
 
 def test_create_checks_names_and_undo_deletes_an_unused_actor(session: Session) -> None:

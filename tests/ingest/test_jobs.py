@@ -3,6 +3,7 @@ work resumed — inline, in a thread (SQLite), and by a real procrastinate worke
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -19,8 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
 from app.extraction.pipeline import Extractor
-from app.ingest.importer import ArticleInput, store_article
-from app.ingest.jobs import NewItem, claim_next, create_job, get_job, requeue_stale, run_job
+from app.ingest.importer import ArticleInput, ImportOutcome, store_article
+from app.ingest.jobs import (
+    MAX_ATTEMPTS,
+    NewItem,
+    claim_next,
+    create_job,
+    get_job,
+    requeue_stale,
+    run_job,
+)
 from app.ingest.queue import ProcessRunner, QueueDispatcher, ThreadRunner, make_dispatcher
 from app.ingest.service import ArticleImporter
 from app.models import Article, ImportItem, ImportJob
@@ -77,6 +86,34 @@ def test_a_job_whose_every_item_fails_is_failed(
         job_id = create_job(writer, [NewItem("x.txt", b"")]).id
     run_job(factory, job_id, ArticleImporter(factory, extractor))
     assert session.get_one(ImportJob, job_id).state == "failed"
+
+
+class FlakyImporter(ArticleImporter):
+    """An importer whose every import raises, as a lost database connection would."""
+
+    def import_input(self, item: ArticleInput, also: object = None) -> ImportOutcome:
+        raise ConnectionError("the database went away")
+
+
+def test_a_retried_failure_is_logged_with_the_item_and_the_reason(
+    factory: sessionmaker[Session],
+    session: Session,
+    extractor: Extractor,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with transaction(factory) as writer:
+        job_id = create_job(writer, [NewItem("flaky.txt", TEXT.encode())]).id
+    with caplog.at_level(logging.WARNING, logger="parley.ingest"):
+        run_job(factory, job_id, FlakyImporter(factory, extractor))
+    attempts = [r.getMessage() for r in caplog.records if "flaky.txt" in r.getMessage()]
+    assert len(attempts) == MAX_ATTEMPTS
+    assert all("the database went away" in message for message in attempts)
+    assert all(f"import job {job_id}" in message for message in attempts)
+    assert [m.endswith("queued again: the database went away") for m in attempts] == [True] * (
+        MAX_ATTEMPTS - 1
+    ) + [False]
+    item = session.scalars(select(ImportItem).where(ImportItem.job_id == job_id)).one()
+    assert (item.status, item.error) == ("failed", "import failed: the database went away")
 
 
 def test_an_item_is_claimed_only_once(factory: sessionmaker[Session]) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.extraction.pipeline import Extractor
+from app.ingest import uploads
 from app.models import Article, ImportJob
 from app.settings import Settings
-from app.web import uploads
 from tests.conftest import client_for, page_csrf
 from tests.forms import submit
 
@@ -294,6 +294,9 @@ def test_unicode_text_with_a_byte_order_mark_imports(
     [
         ("published", "0001-01-01", "before 1900"),
         ("text", "talks " * 170_000, "1000000"),
+        # Checked by ArticleFields, the model the upload form uses too.
+        ("title", "Talks\x07 resume", "control characters"),
+        ("outlet", "Reu\x1bters", "control characters"),
     ],
 )
 def test_the_api_refuses_what_the_form_refuses(

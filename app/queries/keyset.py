@@ -1,5 +1,5 @@
-"""What the API reads and writes: keyset pages of statements, actors, articles and jobs, the
-current positions on an issue, and queuing an article for import as the upload form does."""
+"""Keyset pages of statements, actors, articles and import jobs (what the API lists), an
+issue's current positions, and the counts beside them."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.db import transaction
 from app.extraction.codebook import normalize_name
-from app.ingest.jobs import PASTED_NAME, JobView, NewItem, create_job, get_job, meta_dict
+from app.ingest.jobs import JobView
 from app.models import (
     Actor,
     ActorAlias,
@@ -25,6 +24,7 @@ from app.models import (
 )
 from app.queries.review import card_options
 from app.queries.timeline import Cursor, TimelineFilters, _after, statements_query
+from app.vocabulary import ReviewStatus
 
 T = TypeVar("T")
 
@@ -107,7 +107,10 @@ def issue_statement_count(session: Session, issue_id: int) -> int:
             select(func.count())
             .select_from(StatementIssue)
             .join(Statement)
-            .where(StatementIssue.issue_id == issue_id, Statement.review_status != "rejected")
+            .where(
+                StatementIssue.issue_id == issue_id,
+                Statement.review_status != ReviewStatus.rejected,
+            )
         )
         or 0
     )
@@ -144,7 +147,9 @@ def statement_counts(session: Session, article_ids: list[int]) -> dict[int, int]
     """How many statements each article has, rejected ones aside (one grouped query)."""
     rows = session.execute(
         select(Statement.article_id, func.count())
-        .where(Statement.article_id.in_(article_ids), Statement.review_status != "rejected")
+        .where(
+            Statement.article_id.in_(article_ids), Statement.review_status != ReviewStatus.rejected
+        )
         .group_by(Statement.article_id)
     ).tuples()
     return dict(rows.all())
@@ -171,27 +176,3 @@ def _counts(job: ImportJob) -> dict[str, int]:
     for item in job.items:
         counts[item.status] = counts.get(item.status, 0) + 1
     return counts
-
-
-def queue_article(
-    factory: sessionmaker[Session],
-    *,
-    title: str,
-    text: str,
-    outlet: str | None,
-    url: str | None,
-    published: date | None,
-) -> int:
-    """A one-item import job for a text, exactly as the upload form makes one; its id."""
-    meta = meta_dict(None, title=title, outlet=outlet, url=url, published=published)
-    with transaction(factory) as session:
-        return create_job(session, [NewItem(PASTED_NAME, text.encode("utf-8"), meta)], "api").id
-
-
-def job_view(factory: sessionmaker[Session], job_id: int) -> JobView:
-    """A job just queued, as it stands now (done already when jobs run inline)."""
-    with transaction(factory) as session:
-        view = get_job(session, job_id)
-    if view is None:
-        raise LookupError(f"import job {job_id} has gone")
-    return view

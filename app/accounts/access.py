@@ -22,6 +22,7 @@ from app.accounts.sessions import (
 from app.accounts.tokens import user_for_token
 from app.db import transaction
 from app.models import User
+from app.vocabulary import Role
 
 # The session cookie holds this key's value: a random key whose digest names a login_session row.
 SESSION_KEY = "sid"
@@ -115,7 +116,7 @@ def require_admin(request: Request, user: CurrentUser) -> User:
     if user is None:
         raise LoginRequired
     _usable(request, user)
-    if user.role != "admin":
+    if user.role != Role.admin:
         raise HTTPException(status_code=403, detail="Only an administrator may do this.")
     return user
 
