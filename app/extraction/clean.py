@@ -101,35 +101,71 @@ def _byline_step(states: set[tuple[str, int]], char: str) -> set[tuple[str, int]
     ``first`` (a name's first letter read, ``count`` names in its group), ``name`` (a name that
     may end here), ``gap`` (spaces between names of a group), ``before`` / ``a`` / ``an`` /
     ``after`` (around a comma or "and"), ``end`` (trailing spaces)."""
-    space = SPACE.match(char) is not None
-    first = NAME_FIRST.match(char) is not None
-    inner = NAME_CHAR.match(char) is not None
-    letters = [pattern.match(char) is not None for pattern in AND_LETTERS]
+    read = _Read.of(char)
     found: set[tuple[str, int]] = set()
     for state, count in states:
-        if state in ("lead", "after") and first:
-            found.add(("first", 1))
-        elif state == "gap" and first:
-            found.add(("first", count + 1))
-        elif state in ("first", "name") and inner:
-            found.add(("name", count))
-        if state in ("name", "before"):
-            if char == ",":
-                found.add(("after", 0))
-            if letters[0]:
-                found.add(("a", 0))
-        if state == "a" and letters[1]:
-            found.add(("an", 0))
-        if state == "an" and letters[2]:
-            found.add(("after", 0))
-        if space:
-            if state == "name":
-                found.update({("before", 0), ("end", 0)})
-                if count < BYLINE_GROUP:
-                    found.add(("gap", count))
-            elif state in ("lead", "gap", "before", "after", "end"):
-                found.add((state, count))
+        found |= _name_moves(state, count, read)
+        found |= _joiner_moves(state, read)
+        if read.space:
+            found |= _space_moves(state, count)
     return found
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one character is to the by-line automaton."""
+
+    char: str
+    space: bool
+    first: bool  # may start a name
+    inner: bool  # may continue a name
+    letters: tuple[bool, ...]  # is "a", "n", "d" of "and"
+
+    @classmethod
+    def of(cls, char: str) -> _Read:
+        return cls(
+            char,
+            SPACE.match(char) is not None,
+            NAME_FIRST.match(char) is not None,
+            NAME_CHAR.match(char) is not None,
+            tuple(pattern.match(char) is not None for pattern in AND_LETTERS),
+        )
+
+
+def _name_moves(state: str, count: int, read: _Read) -> set[tuple[str, int]]:
+    if state in ("lead", "after") and read.first:
+        return {("first", 1)}
+    if state == "gap" and read.first:
+        return {("first", count + 1)}
+    if state in ("first", "name") and read.inner:
+        return {("name", count)}
+    return set()
+
+
+def _joiner_moves(state: str, read: _Read) -> set[tuple[str, int]]:
+    """Through ", " or " and " between names."""
+    found: set[tuple[str, int]] = set()
+    if state in ("name", "before"):
+        if read.char == ",":
+            found.add(("after", 0))
+        if read.letters[0]:
+            found.add(("a", 0))
+    if state == "a" and read.letters[1]:
+        found.add(("an", 0))
+    if state == "an" and read.letters[2]:
+        found.add(("after", 0))
+    return found
+
+
+def _space_moves(state: str, count: int) -> set[tuple[str, int]]:
+    if state == "name":
+        found = {("before", 0), ("end", 0)}
+        if count < BYLINE_GROUP:
+            found.add(("gap", count))
+        return found
+    if state in ("lead", "gap", "before", "after", "end"):
+        return {(state, count)}
+    return set()
 
 
 def _is_byline(line: str) -> bool:

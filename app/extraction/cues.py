@@ -72,17 +72,19 @@ def negated(token: Token) -> bool:
 def cue(token: Token) -> float:
     """+1 for a word that backs what it governs ("welcome", "ready", "the only way"), -1 for one
     that rejects it ("reject", "unacceptable", "not the time", "too early to"), else 0."""
+    phrase = _phrase_cue(token)
+    if phrase is not None:
+        return phrase
+    return _word_cue(token)
+
+
+def _phrase_cue(token: Token) -> float | None:
+    """What a word says with the words around it, or None when they decide nothing."""
     lemma = token.lemma_.lower()
-    lower = token.lower_
     if lemma in ("rule",) and any(c.lower_ == "out" for c in token.children):
         return -1.0
     if lemma in ("stand", "side") and token.pos_ == "VERB":
-        # "stands firmly with Ukraine" is solidarity; "stands against" is not.
-        preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
-        if preps & {"with", "by", "behind"}:
-            return 1.0
-        if "against" in preps:
-            return -1.0
+        return _standing(token)
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
     if lemma in ("reflect", "correspond", "match") and any(
@@ -93,11 +95,29 @@ def cue(token: Token) -> float:
         return -1.0  # "too early to ease sanctions"
     if lemma == "time" and token.dep_ == "attr" and negated(token.head):
         return -1.0  # "now is not the time to lift sanctions"
-    if lemma in EPISTEMIC_VERBS and token.pos_ == "VERB":
-        return -1.0 if negated(token) else 0.0  # "they do not believe this"
-    if lemma in OPPOSE_VERBS and token.pos_ == "VERB":
+    return None
+
+
+def _standing(token: Token) -> float | None:
+    """ "stands firmly with Ukraine" is solidarity; "stands against" is not."""
+    preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
+    if preps & {"with", "by", "behind"}:
+        return 1.0
+    if "against" in preps:
         return -1.0
-    if lemma in SUPPORT_VERBS and token.pos_ == "VERB":
+    return None
+
+
+def _word_cue(token: Token) -> float:
+    """What the word says by itself: the lexicon's verbs and words."""
+    lemma = token.lemma_.lower()
+    lower = token.lower_
+    verb = token.pos_ == "VERB"
+    if lemma in EPISTEMIC_VERBS and verb:
+        return -1.0 if negated(token) else 0.0  # "they do not believe this"
+    if lemma in OPPOSE_VERBS and verb:
+        return -1.0
+    if lemma in SUPPORT_VERBS and verb:
         return 1.0
     if lower in OPPOSE_WORDS or lemma in OPPOSE_WORDS:
         return -1.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -139,54 +140,79 @@ def _with_dateparser(text: str, reference: date | None) -> tuple[date, str] | No
     return (parsed, "day") if parsed else None
 
 
-def resolve(kind: str, text: str, reference: date | None) -> tuple[date, str] | None:
+Resolved = tuple[date, str]  # a day and its precision
+
+
+def resolve(kind: str, text: str, reference: date | None) -> Resolved | None:
     """Resolve one matched expression; relative ones need a reference date."""
-    lowered = text.lower()
-    if kind in ("day_month_year", "month_day_year"):
-        return _explicit(text, reference)
-    if kind == "iso":
-        try:
-            return date.fromisoformat(text), "day"
-        except ValueError:
-            return None
-    if kind == "month_year":
-        month = next((m for w in re.findall(r"[A-Za-z]+", text) if (m := month_number(w))), None)
-        year = int(re.findall(r"\d{4}", text)[0])
-        return (date(year, month, 1), "month") if month else None
-    if reference is None:
+    absolute = ABSOLUTE.get(kind)
+    if absolute is not None:
+        return absolute(text, reference)
+    relative = RELATIVE.get(kind)
+    if relative is None or reference is None:
         return None
-    if kind == "weekday_last_week":
-        weekday = next(i for i, name in enumerate(WEEKDAYS) if name in lowered)
-        return monday_of(reference) - timedelta(days=7) + timedelta(days=weekday), "day"
-    if kind == "last_weekday":
-        weekday = next(i for i, name in enumerate(WEEKDAYS) if name in lowered)
-        day = most_recent_weekday(weekday, reference)
-        return (day - timedelta(days=7) if day == reference else day), "day"
-    if kind == "weekday":
-        weekday = next(i for i, name in enumerate(WEEKDAYS) if name in lowered)
-        return most_recent_weekday(weekday, reference), "day"
-    if kind == "yesterday":
-        return reference - timedelta(days=1), "day"
-    if kind == "today":
-        return reference, "day"
-    if kind == "last_week":
-        return monday_of(reference) - timedelta(days=7), "week"
-    if kind == "this_week":
-        return monday_of(reference), "week"
-    if kind == "last_month":
-        return first_of_previous_month(reference), "month"
-    if kind == "this_month":
-        return reference.replace(day=1), "month"
-    if kind == "in_month":
-        month = next((m for w in re.findall(r"[A-Za-z]+", text) if (m := month_number(w))), None)
-        if month is None:
-            return None
-        return date(_year_for(month, None, reference), month, 1), "month"
-    if kind == "last_year":
-        return date(reference.year - 1, 1, 1), "year"
-    if kind == "this_year":
-        return date(reference.year, 1, 1), "year"
-    return None
+    return relative(text.lower(), reference)
+
+
+def _iso(text: str, _reference: date | None) -> Resolved | None:
+    try:
+        return date.fromisoformat(text), "day"
+    except ValueError:
+        return None
+
+
+def _named_month(text: str) -> int | None:
+    return next((m for w in re.findall(r"[A-Za-z]+", text) if (m := month_number(w))), None)
+
+
+def _month_year(text: str, _reference: date | None) -> Resolved | None:
+    month = _named_month(text)
+    year = int(re.findall(r"\d{4}", text)[0])
+    return (date(year, month, 1), "month") if month else None
+
+
+def _weekday(lowered: str) -> int:
+    return next(i for i, name in enumerate(WEEKDAYS) if name in lowered)
+
+
+def _last_weekday(lowered: str, reference: date) -> Resolved:
+    day = most_recent_weekday(_weekday(lowered), reference)
+    return (day - timedelta(days=7) if day == reference else day), "day"
+
+
+def _in_month(text: str, reference: date) -> Resolved | None:
+    month = _named_month(text)
+    if month is None:
+        return None
+    return date(_year_for(month, None, reference), month, 1), "month"
+
+
+ABSOLUTE: dict[str, Callable[[str, date | None], Resolved | None]] = {
+    "day_month_year": _explicit,
+    "month_day_year": _explicit,
+    "iso": _iso,
+    "month_year": _month_year,
+}
+RELATIVE: dict[str, Callable[[str, date], Resolved | None]] = {
+    "weekday_last_week": lambda lowered, reference: (
+        monday_of(reference) - timedelta(days=7) + timedelta(days=_weekday(lowered)),
+        "day",
+    ),
+    "last_weekday": _last_weekday,
+    "weekday": lambda lowered, reference: (
+        most_recent_weekday(_weekday(lowered), reference),
+        "day",
+    ),
+    "yesterday": lambda _lowered, reference: (reference - timedelta(days=1), "day"),
+    "today": lambda _lowered, reference: (reference, "day"),
+    "last_week": lambda _lowered, reference: (monday_of(reference) - timedelta(days=7), "week"),
+    "this_week": lambda _lowered, reference: (monday_of(reference), "week"),
+    "last_month": lambda _lowered, reference: (first_of_previous_month(reference), "month"),
+    "this_month": lambda _lowered, reference: (reference.replace(day=1), "month"),
+    "in_month": _in_month,
+    "last_year": lambda _lowered, reference: (date(reference.year - 1, 1, 1), "year"),
+    "this_year": lambda _lowered, reference: (date(reference.year, 1, 1), "year"),
+}
 
 
 def find_dates(text: str, reference: date | None, offset: int = 0) -> list[ResolvedDate]:

@@ -160,6 +160,19 @@ def features(
     """What the ranker knows of one speaker for one quote."""
     found: dict[str, float] = {}
     origins = {c.origin for c in pool}
+    _clue_features(found, pool, origins, context)
+    _speaker_features(found, speaker, context, codebook)
+    if context.first_person:
+        found[f"first_person&kind={speaker.kind}"] = 1.0
+    for origin in origins - set(POSITIONAL):
+        found[f"origin={origin}&kind={speaker.kind}"] = 1.0
+    return found
+
+
+def _clue_features(
+    found: dict[str, float], pool: list[Candidate], origins: set[str], context: QuoteContext
+) -> None:
+    """Which clues point at the speaker, how near, and how many agree."""
     for candidate in pool:
         found[f"origin={candidate.origin}"] = 1.0
         if candidate.nearest:
@@ -176,6 +189,12 @@ def features(
         if closest.after:
             found["after"] = 1.0
     found["agree"] = float(len(origins) - 1)
+
+
+def _speaker_features(
+    found: dict[str, float], speaker: Speaker, context: QuoteContext, codebook: Codebook
+) -> None:
+    """Who the speaker is: how found, what kind, known or new, an outlet, the previous one."""
     found[f"how={speaker.how}"] = 1.0
     found[f"kind={speaker.kind}"] = 1.0
     if speaker.name is None:
@@ -188,11 +207,6 @@ def features(
         found["same_as_previous"] = 1.0
     if speaker.new:
         found["new"] = 1.0
-    if context.first_person:
-        found[f"first_person&kind={speaker.kind}"] = 1.0
-    for origin in origins - set(POSITIONAL):
-        found[f"origin={origin}&kind={speaker.kind}"] = 1.0
-    return found
 
 
 class QuoteSpeakers:

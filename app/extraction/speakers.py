@@ -61,6 +61,16 @@ class SpeakerResolver:
         if any(child.dep_ == "conj" for child in head.children):
             # "Ukraine and its European allies said": a coalition, not one speaker.
             return unnamed(phrase_text)
+        for step in (self._by_name, self._by_role, self._by_description):
+            found = step(head, phrase, phrase_text, on, discourse)
+            if found is not None:
+                return found
+        return None
+
+    def _by_name(
+        self, head: Token, phrase: Span, phrase_text: str, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """A side ("the Russian side"), a document's issuer, or an entity the phrase names."""
         side = self._side_of(head)
         if side is not None:
             return replace(side, text=phrase_text, role=None)
@@ -73,6 +83,13 @@ class SpeakerResolver:
             if speaker is not None:
                 role = role_text(phrase, entity)
                 return replace(speaker, text=phrase_text, role=role or speaker.role)
+        return None
+
+    def _by_role(
+        self, head: Token, phrase: Span, phrase_text: str, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """A role noun: the latest person named who holds it, its holder on the day, or (for
+        "the minister", "the official") the person just named."""
         recalled = self._recent_holder(head, phrase, on, discourse)
         if recalled is not None:
             return recalled  # "the president added", after Trump was named
@@ -91,6 +108,13 @@ class SpeakerResolver:
             found = discourse.latest_person()
             if found is not None:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
+        return None
+
+    def _by_description(
+        self, head: Token, phrase: Span, phrase_text: str, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """Unnamed sources ("those familiar with the situation", "officials") and the body
+        members speak for ("the leaders of the coalition")."""
         if head.lower_ in ("those", "people", "persons") and any(
             child.lemma_.lower() in INFORMED_WORDS for child in head.children
         ):

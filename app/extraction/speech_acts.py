@@ -85,16 +85,9 @@ class Attribution:
 def subject_of(verb: Token) -> Token | None:
     """Who speaks: the verb's subject, or in the passive its agent ("was rejected by Kyiv";
     the passive subject is what was spoken about)."""
-    for child in verb.children:
-        if child.dep_ == "agent":
-            for grandchild in child.children:
-                if grandchild.dep_ == "pobj":
-                    return grandchild
-    for child in verb.children:
-        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not is_passive(verb)):
-            return child
-    if is_passive(verb):
-        return None
+    own = _agent(verb) or _grammatical_subject(verb)
+    if own is not None or is_passive(verb):
+        return own
     if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
         return None  # "it is necessary to agree on …": nobody agreed yet
     # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
@@ -103,16 +96,38 @@ def subject_of(verb: Token) -> Token | None:
         and verb.head.pos_ in ("VERB", "AUX")
         and verb.head.i != verb.i
     ):
-        if is_reporting_participle(verb):
-            # The parser may hang the participle inside the first claim; its speaker is the
-            # speaker of the nearest reporting verb above it.
-            head = verb.head
-            while head.head.i != head.i and not is_communication_verb(head):
-                head = head.head
-            if is_communication_verb(head):
-                return subject_of(head)
-        return subject_of(verb.head)
+        return _shared_subject(verb)
     return None
+
+
+def _agent(verb: Token) -> Token | None:
+    """ "was rejected by Kyiv": Kyiv."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    return None
+
+
+def _grammatical_subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not is_passive(verb)):
+            return child
+    return None
+
+
+def _shared_subject(verb: Token) -> Token | None:
+    """The subject of the verb a second verb continues."""
+    if is_reporting_participle(verb):
+        # The parser may hang the participle inside the first claim; its speaker is the
+        # speaker of the nearest reporting verb above it.
+        head = verb.head
+        while head.head.i != head.i and not is_communication_verb(head):
+            head = head.head
+        if is_communication_verb(head):
+            return subject_of(head)
+    return subject_of(verb.head)
 
 
 class ParagraphAttributor:
