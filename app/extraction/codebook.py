@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 
 from app.extraction.types import ActorEntry, IssueEntry, RoleEntry
+from app.vocabulary import ActorKind
 
-ACTOR_KINDS = {"person", "organization", "state", "group"}
+ACTOR_KINDS = set(ActorKind)
 
 
 def normalize_name(text: str) -> str:

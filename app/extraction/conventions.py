@@ -22,6 +22,7 @@ from dataclasses import replace
 from app.extraction.codebook import Codebook
 from app.extraction.speaker_phrases import is_news_outlet
 from app.extraction.types import ActorEntry, Statement
+from app.vocabulary import StatementKind
 
 JOINT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 PARTY_FILLERS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "the", "both"}
@@ -128,7 +129,7 @@ def _cut_trailing_source(statement: Statement, codebook: Codebook) -> None:
 
 def _encloses(claim: Statement, quote: Statement) -> bool:
     return (
-        claim.kind == "reported"
+        claim.kind == StatementKind.reported
         and claim.start <= quote.start
         and quote.end <= claim.end + 1
         and (claim.end - claim.start) > (quote.end - quote.start)
@@ -138,7 +139,7 @@ def _encloses(claim: Statement, quote: Statement) -> bool:
 
 def _fold_nested_quotes(statements: list[Statement]) -> list[Statement]:
     dropped: set[int] = set()
-    quotes = [s for s in statements if s.kind == "direct_quote"]
+    quotes = [s for s in statements if s.kind == StatementKind.direct_quote]
     for quote, around in _around(quotes, statements):
         enclosing = [(claim.end - claim.start, order, claim) for order, claim in around]
         enclosing = [item for item in enclosing if _encloses(item[2], quote)]
@@ -160,7 +161,10 @@ def _fold_nested_quotes(statements: list[Statement]) -> list[Statement]:
 def _scare_quote(statement: Statement, text: str) -> bool:
     """A few quoted words inside a sentence of the narrator's ("the so-called “buffer zone”"),
     unlike a short quotation that is a sentence of its own (“Never,” she said.)."""
-    if statement.kind != "direct_quote" or len(statement.text.split()) > SCARE_QUOTE_WORDS:
+    if (
+        statement.kind != StatementKind.direct_quote
+        or len(statement.text.split()) > SCARE_QUOTE_WORDS
+    ):
         return False
     # The last character before the opening mark, spaces aside (without copying the text up
     # to there, once per quote).

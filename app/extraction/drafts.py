@@ -15,6 +15,7 @@ from app.extraction.offsets import (
 )
 from app.extraction.speech_acts import Attribution
 from app.extraction.types import Speaker, Statement
+from app.vocabulary import StatementKind
 
 LIST_MARKERS = "→•‣▪●◦-–—*"
 
@@ -44,7 +45,7 @@ def reported_drafts(doc: Doc, attributions: list[Attribution], quote_ranges: Ran
             confidence = attribution.speaker.confidence - 0.05
             drafts.append(
                 Draft(
-                    "reported",
+                    StatementKind.reported,
                     span.start_char,
                     span.end_char,
                     attribution.speaker,
@@ -67,7 +68,9 @@ def list_item_draft(doc: Doc, speaker: Speaker) -> Draft | None:
     sentence = doc.char_span(start, end, alignment_mode="expand")
     if sentence is None:
         return None
-    return Draft("reported", start, end, speaker, None, sentence, min(speaker.confidence, 0.6))
+    return Draft(
+        StatementKind.reported, start, end, speaker, None, sentence, min(speaker.confidence, 0.6)
+    )
 
 
 def take_speaker(statement: Statement, source: Statement) -> None:
@@ -94,10 +97,14 @@ def inherit_from_enclosing(statements: list[Statement]) -> None:
     # One sweep in order of position: a claim joins when the quotes reach its start, and leaves
     # once they pass its end, so each quote looks only at the claims around it.
     reported = sorted(
-        (s.start, order, s) for order, s in enumerate(statements) if s.kind == "reported"
+        (s.start, order, s)
+        for order, s in enumerate(statements)
+        if s.kind == StatementKind.reported
     )
     quotes = sorted(
-        (s.start, order, s) for order, s in enumerate(statements) if s.kind == "direct_quote"
+        (s.start, order, s)
+        for order, s in enumerate(statements)
+        if s.kind == StatementKind.direct_quote
     )
     around: list[tuple[int, int, Statement]] = []
     added = 0

@@ -43,6 +43,7 @@ from app.extraction.speech_acts import Attribution, ParagraphAttributor
 from app.extraction.stance import StanceResult, classify
 from app.extraction.stance_model import MODEL_PATH, StanceModel, relabel
 from app.extraction.types import Event, ExtractionResult, MentionedActor, Speaker, Statement
+from app.vocabulary import Stance, StatementKind
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
 
@@ -180,7 +181,7 @@ class Extractor:
         if (
             in_list
             and state.list_speaker is not None
-            and not any(d.kind == "reported" for d in drafts)
+            and not any(d.kind == StatementKind.reported for d in drafts)
         ):
             item = list_item_draft(doc, state.list_speaker)
             if item is not None:
@@ -197,7 +198,7 @@ class Extractor:
                 insort(carried, dated, key=lambda found: found.position)
             finished.append(self._finish(state, paragraph, doc, draft, (day, precision)))
         inherit_from_enclosing(finished)
-        continued = [s for s in finished if s.kind == "direct_quote" and s.speaker]
+        continued = [s for s in finished if s.kind == StatementKind.direct_quote and s.speaker]
         if state.left_open and continued and opens_with_mark(paragraph):
             for statement in state.left_open:
                 take_speaker(statement, continued[0])
@@ -205,7 +206,7 @@ class Extractor:
         state.left_open = [
             s
             for s in finished
-            if s.kind == "direct_quote" and s.speaker is None and s.start in open_starts
+            if s.kind == StatementKind.direct_quote and s.speaker is None and s.start in open_starts
         ]
         state.statements.extend(finished)
         if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
@@ -248,7 +249,9 @@ class Extractor:
             if self._is_name_or_title(quoted):
                 continue  # “coalition of the willing”, “Victory Plan”: a name, not a claim
             anchor = anchor_for(by_sentence.get(sentence.start, []), speaker)
-            drafts.append(Draft("direct_quote", start, end, speaker, anchor, sentence, confidence))
+            drafts.append(
+                Draft(StatementKind.direct_quote, start, end, speaker, anchor, sentence, confidence)
+            )
             if speaker is not None:
                 discourse.remember(speaker)
         return drafts
@@ -273,10 +276,10 @@ class Extractor:
         span = doc.char_span(draft.start, draft.end, alignment_mode="expand") or draft.sentence
         context = [t for t in draft.sentence if not (span.start <= t.i < span.end)]
         issues = self.issues.rank(span, context + state.title_tokens, state.prior_issue)
-        governing = draft.anchor if draft.kind == "reported" else None
+        governing = draft.anchor if draft.kind == StatementKind.reported else None
         stance = classify(span, governing, self.issue_words)
         if draft.speaker is not None and is_news_outlet(draft.speaker.name, self.codebook):
-            stance = StanceResult("neutral", None, 0.0)  # an outlet's reporting describes
+            stance = StanceResult(Stance.neutral, None, 0.0)  # an outlet's reporting describes
         said_on, precision = said
         speaker = draft.speaker
         start, end = paragraph.start + draft.start, paragraph.start + draft.end

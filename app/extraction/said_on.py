@@ -20,6 +20,7 @@ from app.extraction.offsets import (
     Ranges,
     doc_text,
 )
+from app.vocabulary import StatementKind
 
 PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
 
@@ -51,7 +52,7 @@ def said_on(
     ("has said", "has long argued", "continues to insist") has no day; then past-tense speech
     takes the day the paragraph established earlier; else the publication day."""
     sentence = draft.sentence
-    claim = (draft.start, draft.end) if draft.kind == "reported" else (-1, -1)
+    claim = (draft.start, draft.end) if draft.kind == StatementKind.reported else (-1, -1)
     in_sentence = [
         found
         for found in dates_from(paragraph_dates, sentence.start_char, sentence.end_char)

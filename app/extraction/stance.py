@@ -27,6 +27,7 @@ from app.extraction.cues import (
     valence,
 )
 from app.extraction.lexicon import DIPLOMATIC_VALENCE
+from app.vocabulary import Stance
 
 VALENCE_WEIGHT = 1.5
 REFUSAL_WEIGHT = 0.75
@@ -205,7 +206,7 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
     that reported it (None for quotes attributed by proximity)."""
     condition = find_condition(claim, governing_verb)
     if condition.binding:
-        return StanceResult("conditional", _target(claim, issue_words), 0.0)
+        return StanceResult(Stance.conditional, _target(claim, issue_words), 0.0)
     if condition.hypothetical is not None:
         supposition = condition.hypothetical
         assessed = _score(claim, {t.i for t in supposition.subtree}, issue_words)
@@ -223,12 +224,12 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
             # The governing verb frames the claim ("rejected X"): it outweighs cues inside.
             score = framing * 2 + (score if framing > 0 else 0.0)
     if score > 0.5:
-        stance = "supports"
+        stance = Stance.supports
     elif score < -0.5:
-        stance = "opposes"
+        stance = Stance.opposes
     else:
-        stance = "neutral"
-    target = _target(claim, issue_words) if stance != "neutral" else None
+        stance = Stance.neutral
+    target = _target(claim, issue_words) if stance != Stance.neutral else None
     return StanceResult(stance, target, score)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.extraction.types import Statement
+from app.vocabulary import Stance
 
 MODEL_PATH = Path(__file__).with_name("models") / "stance.json"
 WORDS = re.compile(r"[a-z']+")
@@ -72,12 +73,12 @@ def relabel(model: StanceModel, statements: list[Statement], text: str) -> None:
     rules found stated in the text stands; elsewhere the model overrides the rules only when it
     is confident (its threshold is chosen by cross-validation on the development gold)."""
     for statement in statements:
-        if statement.stance == "conditional":
+        if statement.stance == Stance.conditional:
             continue
         before = text[max(0, statement.start - CONTEXT_CHARS) : statement.start]
         features = stance_features(statement.text, statement.kind, statement.stance, before)
         stance, probability = model.best(features)
         if stance != statement.stance and probability >= model.threshold:
             statement.stance = stance
-            if stance == "neutral":
+            if stance == Stance.neutral:
                 statement.stance_target = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.vocabulary import Stance
+
 
 @dataclass(frozen=True, slots=True)
 class RoleEntry:
@@ -54,7 +56,7 @@ class Statement:
     speaker_kind: str | None = None  # person, state, organization or group
     source: str | None = None  # the news outlet that carried the words ("reported by Reuters")
     issues: list[tuple[str, float]] = field(default_factory=list)
-    stance: str = "neutral"
+    stance: str = Stance.neutral
     stance_target: str | None = None
     said_on: date | None = None
     said_on_precision: str | None = None
