@@ -16,7 +16,7 @@ from rich.table import Table
 
 from app.dates import NotADay, parse_day
 from app.settings import Settings
-from app.vocabulary import ItemStatus, StatementKind
+from app.vocabulary import ItemStatus, JobOrigin, StatementKind
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -444,7 +444,7 @@ def import_articles(
         raise CliError("no importable files (.txt .md .html .htm .pdf) found in the paths given")
     settings = Settings()
     factory = _sessionmaker(settings)
-    job_id = queue_upload(factory, new_items(files, meta, settings.max_upload_bytes), "cli")
+    job_id = queue_upload(factory, new_items(files, meta, settings.max_upload_bytes), JobOrigin.cli)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"Import job {job_id}", total=len(files))
 

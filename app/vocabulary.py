@@ -84,6 +84,14 @@ class JobState(StrEnum):
     failed = "failed"
 
 
+class JobOrigin(StrEnum):
+    """Which door an import job came in by."""
+
+    upload = "upload"  # the upload page
+    cli = "cli"  # parley import
+    api = "api"  # POST /api/articles
+
+
 class ItemStatus(StrEnum):
     """One file (or pasted text) of an import job."""
 

@@ -37,6 +37,7 @@ from app.ingest.jobs import NewItem, create_job, run_job  # noqa: E402
 from app.ingest.service import ArticleImporter, load_codebooks  # noqa: E402
 from app.models import Article  # noqa: E402
 from app.models.dedup import ArticleBand  # noqa: E402
+from app.vocabulary import JobOrigin  # noqa: E402
 
 
 class Throwaway:
@@ -66,7 +67,8 @@ def import_rate(server: str, paths: list[Path], codebook: Codebook, extractor: E
         factory = make_sessionmaker(engine)
         with transaction(factory) as session:
             load_codebooks(session, codebook)
-            job_id = create_job(session, [NewItem(p.name, p.read_bytes()) for p in paths], "cli").id
+            items = [NewItem(p.name, p.read_bytes()) for p in paths]
+            job_id = create_job(session, items, JobOrigin.cli).id
         started = time.perf_counter()
         run_job(factory, job_id, ArticleImporter(factory, extractor))
         elapsed = time.perf_counter() - started

@@ -58,7 +58,7 @@ from app.queries import catalog, keyset
 from app.queries.filters import Filters
 from app.queries.review import get_statement
 from app.queries.timeline import Cursor
-from app.vocabulary import ActorKind, ReviewStatus
+from app.vocabulary import ActorKind, JobOrigin, ReviewStatus
 
 # Declares the bearer scheme in /openapi.json (the Authorize button on /docs); the access
 # checks themselves are require_reader and Analyst, which also accept a session cookie.
@@ -469,7 +469,7 @@ async def create_article(
             [{"loc": ("body", f), "msg": m, "type": "value_error"} for f, m in problems.items()]
         )
     item = pasted_article(article.text, fields)
-    job_id = await run_in_threadpool(queue_upload, factory, [item], "api")
+    job_id = await run_in_threadpool(queue_upload, factory, [item], JobOrigin.api)
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     view = await run_in_threadpool(job_now, factory, job_id)
     location = _path(request, "api_job", job_id=job_id)

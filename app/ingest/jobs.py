@@ -25,7 +25,7 @@ from app.ingest.importer import ImportOutcome
 from app.ingest.metadata import ArticleMeta
 from app.ingest.service import ArticleImporter, article_input
 from app.models import ImportItem, ImportJob
-from app.vocabulary import FINISHED_ITEM_STATUSES, ItemStatus, JobState
+from app.vocabulary import FINISHED_ITEM_STATUSES, ItemStatus, JobOrigin, JobState
 
 MAX_ATTEMPTS = 3
 logger = logging.getLogger("parley.ingest")
@@ -56,7 +56,9 @@ def meta_dict(meta: ArticleMeta | None, **overrides: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value}
 
 
-def create_job(session: Session, items: list[NewItem], origin: str = "upload") -> ImportJob:
+def create_job(
+    session: Session, items: list[NewItem], origin: JobOrigin = JobOrigin.upload
+) -> ImportJob:
     now = datetime.now(UTC)
     job = ImportJob(origin=origin, items=[])
     for position, item in enumerate(items):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import transaction
 from app.ingest.jobs import JobView, NewItem, create_job, get_job, meta_dict
 from app.ingest.schemas import ArticleFields
+from app.vocabulary import JobOrigin
 
 PASTED_NAME = "pasted-text.txt"  # the item name of an article pasted as text (form or API)
 
@@ -20,7 +21,7 @@ def pasted_article(text: str, fields: ArticleFields) -> NewItem:
     return NewItem(PASTED_NAME, text.encode("utf-8"), meta)
 
 
-def queue_upload(factory: sessionmaker[Session], items: list[NewItem], origin: str) -> int:
+def queue_upload(factory: sessionmaker[Session], items: list[NewItem], origin: JobOrigin) -> int:
     """The upload's job, stored; its id (the caller dispatches it).
 
     Called in a worker thread, never on the event loop: waiting there for SQLite's write lock

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import Base
 from app.models.article import Article
 from app.models.common import created_at_column, one_of
-from app.vocabulary import ItemStatus, JobState
+from app.vocabulary import ItemStatus, JobOrigin, JobState
 
 
 class ImportJob(Base):
@@ -20,7 +20,7 @@ class ImportJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(10), default="queued")
-    origin: Mapped[str] = mapped_column(String(20), default="upload")  # upload, cli or api
+    origin: Mapped[str] = mapped_column(String(20), default=JobOrigin.upload)
     created_at: Mapped[datetime] = created_at_column()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

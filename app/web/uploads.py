@@ -20,6 +20,7 @@ from app.ingest.jobs import NewItem, meta_dict
 from app.ingest.metadata import ArticleMeta, MetadataError, parse_metadata
 from app.ingest.schemas import ArticleFields
 from app.ingest.uploads import pasted_article, queue_upload
+from app.vocabulary import JobOrigin
 from app.web.limits import read_form
 from app.web.templating import render
 
@@ -72,7 +73,8 @@ async def upload_submit(request: Request) -> Response:
     if upload.errors:
         context = {"errors": upload.errors, "values": upload.values}
         return render(request, "uploads/form.html", context, status_code=422)
-    job_id = await run_in_threadpool(queue_upload, request.app.state.sessionmaker, items, "upload")
+    factory = request.app.state.sessionmaker
+    job_id = await run_in_threadpool(queue_upload, factory, items, JobOrigin.upload)
     await run_in_threadpool(request.app.state.dispatcher.dispatch, job_id)
     return RedirectResponse(request.app.url_path_for("job", job_id=job_id), status_code=303)
 
