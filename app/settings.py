@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         description="The longest one imported article's extraction may take: an article that "
         "takes longer fails, and the rest of its import job goes on.",
     )
+    facet_window: int = Field(
+        default=20_000,
+        gt=0,
+        description="With words in the filters, facets count at most this many of the latest "
+        "matching statements (and say their counts are estimated beyond it).",
+    )
     echo_sql: bool = False
 
     @field_validator("trusted_proxies", mode="before")

@@ -4,11 +4,12 @@ counts per facet, full-text search and keyset pagination ("load more")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Row, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.extraction.codebook import normalize_name
@@ -454,12 +455,12 @@ def plain_facets(session: Session, filters: TimelineFilters, page: TimelinePage)
     )
 
 
-def facets(session: Session, filters: TimelineFilters) -> Facets:
+def facets(session: Session, filters: TimelineFilters, window: int = FACET_WINDOW) -> Facets:
     """How many statements each choice would show, given the other filters. Structured filters
     are summed from the statement tally (exact, however many match); words need the statements
-    themselves: exact up to FACET_WINDOW matches, estimated from the latest beyond."""
+    themselves: exact up to ``window`` matches, estimated from the latest beyond."""
     if (filters.q.strip() and search_terms(filters.q)) or filters.article_id:
-        return windowed_facets(session, filters)
+        return windowed_facets(session, filters, window)
     return tallied_facets(session, filters)
 
 
@@ -676,124 +677,147 @@ def _kind_label(kind: str) -> str:
 # --- Facets counted over the statements themselves (free text) -----------------------------
 
 
-def _latest(session: Session, filters: TimelineFilters, skip: str = "") -> Select[Any]:
-    """The ids of the latest FACET_WINDOW statements matching the filters (less ``skip``)."""
-    return (
-        select(Statement.id)
-        .where(*_conditions(session, filters, skip))
-        .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
-        .limit(FACET_WINDOW)
-    )
+class _Windows:
+    """The statements each facet counts over, given the filters less its own: the filters as
+    they are when fewer than ``size`` statements match (a count that stops there, in no order:
+    cheap); else the latest ``size`` (``windowed`` then says the counts are estimated). Leaving
+    out a filter that is not set changes nothing, so those share one window."""
 
+    def __init__(self, session: Session, filters: TimelineFilters, size: int) -> None:
+        self.session, self.filters, self.size = session, filters, size
+        self.windowed = False
+        self.active = {
+            "actor": bool(filters.actors),
+            "issue": bool(filters.issues),
+            "stance": bool(filters.stances),
+            "kind": bool(filters.kinds),
+            "review": bool(filters.reviews),
+            "outlet": bool(filters.outlets),
+        }
+        self._found: dict[str, ColumnElement[bool]] = {}
 
-def windowed_facets(session: Session, filters: TimelineFilters) -> Facets:
-    """How many statements each choice would show, given the other filters: exact up to
-    FACET_WINDOW matching statements; for broader views, counted among the latest
-    FACET_WINDOW (the work stays bounded however large the corpus; ``windowed`` says so)."""
+    def without(self, skip: str) -> ColumnElement[bool]:
+        key = skip if self.active.get(skip) else ""
+        if key not in self._found:
+            self._found[key] = self._window(key)
+        return self._found[key]
 
-    windowed = False
-    active = {
-        "actor": bool(filters.actors),
-        "issue": bool(filters.issues),
-        "stance": bool(filters.stances),
-        "kind": bool(filters.kinds),
-        "review": bool(filters.reviews),
-        "outlet": bool(filters.outlets),
-    }
-    windows: dict[str, ColumnElement[bool]] = {}
+    def _window(self, skip: str) -> ColumnElement[bool]:
+        conditions = _conditions(self.session, self.filters, skip)
+        some = select(Statement.id).where(*conditions).limit(self.size)
+        matching = self.session.scalar(select(func.count()).select_from(some.subquery())) or 0
+        if matching < self.size:
+            return and_(*conditions)
+        self.windowed = True
+        # The ids, once: as a subquery every facet's count would walk to them again.
+        latest = (
+            select(Statement.id)
+            .where(*conditions)
+            .order_by(Statement.said_on.desc().nulls_last(), Statement.id.desc())
+            .limit(self.size)
+        )
+        return Statement.id.in_(list(self.session.scalars(latest)))
 
-    def window(skip: str) -> ColumnElement[bool]:
-        """The filters less ``skip`` as they are, when fewer than FACET_WINDOW statements
-        match (a count that stops there, in no order: cheap); else the latest FACET_WINDOW.
-        Leaving out a filter that is not set changes nothing, so those share one window."""
-        nonlocal windowed
-        key = skip if active.get(skip) else ""
-        if key not in windows:
-            conditions = _conditions(session, filters, key)
-            some = select(Statement.id).where(*conditions).limit(FACET_WINDOW)
-            matching = session.scalar(select(func.count()).select_from(some.subquery())) or 0
-            if matching < FACET_WINDOW:
-                windows[key] = and_(*conditions)
-            else:
-                windowed = True
-                # The ids, once: as a subquery every facet's count would walk to them again.
-                latest = list(session.scalars(_latest(session, filters, key)))
-                windows[key] = Statement.id.in_(latest)
-        return windows[key]
-
-    def counted(column: Any, skip: str) -> dict[object, int]:
-        rows = session.execute(
-            select(column, func.count()).where(window(skip)).group_by(column)
+    def counted(self, column: Any, skip: str) -> dict[object, int]:
+        rows = self.session.execute(
+            select(column, func.count()).where(self.without(skip)).group_by(column)
         ).all()
         return {value: count for value, count in rows}
 
-    if active["stance"] or active["kind"] or active["review"]:
-        stance_counts = counted(Statement.stance, "stance")
-        kind_counts = counted(Statement.kind, "kind")
-        review_counts = counted(Statement.review_status, "review")
-    else:  # the three share one window: count them in one pass
-        stance_counts, kind_counts, review_counts = {}, {}, {}
-        for stance, kind, review, count in session.execute(
-            select(Statement.stance, Statement.kind, Statement.review_status, func.count())
-            .where(window(""))
-            .group_by(Statement.stance, Statement.kind, Statement.review_status)
-        ):
-            stance_counts[stance] = stance_counts.get(stance, 0) + count
-            kind_counts[kind] = kind_counts.get(kind, 0) + count
-            review_counts[review] = review_counts.get(review, 0) + count
-    issue_rows = session.execute(
-        select(Issue.slug, Issue.name, func.count(StatementIssue.statement_id))
-        .join(StatementIssue, StatementIssue.issue_id == Issue.id)
-        .join(Statement, Statement.id == StatementIssue.statement_id)
-        .where(window("issue"))
-        .group_by(Issue.slug, Issue.name, Issue.sort_order)
-        .order_by(Issue.sort_order)
-    ).all()
-    outlet_rows = session.execute(
-        select(Source.id, Source.name, func.count(Statement.id))
-        .join(Article, Article.source_id == Source.id)
-        .join(Statement, Statement.article_id == Article.id)
-        .where(window("outlet"))
-        .group_by(Source.id, Source.name)
-        .order_by(func.count(Statement.id).desc(), Source.name)
-        .limit(40)
-    ).all()
-    actor_rows = session.execute(
-        select(Actor.slug, Actor.name, func.count(Statement.id))
-        .join(Statement, Statement.speaker_id == Actor.id)
-        .where(window("actor"))
-        .group_by(Actor.slug, Actor.name)
-        .order_by(func.count(Statement.id).desc(), Actor.name)
-        .limit(25)
-    ).all()
-    selected_actors = set(filters.actors)
-    actors = [Facet(slug, name, count, slug in selected_actors) for slug, name, count in actor_rows]
-    shown = {facet.value for facet in actors}
-    if selected_actors - shown:
-        for slug, name in session.execute(
-            select(Actor.slug, Actor.name).where(Actor.slug.in_(selected_actors - shown))
-        ):
-            actors.insert(0, Facet(slug, name, 0, True))
+
+def windowed_facets(
+    session: Session, filters: TimelineFilters, window: int = FACET_WINDOW
+) -> Facets:
+    """How many statements each choice would show, given the other filters: exact up to
+    ``window`` matching statements; for broader views, counted among the latest ``window``
+    (the work stays bounded however large the corpus; ``windowed`` says so)."""
+    windows = _Windows(session, filters, window)
+    stance_counts, kind_counts, review_counts = _windowed_review_counts(windows)
     return Facets(
         issues=[
-            Facet(slug, name, count, slug in filters.issues) for slug, name, count in issue_rows
+            Facet(slug, name, count, slug in filters.issues)
+            for slug, name, count in _windowed_issue_rows(windows)
         ],
         stances=[Facet(s, s, stance_counts.get(s, 0), s in filters.stances) for s in STANCES],
-        kinds=[
-            Facet(
-                k,
-                "quotes" if k == "direct_quote" else "reported",
-                kind_counts.get(k, 0),
-                k in filters.kinds,
-            )
-            for k in KINDS
-        ],
+        kinds=[Facet(k, _kind_label(k), kind_counts.get(k, 0), k in filters.kinds) for k in KINDS],
         reviews=[
             Facet(r, r, review_counts.get(r, 0), r in filters.reviews) for r in REVIEW_STATUSES
         ],
         outlets=[
-            Facet(str(i), name, count, i in filters.outlets) for i, name, count in outlet_rows
+            Facet(str(i), name, count, i in filters.outlets)
+            for i, name, count in _windowed_outlet_rows(windows)
         ],
-        actors=actors,
-        windowed=windowed,
+        actors=_windowed_actors(windows),
+        windowed=windows.windowed,
     )
+
+
+Counts = dict[object, int]
+
+
+def _windowed_review_counts(windows: _Windows) -> tuple[Counts, Counts, Counts]:
+    """Stance, kind and review-status counts: in one pass when none of the three is set (they
+    then share one window)."""
+    if windows.active["stance"] or windows.active["kind"] or windows.active["review"]:
+        return (
+            windows.counted(Statement.stance, "stance"),
+            windows.counted(Statement.kind, "kind"),
+            windows.counted(Statement.review_status, "review"),
+        )
+    stances: Counts = {}
+    kinds: Counts = {}
+    reviews: Counts = {}
+    for stance, kind, review, count in windows.session.execute(
+        select(Statement.stance, Statement.kind, Statement.review_status, func.count())
+        .where(windows.without(""))
+        .group_by(Statement.stance, Statement.kind, Statement.review_status)
+    ):
+        stances[stance] = stances.get(stance, 0) + count
+        kinds[kind] = kinds.get(kind, 0) + count
+        reviews[review] = reviews.get(review, 0) + count
+    return stances, kinds, reviews
+
+
+def _windowed_issue_rows(windows: _Windows) -> Sequence[Row[str, str, int]]:
+    return windows.session.execute(
+        select(Issue.slug, Issue.name, func.count(StatementIssue.statement_id))
+        .join(StatementIssue, StatementIssue.issue_id == Issue.id)
+        .join(Statement, Statement.id == StatementIssue.statement_id)
+        .where(windows.without("issue"))
+        .group_by(Issue.slug, Issue.name, Issue.sort_order)
+        .order_by(Issue.sort_order)
+    ).all()
+
+
+def _windowed_outlet_rows(windows: _Windows) -> Sequence[Row[int, str, int]]:
+    return windows.session.execute(
+        select(Source.id, Source.name, func.count(Statement.id))
+        .join(Article, Article.source_id == Source.id)
+        .join(Statement, Statement.article_id == Article.id)
+        .where(windows.without("outlet"))
+        .group_by(Source.id, Source.name)
+        .order_by(func.count(Statement.id).desc(), Source.name)
+        .limit(40)
+    ).all()
+
+
+def _windowed_actors(windows: _Windows) -> list[Facet]:
+    """The 25 most frequent speakers, and any chosen one beyond them (with 0)."""
+    session, filters = windows.session, windows.filters
+    rows = session.execute(
+        select(Actor.slug, Actor.name, func.count(Statement.id))
+        .join(Statement, Statement.speaker_id == Actor.id)
+        .where(windows.without("actor"))
+        .group_by(Actor.slug, Actor.name)
+        .order_by(func.count(Statement.id).desc(), Actor.name)
+        .limit(25)
+    ).all()
+    selected = set(filters.actors)
+    actors = [Facet(slug, name, count, slug in selected) for slug, name, count in rows]
+    missing = selected - {facet.value for facet in actors}
+    if missing:
+        for slug, name in session.execute(
+            select(Actor.slug, Actor.name).where(Actor.slug.in_(missing))
+        ):
+            actors.insert(0, Facet(slug, name, 0, True))
+    return actors

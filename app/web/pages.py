@@ -81,7 +81,7 @@ def timeline_facets(request: Request, session: DbSession, checked: PageFilters) 
     page swaps in the lists of choices and the total, never the boxes)."""
     context = {
         "filters": checked.filters,
-        "facets": facets(session, checked.filters),
+        "facets": facets(session, checked.filters, request.app.state.settings.facet_window),
         "facets_url": None,
         "total": count_statements(session, checked.filters),
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -46,15 +45,12 @@ def filter_sets(session: Session) -> list[TimelineFilters]:
     ]
 
 
-def test_tallied_facets_equal_counts_over_the_statements(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(timeline, "FACET_WINDOW", 10**9)  # the statements, all counted
+def test_tallied_facets_equal_counts_over_the_statements(session: Session) -> None:
     nonempty, sets = 0, filter_sets(session)
     for filters in sets:
         summed, counted = (
             asdict(tallied_facets(session, filters)),
-            asdict(windowed_facets(session, filters)),
+            asdict(windowed_facets(session, filters, window=10**9)),  # every statement counted
         )
         months = summed.pop("months")
         counted.pop("months")
@@ -67,10 +63,7 @@ def test_tallied_facets_equal_counts_over_the_statements(
     assert nonempty >= len(sets) // 2, "the filters should match something"
 
 
-def test_free_text_counts_are_labelled_estimated_past_the_bound(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_free_text_counts_are_labelled_estimated_past_the_bound(session: Session) -> None:
     assert not timeline.facets(session, TimelineFilters(q="ceasefire")).estimated
-    monkeypatch.setattr(timeline, "FACET_WINDOW", 2)
-    assert timeline.facets(session, TimelineFilters(q="ceasefire")).estimated
+    assert timeline.facets(session, TimelineFilters(q="ceasefire"), window=2).estimated
     assert not timeline.facets(session, TimelineFilters(issues=("ceasefire",))).estimated

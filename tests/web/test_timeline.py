@@ -12,10 +12,13 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.extraction.pipeline import Extractor
 from app.models import Actor, Statement
 from app.queries.timeline import TimelineFilters
+from app.settings import Settings
+from tests.conftest import client_for
 
 
 def page(client: TestClient, url: str) -> BeautifulSoup:
@@ -292,8 +295,16 @@ def test_values_no_database_can_compare_are_refused(
     assert [problem["field"] for problem in response.json()["detail"]] == [field]
 
 
+@pytest.fixture
+def narrow(
+    settings: Settings, factory: sessionmaker[Session], extractor: Extractor
+) -> Iterator[TestClient]:
+    """An analyst on a server whose free-text facets count at most the latest 10 matches."""
+    yield from client_for(settings.model_copy(update={"facet_window": 10}), factory, extractor)
+
+
 def test_facet_counts_are_exact_and_free_text_ones_bounded_to_the_latest_matches(
-    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, narrow: TestClient, session: Session
 ) -> None:
     """Structured filters are counted exactly however many statements match; with words, past
     FACET_WINDOW matches the counts are of the latest ones, and the page says they are estimated."""
@@ -301,15 +312,14 @@ def test_facet_counts_are_exact_and_free_text_ones_bounded_to_the_latest_matches
 
     exact = page(client, "/timeline/facets?q=peace")
     assert exact.select_one(".facet-note") is None
-    monkeypatch.setattr(timeline, "FACET_WINDOW", 10)
-    unfiltered = page(client, "/timeline/facets")
+    unfiltered = page(narrow, "/timeline/facets")
     assert unfiltered.select_one(".facet-note") is None
     stances = [int(c.get_text()) for c in unfiltered.select("input[name=stance] ~ .count")]
     everything = timeline.statements_query(session, TimelineFilters()).subquery()
     assert sum(stances) == session.scalar(select(func.count()).select_from(everything))
     months = [int(c.get_text()) for c in unfiltered.select("#facets-month .count")]
     assert 0 < sum(months) <= sum(stances)
-    windowed = page(client, "/timeline/facets?q=peace")
+    windowed = page(narrow, "/timeline/facets?q=peace")
     note = windowed.select_one(".facet-note").get_text()
     assert "Estimated" in note and "latest" in note
     stances = [int(c.get_text()) for c in windowed.select("input[name=stance] ~ .count")]
