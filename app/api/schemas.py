@@ -11,7 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.dates import ISO_DAY
-from app.ingest.fields import MAX_TEXT, FieldError, check_published, clean_url
+from app.ingest.fields import (
+    MAX_OUTLET,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_URL,
+    FieldError,
+    check_published,
+    clean_url,
+)
 from app.ingest.schemas import JobOut
 
 T = TypeVar("T")
@@ -211,14 +219,16 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=500)
+    # The bounds are the shared field rules' (app/ingest/fields.py), stated here so that the
+    # OpenAPI schema shows them; ArticleFields applies the rules themselves, as for the form.
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
     text: str = Field(
         min_length=1,
         max_length=MAX_TEXT,
         description="Plain text; at most PARLEY_MAX_UPLOAD_BYTES and 1,000,000 characters.",
     )
-    outlet: str | None = Field(default=None, max_length=200)
-    url: str | None = Field(default=None, max_length=2000, description="http:// or https://")
+    outlet: str | None = Field(default=None, max_length=MAX_OUTLET)
+    url: str | None = Field(default=None, max_length=MAX_URL, description="http:// or https://")
     published: date | None = Field(
         default=None, description="YYYY-MM-DD, from 1900 on and not in the future"
     )
