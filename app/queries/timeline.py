@@ -125,16 +125,18 @@ RARE_MATCHES = 2000
 FACET_WINDOW = 20_000
 
 
-def _text_match(session: Session, query: str) -> ColumnElement[bool]:
+def text_match(session: Session, query: str, rare_bound: int = RARE_MATCHES) -> ColumnElement[bool]:
+    """Statements with the query's words: words that match fewer than ``rare_bound``
+    statements are looked up in the index first; commoner ones are matched on the walk."""
     terms = search_terms(query)
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.plainto_tsquery(literal_column("'english'"), " ".join(terms))
         matches = literal_column("statement.search_vector").op("@@")(tsquery)
-        rare = _rare_matches(session, " ".join(terms), matches)
+        rare = _rare_matches(session, " ".join(terms), matches, rare_bound)
         return Statement.id.in_(rare or [-1]) if rare is not None else matches
     # FTS5: each term quoted, so user input can never be read as query syntax.
     fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    rare = _rare_fts_matches(session, fts_query)
+    rare = _rare_fts_matches(session, fts_query, rare_bound)
     if rare is not None:
         return Statement.id.in_(rare or [-1])
     # Common words: walk the timeline's order and ask FTS5 about each statement met.
@@ -150,20 +152,21 @@ def _text_match(session: Session, query: str) -> ColumnElement[bool]:
     )
 
 
-def _rare_fts_matches(session: Session, fts_query: str) -> list[int] | None:
-    """SQLite: the ids of the statements with these words if there are fewer than
-    RARE_MATCHES (FTS5 answers that in a millisecond), else None. Rare words are cut from
-    that list; common ones are met soon on a walk down the timeline's order."""
-    cache: dict[str, list[int] | None] = session.info.setdefault("rare_matches", {})
-    if fts_query not in cache:
+def _rare_fts_matches(session: Session, fts_query: str, bound: int) -> list[int] | None:
+    """SQLite: the ids of the statements with these words if there are at most ``bound``
+    (FTS5 answers that in a millisecond), else None. Rare words are cut from that list; common
+    ones are met soon on a walk down the timeline's order."""
+    cache: dict[tuple[str, int], list[int] | None] = session.info.setdefault("rare_matches", {})
+    key = (fts_query, bound)
+    if key not in cache:
         ids = list(
             session.scalars(
                 text("SELECT rowid FROM statement_fts WHERE statement_fts MATCH :fts LIMIT :n"),
-                {"fts": fts_query, "n": RARE_MATCHES + 1},
+                {"fts": fts_query, "n": bound + 1},
             )
         )
-        cache[fts_query] = ids if len(ids) <= RARE_MATCHES else None
-    return cache[fts_query]
+        cache[key] = ids if len(ids) <= bound else None
+    return cache[key]
 
 
 def _estimated_matches(session: Session, words: str) -> float:
@@ -179,8 +182,10 @@ def _estimated_matches(session: Session, words: str) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _rare_matches(session: Session, words: str, matches: ColumnElement[bool]) -> list[int] | None:
-    """The ids of the statements with these words, if there are fewer than RARE_MATCHES;
+def _rare_matches(
+    session: Session, words: str, matches: ColumnElement[bool], bound: int
+) -> list[int] | None:
+    """The ids of the statements with these words, if there are at most ``bound``;
     None if the words are common.
 
     PostgreSQL cannot know how rare an unseen word is: it guesses 0.5% of rows and walks the
@@ -188,21 +193,22 @@ def _rare_matches(session: Session, words: str, matches: ColumnElement[bool]) ->
     walk reads every row. So unless the statistics know the words are common, ask the GIN index
     first (a bitmap scan, the only path allowed for this one query): exact for rare words, and
     cheap when they are. Asked once per session."""
-    cache: dict[str, list[int] | None] = session.info.setdefault("rare_matches", {})
-    if words in cache:
-        return cache[words]
-    if _estimated_matches(session, words) > 4 * RARE_MATCHES:
-        cache[words] = None  # the statistics know these words are common: walk
+    cache: dict[tuple[str, int], list[int] | None] = session.info.setdefault("rare_matches", {})
+    key = (words, bound)
+    if key in cache:
+        return cache[key]
+    if _estimated_matches(session, words) > 4 * bound:
+        cache[key] = None  # the statistics know these words are common: walk
         return None
     session.execute(text("SET LOCAL enable_seqscan = off"))
     session.execute(text("SET LOCAL enable_indexscan = off"))
     try:
-        ids = list(session.scalars(select(Statement.id).where(matches).limit(RARE_MATCHES + 1)))
+        ids = list(session.scalars(select(Statement.id).where(matches).limit(bound + 1)))
     finally:
         session.execute(text("SET LOCAL enable_seqscan = on"))
         session.execute(text("SET LOCAL enable_indexscan = on"))
-    cache[words] = ids if len(ids) <= RARE_MATCHES else None
-    return cache[words]
+    cache[key] = ids if len(ids) <= bound else None
+    return cache[key]
 
 
 def actor_ids_for(session: Session, wanted: tuple[str, ...]) -> list[int]:
@@ -286,7 +292,7 @@ def _conditions(
     if filters.article_id:
         where.append(Statement.article_id == filters.article_id)
     if filters.q.strip() and search_terms(filters.q):
-        where.append(_text_match(session, filters.q))
+        where.append(text_match(session, filters.q))
     return where
 
 
