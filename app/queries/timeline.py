@@ -125,9 +125,13 @@ RARE_MATCHES = 2000
 FACET_WINDOW = 20_000
 
 
-def text_match(session: Session, query: str, rare_bound: int = RARE_MATCHES) -> ColumnElement[bool]:
+def text_match(
+    session: Session, query: str, rare_bound: int = RARE_MATCHES, walk: bool = True
+) -> ColumnElement[bool]:
     """Statements with the query's words: words that match fewer than ``rare_bound``
-    statements are looked up in the index first; commoner ones are matched on the walk."""
+    statements are looked up in the index first; commoner ones are matched on the walk down
+    the timeline's order (for a page of the latest). ``walk=False`` is for counting every
+    match (facets): the index's whole list of matches, never a probe per statement."""
     terms = search_terms(query)
     if session.get_bind().dialect.name == "postgresql":
         tsquery = func.plainto_tsquery(literal_column("'english'"), " ".join(terms))
@@ -136,6 +140,9 @@ def text_match(session: Session, query: str, rare_bound: int = RARE_MATCHES) -> 
         return Statement.id.in_(rare or [-1]) if rare is not None else matches
     # FTS5: each term quoted, so user input can never be read as query syntax.
     fts_query = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+    if not walk:
+        matching = text("SELECT rowid FROM statement_fts WHERE statement_fts MATCH :fts")
+        return Statement.id.in_(matching.bindparams(fts=fts_query))
     rare = _rare_fts_matches(session, fts_query, rare_bound)
     if rare is not None:
         return Statement.id.in_(rare or [-1])
@@ -258,9 +265,10 @@ def resolve_names(
 
 
 def _conditions(
-    session: Session, filters: TimelineFilters, skip: str = ""
+    session: Session, filters: TimelineFilters, skip: str = "", walk: bool = True
 ) -> list[ColumnElement[bool]]:
-    """The WHERE clauses for these filters; ``skip`` leaves one facet out (for its counts)."""
+    """The WHERE clauses for these filters; ``skip`` leaves one facet out (for its counts);
+    ``walk=False`` matches words for counting, not for a page (``text_match``)."""
     where: list[ColumnElement[bool]] = [
         Statement.review_status != "rejected",
         Statement.corroborates_id.is_(None),
@@ -292,7 +300,7 @@ def _conditions(
     if filters.article_id:
         where.append(Statement.article_id == filters.article_id)
     if filters.q.strip() and search_terms(filters.q):
-        where.append(text_match(session, filters.q))
+        where.append(text_match(session, filters.q, walk=walk))
     return where
 
 
@@ -709,7 +717,7 @@ class _Windows:
         return self._found[key]
 
     def _window(self, skip: str) -> ColumnElement[bool]:
-        conditions = _conditions(self.session, self.filters, skip)
+        conditions = _conditions(self.session, self.filters, skip, walk=False)
         some = select(Statement.id).where(*conditions).limit(self.size)
         matching = self.session.scalar(select(func.count()).select_from(some.subquery())) or 0
         if matching < self.size:

@@ -261,12 +261,13 @@ def test_free_text_finds_the_same_statements_by_either_path(session: Session, wo
     must give exactly the statements whose words match."""
     from app.queries.timeline import text_match
 
-    def found(rare_bound: int) -> set[int]:
-        condition = text_match(session, words, rare_bound=rare_bound)
+    def found(rare_bound: int, walk: bool = True) -> set[int]:
+        condition = text_match(session, words, rare_bound=rare_bound, walk=walk)
         return set(session.scalars(select(Statement.id).where(condition)))
 
     by_default = found(2000)  # every one of these words is rare in the seeds
     assert found(0) == by_default  # every word counts as common: the walk
+    assert found(0, walk=False) == by_default  # every match at once, for counting
     texts = session.scalars(select(Statement.text).where(Statement.id.in_(by_default))).all()
     first = words.split()[0].lower()[:6]
     assert all(first in text.lower() for text in texts)
