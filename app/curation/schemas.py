@@ -35,19 +35,14 @@ def checked(model: type[Model], **values: Any) -> Model:
         raise CurationError(problem["msg"], field=field) from None
 
 
-def _actor_name(value: str) -> str:
-    name = " ".join(value.split())
-    if not name:
-        raise _refused("Give the actor a name.")
-    if len(name) > MAX_NAME:
-        raise _refused(f"Keep the name under {MAX_NAME} characters.")
-    return name
-
-
-def _actor_kind(value: str) -> str:
-    if not is_word(ActorKind, value):
-        raise _refused(f"Choose one of: {', '.join(ActorKind)}.")
-    return value
+def _one_line(value: str, missing: str, what: str) -> str:
+    """A name or title on one line, spaces collapsed: required, at most MAX_NAME characters."""
+    text = " ".join(value.split())
+    if not text:
+        raise _refused(missing)
+    if len(text) > MAX_NAME:
+        raise _refused(f"Keep the {what} under {MAX_NAME} characters.")
+    return text
 
 
 class NewActor(BaseModel):
@@ -59,12 +54,14 @@ class NewActor(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        return _actor_name(value)
+        return _one_line(value, "Give the actor a name.", "name")
 
     @field_validator("kind")
     @classmethod
     def _kind(cls, value: str) -> str:
-        return _actor_kind(value)
+        if not is_word(ActorKind, value):
+            raise _refused(f"Choose one of: {', '.join(ActorKind)}.")
+        return value
 
 
 class ActorEdit(NewActor):
@@ -102,12 +99,7 @@ class RoleIn(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, value: str) -> str:
-        title = " ".join(value.split())
-        if not title:
-            raise _refused("Give the role a title.")
-        if len(title) > MAX_NAME:
-            raise _refused(f"Keep the title under {MAX_NAME} characters.")
-        return title
+        return _one_line(value, "Give the role a title.", "title")
 
     @field_validator("start_on", "end_on", mode="before")
     @classmethod

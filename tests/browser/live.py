@@ -6,17 +6,20 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from app import migrate
 from app.db import make_engine, make_sessionmaker
 from app.ingest.service import seed
 from app.main import create_app
+from app.models import Statement
 from app.settings import Settings
 from tests.conftest import PASSWORD, SEEDS_DIR, USERS, create_test_users
 
@@ -115,3 +118,14 @@ def settled(read: Callable[[], Any], expected: Any, timeout: float = 5.0) -> Any
     while (value := read()) != expected and time.monotonic() < deadline:
         time.sleep(0.05)
     return value
+
+
+def review_statuses(database: Engine, statement_ids: Iterable[int]) -> dict[int, str]:
+    """Each statement's review status, as committed."""
+    with database.connect() as connection:
+        rows = connection.execute(
+            select(Statement.id, Statement.review_status).where(
+                Statement.id.in_(list(statement_ids))
+            )
+        )
+        return dict(rows.tuples().all())

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from app.models import Article, Statement
-from tests.browser.live import log_in, settled, wait_until
+from tests.browser.live import log_in, review_statuses, settled, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -70,20 +70,8 @@ def test_work_the_review_queue_from_the_keyboard(
     page.keyboard.press("x")
     page.wait_for_selector(f"#review-{second_id}.status-rejected")
 
-    def statuses() -> dict[int, str]:
-        with database.connect() as connection:
-            return dict(
-                connection.execute(
-                    select(Statement.id, Statement.review_status).where(
-                        Statement.id.in_([first_id, second_id])
-                    )
-                )
-                .tuples()
-                .all()
-            )
-
     expected = {first_id: "confirmed", second_id: "rejected"}
-    assert settled(statuses, expected) == expected
+    assert settled(lambda: review_statuses(database, expected), expected) == expected
 
 
 def test_edit_a_statement_in_place(page: Any, live_server: str, database: Engine) -> None:

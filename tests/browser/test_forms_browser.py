@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.accounts.users import create_user
-from app.models import Actor, ActorAlias, Statement
-from tests.browser.live import log_in, settled
+from app.models import Actor, ActorAlias
+from tests.browser.live import log_in, review_statuses, settled
 from tests.ingest.test_import_cli import minimal_pdf
 
 pytestmark = pytest.mark.browser
@@ -167,20 +167,8 @@ def test_review_by_clicking_confirm_and_reject(
     page.locator(f"#review-{second_id} button.reject").click()
     page.wait_for_selector(f"#review-{second_id}.status-rejected")
 
-    def statuses() -> dict[int, str]:
-        with database.connect() as connection:
-            return dict(
-                connection.execute(
-                    select(Statement.id, Statement.review_status).where(
-                        Statement.id.in_([first_id, second_id])
-                    )
-                )
-                .tuples()
-                .all()
-            )
-
     expected = {first_id: "confirmed", second_id: "rejected"}
-    assert settled(statuses, expected) == expected
+    assert settled(lambda: review_statuses(database, expected), expected) == expected
 
 
 def test_actor_create_edit_alias_role_merge_and_undo_from_history(

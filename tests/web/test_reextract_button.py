@@ -21,10 +21,8 @@ from app.models import Statement
 from app.settings import Settings
 from tests.conftest import client_for
 from tests.forms import submit
+from tests.ingest.test_budget import GOOD, SLOW
 
-GOOD = "Lavrov said on Monday that Moscow would not accept European troops in Ukraine."
-# Minutes of parsing: one "sentence" of 160,000 words, far beyond a budget of seconds.
-SLOW = " ".join(["Putin said that the talks would go on"] * 20_000)
 BUTTON = "form.reextract"
 
 
