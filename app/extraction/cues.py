@@ -49,6 +49,9 @@ ATTITUDE_ADJECTIVES = {
     "interested",
 }
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
+# "The goal is …": what a speaker names as the aim is what the speaker is for.
+GOAL_NOUNS = {"goal", "aim", "objective", "priority", "purpose"}
+COPULAS = {"be", "remain"}
 
 
 def negated(token: Token) -> bool:
@@ -87,6 +90,8 @@ def _phrase_cue(token: Token) -> float | None:
         return _standing(token)
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
+    if lemma in GOAL_NOUNS and token.dep_ in ("nsubj", "attr") and token.head.lemma_ in COPULAS:
+        return 1.0  # "the ultimate goal is a ceasefire", "a lasting peace remains the goal"
     if lemma in ("reflect", "correspond", "match") and any(
         t.lemma_.lower() in ("reality", "truth", "fact") for t in token.subtree if t.i != token.i
     ):

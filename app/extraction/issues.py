@@ -22,6 +22,8 @@ CONTEXT_SHARE = 0.5
 MAX_ISSUES = 3
 SKIPPED_PUNCT = {"-", "‐", "–", '"', "“", "”", "‘", "’", "'"}
 PAIR_DEPS = ("dobj", "nsubjpass")
+MODIFIER_DEPS = ("compound", "amod", "nmod")
+PLACE_PREPOSITIONS = ("at", "in")
 # Verbs that open verb–object keywords worth matching across modifiers.
 PAIR_VERBS = frozenset(
     "end stop halt cease suspend freeze lift ease impose tighten cede withdraw exchange swap "
@@ -38,6 +40,15 @@ def syntactic_weight(token: Token, span: Span, root: Token | None = None) -> flo
     depth, weight = 0, 1.0
     if _has_topic(token):
         weight = 0.5  # "talks on the supply of missiles" are about the missiles
+    elif (
+        token.dep_ in MODIFIER_DEPS
+        and token.pos_ != "PROPN"
+        and token.head.pos_ == "NOUN"
+        and token.head.i != token.i
+    ):
+        # "post-ceasefire security guarantees" are about the guarantees; a name stays the
+        # point ("Tomahawk missiles").
+        weight = 0.5
     current = token
     while current.i != root.i and span.start <= current.head.i < span.end and depth < 12:
         light = _light_head(current)
@@ -56,6 +67,8 @@ def syntactic_weight(token: Token, span: Span, root: Token | None = None) -> flo
             current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX", "ADJ")
         ):
             weight *= 0.6
+        elif current.dep_ == "prep" and current.lower_ in PLACE_PREPOSITIONS:
+            weight *= 0.7  # "Moscow's position at the negotiating table" is about the position
         current = current.head
         depth += 1
     return weight / (1 + 0.25 * depth)
@@ -202,7 +215,9 @@ class IssueMatcher:
                     and tuple(lowers[index : index + size]) != pattern
                 ):
                     continue
-                scores[slug] += weights[index] * pattern_weight
+                # A keyword of several words weighs as its most central word ("security
+                # guarantees": the head noun, not its modifier).
+                scores[slug] += max(weights[index : index + size]) * pattern_weight
                 consumed.update(range(index, index + size))
                 break
 

@@ -52,7 +52,14 @@ SUPPORT_VERBS = frozenset(
     """
     support back endorse welcome praise urge propose demand insist agree accept favor favour call
     seek want pledge promise vow commit offer approve advocate appeal plead reaffirm
-    guarantee ensure embrace hail recognize recognise
+    guarantee ensure embrace hail recognize recognise request suggest invite recommend announce
+    """.split()
+)
+# Verbs whose clause is a proposal, not a proposition: "insisted that Kyiv withdraw",
+# "suggested that the guarantees be modelled on …" back what the clause proposes.
+PROPOSAL_VERBS = frozenset(
+    """
+    propose suggest request recommend urge demand call ask insist
     """.split()
 )
 # Adjectives and nouns that mark the claim itself as for or against.
@@ -190,6 +197,11 @@ DIPLOMATIC_VALENCE = {
     "ready": 1.0,
     "willing": 1.0,
     "open": 0.6,
+    "historic": 1.5,
+    "milestone": 1.5,
+    "fruitful": 1.8,
+    "substantive": 1.2,
+    "encouraging": 1.5,
 }
 
 # News outlets and agencies: when one is the speaker, the article reports its reporting, and the

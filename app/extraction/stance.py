@@ -26,7 +26,7 @@ from app.extraction.cues import (
     refusal,
     valence,
 )
-from app.extraction.lexicon import DIPLOMATIC_VALENCE
+from app.extraction.lexicon import DIPLOMATIC_VALENCE, PROPOSAL_VERBS
 from app.vocabulary import Stance
 
 VALENCE_WEIGHT = 1.5
@@ -196,8 +196,16 @@ def _sided_preposition(verb: Token, claim: Span) -> float:
 
 
 def _reports_a_proposition(verb: Token, claim: Span) -> bool:
+    if verb.lemma_.lower() in PROPOSAL_VERBS and not any(
+        child.lower_ in ("whether", "if") for child in verb.subtree
+    ):
+        return False
+    # "announced that the meeting was postponed, and that talks would continue": the second
+    # clause hangs on the first.
     return any(
-        child.dep_ == "ccomp" and claim.start <= child.i < claim.end for child in verb.children
+        child.dep_ == "ccomp"
+        and any(claim.start <= t.i < claim.end for t in (child, *child.conjuncts))
+        for child in verb.children
     )
 
 
