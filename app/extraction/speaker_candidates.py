@@ -123,8 +123,10 @@ class CandidateFinder:
         for token in doc[sentence.start : sentence.end]:
             if token.idx < end or token.is_space:
                 continue
-            if token.text in OPENING:
-                break  # the next quote starts: its words are not this one's attribution
+            if token.text in OPENING and token.idx > end:
+                # The next quote starts: its words are not this one's attribution. (A straight
+                # mark right at the end is this quote's own closing mark.)
+                break
             if not token.is_punct:
                 after.append(token)
         after = after[:6]
