@@ -276,6 +276,11 @@ class SpeakerResolver:
         if actor is not None:
             how = "name" if actor.kind == "person" else "collective"
             return Speaker(name=actor.name, kind=actor.kind, text=entity.text, how=how)
+        surname = normalize_name(text).split()[-1]
+        if len(text.split()) == 1 and surname in discourse.surnames:
+            # A bare surname, whatever the parser took it for ("Skibitskyi said" at a
+            # sentence's start, read as an organisation): the person named in full earlier.
+            return replace(discourse.surnames[surname], text=entity.text)
         if entity.label_ == "ORG" and len(text) > 2:
             return Speaker(name=text, kind="organization", text=entity.text, new=True, how="new")
         if entity.label_ == "GPE" and len(text) > 2:
@@ -283,10 +288,6 @@ class SpeakerResolver:
             return Speaker(name=text, kind="state", text=entity.text, new=True, how="new")
         if entity.label_ != "PERSON":
             return None
-        surname = normalize_name(text).split()[-1]
-        if len(text.split()) == 1 and surname in discourse.surnames:
-            known = discourse.surnames[surname]
-            return replace(known, text=entity.text)
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
 
 
