@@ -118,6 +118,8 @@ def _not_of_the_day(verb: Token) -> bool:
         return True
     if any(child.dep_ == "advmod" and child.lower_ in HABITUAL_ADVERBS for child in verb.children):
         return True
+    if verb.tag_ in ("VBP", "VBZ") and verb.dep_ == "relcl":
+        return True  # "security guarantees, something it says Kyiv lacks": held, not said on a day
     if verb.lemma_.lower() in ATTITUDE_VERBS:
         return True  # "allies fear that …": a state of mind, not words said on a day
     return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ONGOING_VERBS
