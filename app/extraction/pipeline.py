@@ -31,6 +31,7 @@ from app.extraction.drafts import (
 from app.extraction.events import SentenceFacts, find_events, sentence_facts
 from app.extraction.issues import IssueMatcher
 from app.extraction.nlp import build_pipeline, parse
+from app.extraction.occasions import Undated, date_by_occasion
 from app.extraction.offsets import Ranges
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.roles import RoleIndex
@@ -67,6 +68,7 @@ class ArticleState:
     left_open: list[Statement] = field(default_factory=list)  # run on into the next paragraph
     statements: list[Statement] = field(default_factory=list)
     facts: list[SentenceFacts] = field(default_factory=list)
+    undated: list[Undated] = field(default_factory=list)  # dated by publication, for occasions
 
 
 class Extractor:
@@ -145,6 +147,7 @@ class Extractor:
             following = paras[index + 1] if index + 1 < len(paras) else None
             self._paragraph(state, paragraph, following, doc)
         events = find_events(state.facts)
+        date_by_occasion(state.statements, state.undated, events, text, published)
         statements = apply_conventions(state.statements, text, self.codebook)
         if self.stance_model is not None:
             relabel(self.stance_model, statements, text)
@@ -196,7 +199,16 @@ class Extractor:
             if explicit and day is not None and precision is not None:
                 dated = Dated(draft.sentence.start_char, day, precision)
                 insort(carried, dated, key=lambda found: found.position)
-            finished.append(self._finish(state, paragraph, doc, draft, (day, precision)))
+            statement = self._finish(state, paragraph, doc, draft, (day, precision))
+            if not explicit and day is not None and day == published:
+                state.undated.append(
+                    Undated(
+                        statement,
+                        paragraph.start,
+                        paragraph.start + draft.sentence.end_char,
+                    )
+                )
+            finished.append(statement)
         inherit_from_enclosing(finished)
         continued = [s for s in finished if s.kind == StatementKind.direct_quote and s.speaker]
         if state.left_open and continued and opens_with_mark(paragraph):
