@@ -49,6 +49,8 @@ ATTITUDE_ADJECTIVES = {
     "interested",
 }
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
+# Verbs of asking: with an act to do ("asked him to …"), a request for it.
+REQUEST_VERBS = {"ask", "request", "beg", "implore"}
 # "The goal is …": what a speaker names as the aim is what the speaker is for.
 GOAL_NOUNS = {"goal", "aim", "objective", "priority", "purpose"}
 COPULAS = {"be", "remain"}
@@ -90,6 +92,8 @@ def _phrase_cue(token: Token) -> float | None:
         return _standing(token)
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
+    if lemma in REQUEST_VERBS and token.pos_ == "VERB" and _asks_for_an_act(token):
+        return 1.0  # "I asked President Putin not to fire on Kyiv": a request backs the act
     if lemma in GOAL_NOUNS and token.dep_ in ("nsubj", "attr") and token.head.lemma_ in COPULAS:
         return 1.0  # "the ultimate goal is a ceasefire", "a lasting peace remains the goal"
     if lemma in ("reflect", "correspond", "match") and any(
@@ -101,6 +105,17 @@ def _phrase_cue(token: Token) -> float | None:
     if lemma == "time" and token.dep_ == "attr" and negated(token.head):
         return -1.0  # "now is not the time to lift sanctions"
     return None
+
+
+def _asks_for_an_act(token: Token) -> bool:
+    """ "asked Putin not to fire", "requested that Kyiv return …"; not "asked whether …"."""
+    return any(
+        child.dep_ in ("xcomp", "ccomp")
+        and not any(
+            g.lower_ in ("whether", "if") or g.tag_ in ("WDT", "WP", "WRB") for g in child.children
+        )
+        for child in token.children
+    )
 
 
 def _standing(token: Token) -> float | None:

@@ -47,6 +47,12 @@ from app.extraction.types import Event, ExtractionResult, MentionedActor, Speake
 from app.vocabulary import Stance, StatementKind
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
+# A list introduced by these sets out what its speaker proposes ("the plan's 28 points …:").
+TERMS = re.compile(
+    r"\b(?:plan|plans|proposal|proposals|points|terms|demands|conditions|draft|framework|"
+    r"memorandum|offer)\b",
+    re.IGNORECASE,
+)
 
 BATCH_SIZE = 64
 DEFAULT_RANKER = "learned"
@@ -65,10 +71,23 @@ class ArticleState:
     discourse: Discourse = field(default_factory=Discourse)
     previous: Speaker | None = None
     list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
+    list_of_terms: bool = False  # the list sets out a plan's or a proposal's points
+    in_terms: bool = False  # the paragraph being read is one of those points
     left_open: list[Statement] = field(default_factory=list)  # run on into the next paragraph
     statements: list[Statement] = field(default_factory=list)
     facts: list[SentenceFacts] = field(default_factory=list)
     undated: list[Undated] = field(default_factory=list)  # dated by publication, for occasions
+
+    def read_list(self, paragraph: str, listed: bool, in_list: bool) -> None:
+        """After a paragraph: whether it introduces a list (ends with a colon), whose, and
+        whether the list sets out a plan's or a proposal's points; an item continues it."""
+        introduces = paragraph.rstrip().endswith(":")
+        if introduces or not listed:
+            self.list_of_terms = introduces and bool(TERMS.search(paragraph))
+        if introduces and self.discourse.paragraph_people:
+            self.list_speaker = self.discourse.paragraph_people[-1][1]
+        elif not in_list:
+            self.list_speaker = None
 
 
 class Extractor:
@@ -168,6 +187,8 @@ class Extractor:
         quote_ranges = Ranges([(start, end) for _q, start, end in local])
         attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
         in_list = state.list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
+        listed = paragraph.text[:1] in LIST_MARKERS
+        state.in_terms = listed and state.list_of_terms
         drafts = self._quote_drafts(
             doc,
             local,
@@ -221,10 +242,7 @@ class Extractor:
             if s.kind == StatementKind.direct_quote and s.speaker is None and s.start in open_starts
         ]
         state.statements.extend(finished)
-        if paragraph.text.rstrip().endswith(":") and discourse.paragraph_people:
-            state.list_speaker = discourse.paragraph_people[-1][1]
-        elif not in_list:
-            state.list_speaker = None
+        state.read_list(paragraph.text, listed, in_list)
         for draft in drafts:
             if draft.speaker is not None:
                 state.previous = draft.speaker
@@ -290,6 +308,10 @@ class Extractor:
         issues = self.issues.rank(span, context + state.title_tokens, state.prior_issue)
         governing = draft.anchor if draft.kind == StatementKind.reported else None
         stance = classify(span, governing, self.issue_words)
+        if state.in_terms and stance.stance == Stance.neutral:
+            # The points of a plan or proposal are what its issuer proposes (ANNOTATION.md: set
+            # out in a document).
+            stance = StanceResult(Stance.supports, stance.target, stance.score)
         if draft.speaker is not None and is_news_outlet(draft.speaker.name, self.codebook):
             stance = StanceResult(Stance.neutral, None, 0.0)  # an outlet's reporting describes
         said_on, precision = said
