@@ -167,6 +167,7 @@ class Extractor:
             self._paragraph(state, paragraph, following, doc)
         events = find_events(state.facts)
         date_by_occasion(state.statements, state.undated, events, text, published)
+        _continue_issues(state.statements)
         statements = apply_conventions(state.statements, text, self.codebook)
         if self.stance_model is not None:
             relabel(self.stance_model, statements, text)
@@ -334,6 +335,28 @@ class Extractor:
             said_on_precision=precision,
             confidence=round(draft.confidence, 3),
         )
+
+
+CONTINUATION_CHARS = 600
+
+
+def _continue_issues(statements: list[Statement]) -> None:
+    """A statement whose words name no issue continues what its speaker was just saying."""
+    last: Statement | None = None
+    for statement in sorted(statements, key=lambda s: s.start):
+        own = bool(statement.issues) and statement.issues[0][1] > 0.0
+        if own:
+            last = statement
+            continue
+        if (
+            last is not None
+            and statement.issues
+            and statement.issues[0][1] == 0.0
+            and statement.speaker
+            and statement.speaker == last.speaker
+            and statement.start - last.end <= CONTINUATION_CHARS
+        ):
+            statement.issues = [(last.issues[0][0], 0.0)]
 
 
 def _mentioned(
