@@ -111,9 +111,22 @@ def clause_ranges(clause: Token) -> list[tuple[int, int]]:
     return [r for r in ranges if r is not None]
 
 
+QUESTION_VERBS = {"ask", "wonder", "clarify", "inquire", "enquire"}
+
+
+def _indirect_question(verb: Token, clause: Token) -> bool:
+    """ "asked to clarify whether Putin agreed": a question put to the speaker is not a claim."""
+    mark = next((c for c in clause.children if c.dep_ == "mark" and c.i < clause.i), None)
+    if mark is None:
+        return False
+    return mark.lower_ == "whether" or (
+        mark.lower_ == "if" and verb.lemma_.lower() in QUESTION_VERBS
+    )
+
+
 def claim_ranges(verb: Token) -> list[tuple[int, int]]:
     """Token ranges of what the verb reports: its clause(s), or its object and what follows."""
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _indirect_question(verb, c)]
     if not clauses:
         # "Kyiv said March 11 that it accepted …": the small model hangs the clause on the date.
         clauses = [

@@ -160,7 +160,8 @@ def _fold_nested_quotes(statements: list[Statement]) -> list[Statement]:
 
 def _scare_quote(statement: Statement, text: str) -> bool:
     """A few quoted words inside a sentence of the narrator's ("the so-called “buffer zone”"),
-    unlike a short quotation that is a sentence of its own (“Never,” she said.)."""
+    unlike a short quotation that is a sentence of its own (“Never,” she said.) or one a speech
+    verb introduces as an utterance (Peskov said, “Yes, of course.”)."""
     if (
         statement.kind != StatementKind.direct_quote
         or len(statement.text.split()) > SCARE_QUOTE_WORDS
@@ -171,7 +172,11 @@ def _scare_quote(statement: Statement, text: str) -> bool:
     position = statement.start - 2
     while position >= 0 and text[position].isspace():
         position -= 1
-    return position >= 0 and text[position] not in SENTENCE_ENDS
+    if position < 0 or text[position] in SENTENCE_ENDS:
+        return False
+    # Peskov said, “Yes, of course.”: introduced as an utterance and closed as a sentence.
+    introduced = text[position] in ",:"
+    return not (introduced and statement.text.rstrip().endswith((".", "!", "?")))
 
 
 def _says_nobody(words: list[str]) -> bool:

@@ -36,9 +36,11 @@ class Draft:
 def reported_drafts(doc: Doc, attributions: list[Attribution], quote_ranges: Ranges) -> list[Draft]:
     drafts: list[Draft] = []
     for attribution in attributions:
+        if attribution.anchor is not None and _in_a_question(attribution.anchor):
+            continue  # "Asked whether Putin agreed to the request, Peskov said …"
         claims = [attribution.claim, *attribution.more_claims] if attribution.claim else []
         for first, last in claims:
-            span = doc[first:last]
+            span = _quotation_alone(doc[first:last], quote_ranges)
             unquoted = [t for t in span if t.is_alpha and t.idx not in quote_ranges]
             if len(unquoted) < 1:
                 continue  # the claim is a quotation, already recorded as a direct quote
@@ -55,6 +57,27 @@ def reported_drafts(doc: Doc, attributions: list[Attribution], quote_ranges: Ran
                 )
             )
     return drafts
+
+
+def _in_a_question(verb: Token) -> bool:
+    """Whether the verb is the predicate of an indirect question ("whether Putin agreed …")."""
+    return any(c.dep_ == "mark" and c.lower_ == "whether" for c in verb.children)
+
+
+def _quotation_alone(span: Span, quote_ranges: Ranges) -> Span:
+    """ "Trump said Thursday, “We have a deal,” and the minister said …": a claim that opens with
+    a quoted utterance (its words end with their own punctuation) is that quotation; the words
+    after its closing mark are not the speaker's. A quoted phrase that the sentence runs on
+    from stays part of the reported claim."""
+    first = next((t for t in span if t.is_alpha), None)
+    quote = quote_ranges.covering(first.idx) if first is not None else None
+    if quote is None or span.end_char <= quote[1]:
+        return span
+    text = span.doc.text[quote[0] : quote[1]].rstrip()
+    if not text.endswith((",", ".", "!", "?")):
+        return span  # “so far, a compromise hasn’t been found” on the issue of territory
+    inside = [t for t in span if t.idx < quote[1]]
+    return span.doc[span.start : inside[-1].i + 1] if inside else span
 
 
 def list_item_draft(doc: Doc, speaker: Speaker) -> Draft | None:

@@ -293,8 +293,9 @@ class Extractor:
             return False
         if self.codebook.actor_named(quoted.strip(" ,.;:!?")) is not None:
             return True
-        long_words = [w for w in words if len(w) > 3]
-        return len(words) >= 2 and bool(long_words) and all(w[0].isupper() for w in long_words)
+        # Capitalised words of some length, not counting a clitic ("It’s" is a sentence's start).
+        long_words = [w for w in words if len(re.split(r"['’]", w)[0]) > 3]
+        return len(words) >= 2 and len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
 
     def _finish(
         self,
