@@ -281,7 +281,7 @@ class SpeakerResolver:
             # A bare surname, whatever the parser took it for ("Skibitskyi said" at a
             # sentence's start, read as an organisation): the person named in full earlier.
             return replace(discourse.surnames[surname], text=entity.text)
-        if entity.label_ == "ORG" and len(text) > 2:
+        if entity.label_ == "ORG" and (len(text) > 2 or _acronym(text)):
             return Speaker(name=text, kind="organization", text=entity.text, new=True, how="new")
         if entity.label_ == "GPE" and len(text) > 2:
             # A country the codebook lacks ("Lithuania said …") is a new state for review.
@@ -289,6 +289,11 @@ class SpeakerResolver:
         if entity.label_ != "PERSON":
             return None
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
+
+
+def _acronym(text: str) -> bool:
+    """ "E3", "G7", "UN": two characters that still name a body (not "'s" or "Mr")."""
+    return len(text) == 2 and text.isupper()
 
 
 # "those familiar with the matter", "people close to the Kremlin", "persons briefed on …"
