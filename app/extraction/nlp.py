@@ -29,9 +29,15 @@ def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
         seen.add((written, actor.slug))
         label = ENTITY_LABELS.get(actor.kind, "ORG")
         patterns.append({"label": label, "pattern": written, "id": actor.slug})
-        if actor.kind in ("organization", "group") and len(written.split()) >= 3:
+        words = written.split()
+        if actor.kind in ("organization", "group") and len(words) >= 3:
             # "the coalition of the willing": bodies' long names are often written lowercase.
             patterns.append({"label": label, "pattern": written.lower(), "id": actor.slug})
+        if actor.kind in ("organization", "group") and len(words) >= 2:
+            # "the Russian foreign ministry": only the first word capitalised.
+            sentence_case = " ".join([words[0], *(w.lower() for w in words[1:])])
+            if sentence_case != written:
+                patterns.append({"label": label, "pattern": sentence_case, "id": actor.slug})
         if "’" in written or "'" in written:
             patterns.append(
                 {"label": label, "pattern": written.replace("’", "'"), "id": actor.slug}
