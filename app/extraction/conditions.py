@@ -37,7 +37,7 @@ def _conditioned_clause(claim: Span) -> Token | None:
     """The predicate that an "if" / "once" / "unless" clause conditions, in the claim's first
     sentence (later sentences of a long quote argue; they rarely state the position)."""
     for token in _first_sentence(claim):
-        if token.lower_ not in CONDITION_MARKS or token.dep_ != "mark":
+        if token.lower_ not in CONDITION_MARKS or not _marks_a_clause(token):
             continue
         clause = token.head
         if clause.dep_ != "advcl" or clause.head.i == clause.i:
@@ -47,6 +47,14 @@ def _conditioned_clause(claim: Span) -> Token | None:
             continue  # "once the talks ended, he left": a time, not a condition
         return clause
     return None
+
+
+def _marks_a_clause(token: Token) -> bool:
+    """ "if", "unless", "once" opening an adverbial clause (the parser hangs "once" on it as an
+    adverb as often as a marker)."""
+    return token.dep_ == "mark" or (
+        token.lower_ == "once" and token.dep_ == "advmod" and token.head.dep_ == "advcl"
+    )
 
 
 def _evaluative(verb: Token) -> bool:
@@ -70,9 +78,17 @@ def _held_until(claim: Span) -> bool:
         if token.lower_ != "until" or token.dep_ not in ("mark", "prep"):
             continue
         act = token.head.head if token.dep_ == "mark" else token.head
-        if negated(act):
+        if negated(act) or _refused_object(act):
             return True
     return False
+
+
+def _refused_object(act: Token) -> bool:
+    """ "saw no point in a meeting until …": the act is denied through its object."""
+    return any(
+        child.dep_ == "dobj" and any(g.lower_ == "no" and g.dep_ == "det" for g in child.children)
+        for child in act.children
+    )
 
 
 def _yes_but(claim: Span) -> bool:

@@ -92,6 +92,8 @@ def _phrase_cue(token: Token) -> float | None:
         return _standing(token)
     if lemma == "way" and any(c.lower_ in ("only", "best", "right") for c in token.children):
         return 1.0  # "a backstop is the only way to …"
+    if lemma == "need" and token.pos_ == "VERB" and any(c.dep_ == "dobj" for c in token.children):
+        return 1.0  # "we need guarantees": what one needs, one is for
     if lemma in REQUEST_VERBS and token.pos_ == "VERB" and _asks_for_an_act(token):
         return 1.0  # "I asked President Putin not to fire on Kyiv": a request backs the act
     if lemma in GOAL_NOUNS and token.dep_ in ("nsubj", "attr") and token.head.lemma_ in COPULAS:

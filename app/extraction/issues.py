@@ -67,6 +67,8 @@ def syntactic_weight(token: Token, span: Span, root: Token | None = None) -> flo
             current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX", "ADJ")
         ):
             weight *= 0.6
+            if current.dep_ == "advcl" and _a_condition(current):
+                weight *= 0.5  # "agree to a ceasefire only if arms deliveries stop": the terms
         elif current.dep_ == "prep" and current.lower_ in PLACE_PREPOSITIONS:
             weight *= 0.7  # "Moscow's position at the negotiating table" is about the position
         current = current.head
@@ -82,6 +84,16 @@ LIGHT_NOUNS = frozenset(
     supplies delivery deliveries transfer provision sale shipment
     """.split()
 )
+
+
+CONDITION_WORDS = {"if", "unless", "until", "once", "provided"}
+
+
+def _a_condition(clause: Token) -> bool:
+    return any(
+        child.lower_ in CONDITION_WORDS and child.dep_ in ("mark", "advmod")
+        for child in clause.children
+    )
 
 
 def _secondary_predicate(token: Token) -> bool:

@@ -252,6 +252,8 @@ def _governing_cue(verb: Token, claim: Span) -> float:
         direction = NOUN_CUES.get(verb.lemma_.lower(), 0.0)
     if verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
         direction = 0.0
+    if any(child.dep_ == "oprd" for child in verb.children):
+        direction = 0.0  # "called the demands “absurd”": naming; what it is called decides
     if direction > 0 and _reports_a_proposition(verb, claim):
         # "agreed that now is not the time to …": agreeing that something is so is not
         # backing it; what the clause says decides.
