@@ -88,6 +88,9 @@ def subject_of(verb: Token) -> Token | None:
     own = _agent(verb) or _grammatical_subject(verb)
     if own is not None or is_passive(verb):
         return own
+    quoted = _quoted_as_saying(verb)
+    if quoted is not None:
+        return quoted
     if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
         return None  # "it is necessary to agree on …": nobody agreed yet
     # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
@@ -98,6 +101,18 @@ def subject_of(verb: Token) -> Token | None:
     ):
         return _shared_subject(verb)
     return None
+
+
+def _quoted_as_saying(verb: Token) -> Token | None:
+    """ "TASS quoted Peskov as saying that …", "Interfax cited Lavrov as saying …": the one
+    quoted speaks (the outlet carries the words)."""
+    preposition = verb.head
+    if verb.dep_ != "pcomp" or preposition.lower_ != "as" or preposition.dep_ != "prep":
+        return None
+    reporting = preposition.head
+    if reporting.lemma_.lower() not in ("quote", "cite"):
+        return None
+    return next((c for c in reporting.children if c.dep_ == "dobj"), None)
 
 
 def _agent(verb: Token) -> Token | None:
