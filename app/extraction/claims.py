@@ -305,14 +305,16 @@ def _is_time(preposition: Token) -> bool:
 
 
 def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
-    """Drop leading and trailing punctuation and spaces (keeping a closing quotation mark whose
-    opening mark is inside); None if too little is left."""
+    """Drop leading and trailing punctuation and spaces and a trailing conjunction (keeping a
+    closing quotation mark whose opening mark is inside); None if too little is left."""
     while start < end and (
         doc[start].is_space or (doc[start].is_punct and doc[start].text not in OPENING)
     ):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-        end -= 1
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].dep_ == "cc"
+    ):
+        end -= 1  # also a conjunction left hanging: "a deal was possible but"
     span_text = doc[start:end].text
     if end < len(doc) and doc[end].text in CLOSING and _unbalanced(span_text):
         end += 1

@@ -106,6 +106,34 @@ def _yes_but(claim: Span) -> bool:
     return False
 
 
+def _but_then_demands(claim: Span) -> bool:
+    """ "said a deal was possible but that Ukraine must first leave the Donbas": the parser's
+    second clause, cut off as a claim of its own, qualifies this one with a demand."""
+    root = claim.root
+    if negated(root) or not any(c.dep_ == "cc" and c.lower_ == "but" for c in root.children):
+        return False
+    return any(
+        child.dep_ == "conj"
+        and child.i >= claim.end
+        and any(demands(t) for t in child.subtree)
+        for child in root.children
+    )
+
+
+INSISTING_VERBS = {"insist", "demand", "require"}
+
+
+def _but_then_insists(verb: Token) -> bool:
+    """ "said Russia was ready for talks but insisted that Kyiv withdraw first": the speaker's
+    next verb sets terms on what the first one offered."""
+    if not any(c.dep_ == "cc" and c.lower_ == "but" for c in verb.children):
+        return False
+    return any(
+        child.dep_ == "conj" and child.i > verb.i and child.lemma_.lower() in INSISTING_VERBS
+        for child in verb.children
+    )
+
+
 def _requires_of_a_deal(claim: Span) -> bool:
     """ "Any peace deal would require a withdrawal", "a final agreement would have to be
     approved by the presidents": terms set on an agreement are conditions."""
@@ -172,6 +200,8 @@ def find_condition(claim: Span, governing_verb: Token | None) -> Condition:
         )
         or _held_until(claim)
         or _yes_but(claim)
+        or _but_then_demands(claim)
+        or (governing_verb is not None and _but_then_insists(governing_verb))
         or _framed_as_terms(claim)
         or _requires_of_a_deal(claim)
         or _necessary_before(claim)
