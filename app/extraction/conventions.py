@@ -33,6 +33,7 @@ TRAILING_SOURCE = re.compile(
     r"|(?P<outlet>[^,]{2,40}?)\s+(?:reported|reports|wrote|said|says))[.!]?$"
 )
 HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam"}
+REFLEXIVES = {"himself", "herself", "themselves", "itself"}
 # A quotation covering at least this share of its reported clause carries the claim itself.
 QUOTE_CARRIES_CLAIM = 0.6
 SCARE_QUOTE_WORDS = 3
@@ -198,8 +199,17 @@ def _one_per_party(statement: Statement, codebook: Codebook) -> list[Statement]:
     known = [entry for entry in (_party(part, codebook) for part in parts) if entry is not None]
     if not known:
         return [statement]
+    # Each party speaks under its own name; the joint phrase ("Mr Rubio and Mr Waltz") is no
+    # party's role.
     return [
-        replace(statement, speaker=entry.name, speaker_kind=entry.kind, speaker_new=False)
+        replace(
+            statement,
+            speaker=entry.name,
+            speaker_kind=entry.kind,
+            speaker_new=False,
+            speaker_role=None,
+            speaker_text=statement.speaker_text or statement.speaker,
+        )
         for entry in dict.fromkeys(known)
     ]
 
@@ -219,12 +229,16 @@ def _whole_role(role: str | None) -> str | None:
     if role is None:
         return None
     cleaned = role.strip(" -–—,:;")
+    if cleaned.count("(") > cleaned.count(")"):
+        cleaned = cleaned.rsplit("(", 1)[0].strip(" ,")  # "… Direct Investment Fund (RDIF"
     words = cleaned.split()
     if (
         not words
         or cleaned.lower().rstrip(".") in HONORIFICS
         or cleaned.endswith(("'s", "’s", "'", "’"))
-        or words[0].lower() in ("in", "at", "from", "of")
+        or words[0].lower() in ("in", "at", "from", "of", "on", "by", "for", "with")
+        or cleaned.lower() in REFLEXIVES
+        or not any(ch.isalpha() for ch in cleaned)
     ):
         return None
     return cleaned

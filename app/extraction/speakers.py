@@ -58,7 +58,7 @@ class SpeakerResolver:
             head = head.head.head
         phrase = noun_phrase(head)
         phrase_text = phrase.text.strip(" ,")
-        if any(child.dep_ == "conj" for child in head.children):
+        if _joint(head):
             # "Ukraine and its European allies said": a coalition, not one speaker.
             return unnamed(phrase_text)
         for step in (self._by_name, self._by_role, self._by_description):
@@ -289,6 +289,16 @@ class SpeakerResolver:
         if entity.label_ != "PERSON":
             return None
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
+
+
+def _joint(head: Token) -> bool:
+    """ "Ukraine and its allies", "US envoy Steve Witkoff and Jared Kushner" (the names in
+    apposition to the role noun the parser made the head)."""
+    return any(
+        child.dep_ == "conj"
+        or (child.dep_ == "appos" and any(g.dep_ == "conj" for g in child.children))
+        for child in head.children
+    )
 
 
 def _acronym(text: str) -> bool:
