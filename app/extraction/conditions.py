@@ -113,9 +113,7 @@ def _but_then_demands(claim: Span) -> bool:
     if negated(root) or not any(c.dep_ == "cc" and c.lower_ == "but" for c in root.children):
         return False
     return any(
-        child.dep_ == "conj"
-        and child.i >= claim.end
-        and any(demands(t) for t in child.subtree)
+        child.dep_ == "conj" and child.i >= claim.end and any(demands(t) for t in child.subtree)
         for child in root.children
     )
 

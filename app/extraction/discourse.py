@@ -63,6 +63,10 @@ class Discourse:
         if speaker.name and speaker.kind == "person":
             self.surnames[normalize_name(speaker.name).split()[-1]] = speaker
 
+    def refresh(self, speaker: Speaker) -> None:
+        """Make an already remembered speaker the latest again, without counting a mention."""
+        self.recent.append(speaker)
+
     def latest(self, key: Hashable, test: Callable[[Speaker], bool]) -> Speaker | None:
         """The most recent speaker that passes ``test``."""
         seen, found = self._latest.get(key, (0, None))

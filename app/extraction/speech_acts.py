@@ -145,6 +145,22 @@ def _shared_subject(verb: Token) -> Token | None:
     return subject_of(verb.head)
 
 
+def _main_speaker_last(found: list[Attribution], sentence_start: int, discourse: Discourse) -> None:
+    """At a sentence's end, its main speaker ("Rubio said Lavrov had agreed …") is again the
+    latest, ahead of the people its claim names: the next "he" is Rubio."""
+    in_sentence = [a for a in found if a.anchor is not None and a.anchor.i >= sentence_start]
+    for attribution in in_sentence:
+        inside = any(
+            other is not attribution
+            and other.claim is not None
+            and other.claim[0] <= attribution.anchor.i < other.claim[1]
+            for other in in_sentence
+        )
+        if not inside and attribution.speaker.name:
+            discourse.refresh(attribution.speaker)
+            return
+
+
 class ParagraphAttributor:
     def __init__(self, resolver: SpeakerResolver) -> None:
         self.resolver = resolver
@@ -154,7 +170,11 @@ class ParagraphAttributor:
     ) -> list[Attribution]:
         found: list[Attribution] = []
         discourse.start_paragraph()
+        sentence_start = 0
         for token in doc:
+            if token.is_sent_start and token.i > sentence_start:
+                _main_speaker_last(found, sentence_start, discourse)
+                sentence_start = token.i
             if token.idx in quote_ranges:
                 continue
             if (
@@ -179,6 +199,7 @@ class ParagraphAttributor:
             if attribution is not None:
                 found.append(attribution)
                 discourse.remember(attribution.speaker)
+        _main_speaker_last(found, sentence_start, discourse)
         return outermost(found)
 
     def quoted_speech(
