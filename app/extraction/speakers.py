@@ -124,7 +124,7 @@ class SpeakerResolver:
             return replace(body, text=phrase_text, role=None)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return unnamed(phrase_text)
-        return None
+        return _described_body(head, phrase_text)
 
     def _issuer_of_document(
         self, head: Token, on: date | None, discourse: Discourse
@@ -289,6 +289,30 @@ class SpeakerResolver:
         if entity.label_ != "PERSON":
             return None
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
+
+
+# Nouns naming a body that speaks: with a national or proper modifier ("the Ukrainian coordination
+# headquarters", "Poland's defence ministry"), a body the codebook lacks is still the speaker.
+BODY_NOUNS = frozenset(
+    """
+    headquarters ministry office council committee command staff department parliament
+    embassy service administration secretariat commission
+    """.split()
+)
+
+
+def _described_body(head: Token, phrase_text: str) -> Speaker | None:
+    """A body the article describes but the codebook does not know: a new organisation."""
+    if head.lemma_.lower() not in BODY_NOUNS or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    modifiers = [
+        c for c in head.children if c.dep_ in ("amod", "compound", "poss") and c.i < head.i
+    ]
+    if not any(m.ent_type_ in ("NORP", "GPE", "ORG") or m.text[:1].isupper() for m in modifiers):
+        return None
+    name = strip_determiner(head.doc[head.left_edge.i : head.i + 1].text)
+    name = name[:1].upper() + name[1:]
+    return Speaker(name=name, kind="organization", text=phrase_text, new=True, how="new")
 
 
 def _joint(head: Token) -> bool:
