@@ -197,10 +197,26 @@ def _parenthetical_claim(verb: Token) -> tuple[int, int] | None:
     return trim_range(verb.doc, start, end)
 
 
+REQUEST_VERBS = {"ask", "appeal", "plead"}
+
+
+def asked_for(verb: Token) -> Token | None:
+    """ "asked Trump for more air defence": the "for" of a request names what is asked."""
+    if verb.lemma_.lower() not in REQUEST_VERBS:
+        return None
+    return next(
+        (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > verb.i),
+        None,
+    )
+
+
 def claim_range(verb: Token) -> tuple[int, int] | None:
     """The token range of what the verb reports when it has no clause: object and what follows."""
     doc = verb.doc
     children = list(verb.children)
+    wanted = asked_for(verb)
+    if wanted is not None:
+        return trim_range(doc, wanted.i + 1, wanted.right_edge.i + 1)
     obj = next((c for c in children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
     tail = [
         c

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from app.extraction.claims import asked_for
 from app.extraction.conditions import find_condition
 from app.extraction.cues import (
     EPISTEMIC_VERBS,
@@ -252,6 +253,8 @@ def _governing_cue(verb: Token, claim: Span) -> float:
         direction = NOUN_CUES.get(verb.lemma_.lower(), 0.0)
     if verb.lemma_.lower() in ("say", "tell", "state", "add", "note"):
         direction = 0.0
+    if asked_for(verb) is not None:
+        direction = 1.0  # "asked Trump for more air defence": a request backs what it asks
     if any(child.dep_ == "oprd" for child in verb.children):
         direction = 0.0  # "called the demands “absurd”": naming; what it is called decides
     if direction > 0 and _reports_a_proposition(verb, claim):
