@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from app.extraction.cues import in_favour_of
+from app.extraction.cues import in_favour_of, prospective
 from app.extraction.lexicon import (
     OBJECT_CLAIM_VERBS,
 )
@@ -49,6 +49,16 @@ def _unbalanced(text: str) -> bool:
     )
 
 
+def _terms_of(mark: str, clause: Token) -> bool:
+    """ "troops could deploy after a ceasefire": "after" on what will or would happen states
+    when (on what condition), and belongs to the claim."""
+    return (
+        mark == "after"
+        and prospective(clause)
+        and not any(c.dep_ == "neg" for c in clause.children)
+    )
+
+
 def _is_narrator_frame(token: Token, clause: Token) -> bool:
     """A trailing "after five hours of talks …" or ", raising doubts …" added by the writer."""
     if token.head.i != clause.i or token.dep_ not in ("advcl", "prep") or token.i < clause.i:
@@ -60,10 +70,10 @@ def _is_narrator_frame(token: Token, clause: Token) -> bool:
     ):
         return False  # "only after a ceasefire" is a condition of the claim
     if token.dep_ == "prep":
-        return token.lower_ in FRAME_MARKS
+        return token.lower_ in FRAME_MARKS and not _terms_of(token.lower_, clause)
     marks = {child.lower_ for child in token.children if child.dep_ == "mark"}
     if marks & FRAME_MARKS:
-        return True
+        return not any(_terms_of(mark, clause) for mark in marks)
     before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
     return token.tag_ == "VBG" and before is not None and before.text == ","
 

@@ -132,6 +132,25 @@ def _but_then_insists(verb: Token) -> bool:
     )
 
 
+def _after_a_prospect(claim: Span) -> bool:
+    """ "European troops could deploy after a ceasefire", "Russia would halt its offensive after
+    Kyiv withdraws" (ANNOTATION.md: "after Kyiv withdraws" states a condition)."""
+    for token in _first_sentence(claim):
+        if token.lower_ != "after" or token.dep_ not in ("prep", "mark"):
+            continue
+        if any(c.tag_ in ("WDT", "WP") for c in token.children):
+            continue  # "…, after which we will coordinate": what comes next, not terms
+        main = token.head.head if token.dep_ == "mark" else token.head
+        if (
+            claim.start <= main.i < claim.end
+            and main.pos_ in ("VERB", "AUX")
+            and prospective(main)
+            and not negated(main)  # "will not accept troops after a deal": a refusal
+        ):
+            return True
+    return False
+
+
 def _requires_of_a_deal(claim: Span) -> bool:
     """ "Any peace deal would require a withdrawal", "a final agreement would have to be
     approved by the presidents": terms set on an agreement are conditions."""
@@ -199,6 +218,7 @@ def find_condition(claim: Span, governing_verb: Token | None) -> Condition:
         or _held_until(claim)
         or _yes_but(claim)
         or _but_then_demands(claim)
+        or _after_a_prospect(claim)
         or (governing_verb is not None and _but_then_insists(governing_verb))
         or _framed_as_terms(claim)
         or _requires_of_a_deal(claim)
