@@ -134,18 +134,37 @@ def _indirect_question(verb: Token, clause: Token) -> bool:
     )
 
 
+def _misattached_clauses(verb: Token) -> list[Token]:
+    """A "that" clause the small model hung on a word between the verb and it: on a date
+    ("Kyiv said March 11 that it accepted …") or on a phrase's noun ("said after the talks
+    that Ukraine was ready …", where "that" is the clause's marker, not a relative pronoun)."""
+    found = []
+    for child in verb.children:
+        if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ == "DATE":
+            nouns = [child]
+        elif child.dep_ == "prep" and child.i > verb.i:
+            nouns = [g for g in child.children if g.dep_ == "pobj"]
+        else:
+            continue
+        for noun in nouns:
+            found += [
+                clause
+                for clause in noun.children
+                if clause.dep_ in ("relcl", "acl")
+                and clause.left_edge.lower_ == "that"
+                and (
+                    noun.dep_ != "pobj"
+                    or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+                )
+            ]
+    return found
+
+
 def claim_ranges(verb: Token) -> list[tuple[int, int]]:
     """Token ranges of what the verb reports: its clause(s), or its object and what follows."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _indirect_question(verb, c)]
     if not clauses:
-        # "Kyiv said March 11 that it accepted …": the small model hangs the clause on the date.
-        clauses = [
-            grandchild
-            for child in verb.children
-            if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ == "DATE"
-            for grandchild in child.children
-            if grandchild.dep_ in ("relcl", "acl") and grandchild.left_edge.lower_ == "that"
-        ]
+        clauses = _misattached_clauses(verb)
     if len(clauses) > 1 and all(c.i > verb.i for c in clauses):
         # One clause split in two by the parser ("X was willing … provided that …").
         first, last = clauses[0], clauses[-1]
