@@ -40,6 +40,8 @@ def reported_drafts(doc: Doc, attributions: list[Attribution], quote_ranges: Ran
             continue  # "Asked whether Putin agreed to the request, Peskov said …"
         claims = [attribution.claim, *attribution.more_claims] if attribution.claim else []
         for first, last in claims:
+            if _holds_its_own_act(attribution.anchor, first, last):
+                continue  # "a diplomat, who asked not to be named": the act itself, no claim
             span = _quotation_alone(doc[first:last], quote_ranges)
             unquoted = [t for t in span if t.is_alpha and t.idx not in quote_ranges]
             if len(unquoted) < 1:
@@ -57,6 +59,19 @@ def reported_drafts(doc: Doc, attributions: list[Attribution], quote_ranges: Ran
                 )
             )
     return drafts
+
+
+ANONYMITY_WORDS = {"name", "identify", "quote"}
+
+
+def _holds_its_own_act(verb: Token | None, first: int, last: int) -> bool:
+    """ "a diplomat, who asked not to be named": asking for anonymity is no claim."""
+    if verb is None or not first <= verb.i < last:
+        return False
+    return any(
+        child.dep_ == "xcomp" and child.lemma_.lower() in ANONYMITY_WORDS
+        for child in verb.children
+    )
 
 
 def _in_a_question(verb: Token) -> bool:

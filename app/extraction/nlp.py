@@ -19,6 +19,9 @@ _lock = threading.Lock()
 MAX_SENTENCE_TOKENS = 200
 
 
+MINOR_WORDS = {"of", "the", "and", "for", "on", "in", "to", "a"}
+
+
 def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
     patterns: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
@@ -34,10 +37,14 @@ def ruler_patterns(codebook: Codebook) -> list[dict[str, object]]:
             # "the coalition of the willing": bodies' long names are often written lowercase.
             patterns.append({"label": label, "pattern": written.lower(), "id": actor.slug})
         if actor.kind in ("organization", "group") and len(words) >= 2:
-            # "the Russian foreign ministry": only the first word capitalised.
+            # "the Russian foreign ministry" (only the first word capitalised) and "Russia's
+            # Defence Ministry" (each word) for "Russia's defence ministry".
             sentence_case = " ".join([words[0], *(w.lower() for w in words[1:])])
-            if sentence_case != written:
-                patterns.append({"label": label, "pattern": sentence_case, "id": actor.slug})
+            title_case = " ".join(
+                w if w.lower() in MINOR_WORDS else w[:1].upper() + w[1:] for w in words
+            )
+            for variant in {sentence_case, title_case} - {written}:
+                patterns.append({"label": label, "pattern": variant, "id": actor.slug})
         if "’" in written or "'" in written:
             patterns.append(
                 {"label": label, "pattern": written.replace("’", "'"), "id": actor.slug}
