@@ -92,3 +92,18 @@ class StatementTally(Base):
     review_status: Mapped[str] = mapped_column(String(20), primary_key=True)
     issue_ids: Mapped[str] = mapped_column(String(400), primary_key=True)
     n: Mapped[int]
+
+
+class IssueTally(Base):
+    """Statements about each issue counted by the reason its positions count them or leave them
+    out (``app.positions.views.LEFT_OUT``, or "counted") and by day (NO_DAY when undated); kept
+    by triggers (migration ``issue_tally``) from ``statement.lead_issue_ids``, the issues a
+    statement ranks first."""
+
+    __tablename__ = "issue_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    issue_id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    said_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int]
