@@ -54,6 +54,7 @@ from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.ingest.service import load_codebooks  # noqa: E402
 from app.models import Actor, Article, Issue, Source, Statement, StatementIssue  # noqa: E402
+from app.models.tally import GRAINS  # noqa: E402
 from app.queries.tally import issues_tallied, recount, recount_issues  # noqa: E402
 from app.queries.tally import tallied as tallied_rows  # noqa: E402
 
@@ -198,15 +199,19 @@ def copy_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, str
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
+        started = time.perf_counter()
         _copy_rows(cursor, "article", _articles(rng, articles, source_ids))
         _copy_statements(cursor, _statements(rng, statements, articles, actor_ids, issue_ids))
         connection.commit()
+        print(f"  COPY: {time.perf_counter() - started:.0f} s", flush=True)
         cursor.execute("SET maintenance_work_mem = '1GB'")
         cursor.execute("SET work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
+        print(f"  indexes built: {time.perf_counter() - started:.0f} s", flush=True)
         for sql in tally_fill_sql():
             cursor.execute(sql)
+        print(f"  tallies counted: {time.perf_counter() - started:.0f} s", flush=True)
         for table in ("article", "statement"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
@@ -261,28 +266,27 @@ def _migration(slug: str) -> Any:
 
 def tally_fill_sql() -> list[str]:
     """The tallies counted in bulk (PostgreSQL): the statement tally's full grain from the
-    statements as its migration counts it, each coarse grain from the full one (a pass over
-    the narrow full grain instead of over the statements), and the issue tally as its
-    migration counts it."""
+    statements as its migration counts it, each coarse grain (app/models/tally.py) from the
+    full one (a pass over the narrow full grain instead of over the statements), and the issue
+    tally as its migration counts it."""
     tally = _migration("statement_tally")
     key = tally.KEY
-    full_grain = [(grain, dims) for grain, dims in tally.GRAINS if dims == "DSOKI"]
+    full = next(grain for grain in GRAINS if grain.dims == "DSOKI")
     sql = [
         f"INSERT INTO statement_tally ({key}, n) "
         f"SELECT {tally._key('s', 'a.source_id', 'postgresql')}, count(*) "
         f"FROM statement s JOIN article a ON a.id = s.article_id "
-        f"CROSS JOIN {_grain_rows(full_grain)} "
+        f"CROSS JOIN {_grain_rows([(full.id, full.dims)])} "
         f"WHERE {tally.VISIBLE.format(row='s')} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     ]
-    for grain in tally.GRAINS:
-        if grain in full_grain:
-            continue
-        sql.append(
-            f"INSERT INTO statement_tally ({key}, n) "
-            f"SELECT {tally._key('t', 't.source_id', 'postgresql')}, sum(t.n) "
-            f"FROM statement_tally t CROSS JOIN {_grain_rows([grain])} "
-            f"WHERE t.grain = {full_grain[0][0]} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
-        )
+    for grain in GRAINS:
+        if grain != full:
+            sql.append(
+                f"INSERT INTO statement_tally ({key}, n) "
+                f"SELECT {tally._key('t', 't.source_id', 'postgresql')}, sum(t.n) "
+                f"FROM statement_tally t CROSS JOIN {_grain_rows([(grain.id, grain.dims)])} "
+                f"WHERE t.grain = {full.id} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+            )
     sql.append(_migration("issue_tally").fill_sql("postgresql")[1])  # its sets came by COPY
     return [*sql, "ANALYZE statement_tally", "ANALYZE issue_tally"]
 

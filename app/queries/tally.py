@@ -128,9 +128,9 @@ def recount_issues(session: Session) -> dict[IssueTallyKey, int]:
             Statement.stance,
         ).join(StatementIssue, StatementIssue.statement_id == Statement.id)
     )
-    for issue_id, *values in rows:
-        said_on = values[4]
-        counts[(issue_id, _issue_reason(*values), said_on or NO_DAY)] += 1
+    for issue_id, review, copy_of, rank, speaker_id, said_on, stance in rows:
+        reason = _issue_reason(review, copy_of, rank, speaker_id, said_on, stance)
+        counts[(issue_id, reason, said_on or NO_DAY)] += 1
     return dict(counts)
 
 
