@@ -50,7 +50,7 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from app import migrate  # noqa: E402
-from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
+from app.db import make_engine, make_sessionmaker, optimize, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.ingest.service import load_codebooks  # noqa: E402
 from app.models import Actor, Article, Issue, Source, Statement, StatementIssue  # noqa: E402
@@ -305,13 +305,10 @@ def _grain_rows(grains: list[tuple[int, str]]) -> str:
 
 
 def settle(engine: Engine) -> None:
-    """As after any bulk load: statistics, and on PostgreSQL the visibility map (so index-only
-    scans stay index-only and autovacuum does not start in the middle of the timings)."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+    """As after any bulk load (`parley db optimize`): statistics; on PostgreSQL the visibility
+    map (so index-only scans stay index-only and autovacuum does not start in the middle of the
+    timings), on SQLite the full-text index merged into one segment."""
+    optimize(engine)
 
 
 def chosen_filters(engine: Engine) -> dict[str, str]:
