@@ -486,7 +486,9 @@ def page_work(chosen: dict[str, str]) -> dict[str, Callable[[Session], object]]:
 
 def print_page_plans(engine: Engine, chosen: dict[str, str]) -> None:
     """The query plan of the slowest query each page runs (the page's own SQL, captured as it
-    runs, then explained with the same parameters)."""
+    runs, then explained with the same parameters). Timed from execute to execute's return:
+    psycopg has read the rows by then, SQLite only the first (it steps on as they are fetched),
+    so on SQLite the query "slowest to execute" may not be the one that took longest."""
     ran: list[list[Any]] = []
 
     def before(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
@@ -511,7 +513,8 @@ def print_page_plans(engine: Engine, chosen: dict[str, str]) -> None:
         with engine.connect() as connection:
             rows = connection.exec_driver_sql(explain + sql, params).all()
         print(
-            f"  plan, {label} (slowest of its {len(queries)} queries, {seconds * 1000:.1f} ms):\n"
+            f"  plan, {label} (slowest to execute of its {len(queries)} queries, "
+            f"{seconds * 1000:.1f} ms):\n"
             f"    {' '.join(sql.split())[:600]}"
         )
         print(
