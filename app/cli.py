@@ -110,6 +110,16 @@ def db_downgrade(
     )
 
 
+@db_app.command("optimize")
+def db_optimize() -> None:
+    """After a bulk load: refresh the planner's statistics and compact the full-text index
+    (SQLite: merged into one segment; PostgreSQL: VACUUM ANALYZE)."""
+    from app.db import optimize
+
+    optimize(_engine(Settings()))
+    console.print("Statistics refreshed and the full-text index compacted.")
+
+
 @db_app.command("current")
 def db_current() -> None:
     """Show the schema revision the database is at, and the newest one."""

@@ -14,8 +14,9 @@ from app.settings import PROJECT_ROOT
 def include_object(_obj: object, name: str | None, type_: str, *_args: object) -> bool:
     """Objects that migrations create by hand, outside the models: the task queue's tables
     (procrastinate's own schema), the full-text search column and index (PostgreSQL) or FTS5
-    tables (SQLite), the timeline-order index, and ``statement.issue_ids`` (a statement's set of
-    issues, kept by the tally's triggers for them alone)."""
+    tables (SQLite), the timeline-order index, and ``statement.issue_ids`` and
+    ``statement.lead_issue_ids`` (a statement's set of issues and of those it ranks first, kept
+    by the tallies' triggers for them alone)."""
     if name is None:
         return True
     if type_ == "table":
@@ -28,7 +29,8 @@ def include_object(_obj: object, name: str | None, type_: str, *_args: object) -
         )
     if type_ == "column":
         table = getattr(getattr(_obj, "table", None), "name", None)
-        return name != "search_vector" and (name, table) != ("issue_ids", "statement")
+        hidden = table == "statement" and name in ("issue_ids", "lead_issue_ids")
+        return name != "search_vector" and not hidden
     return True
 
 

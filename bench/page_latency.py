@@ -7,46 +7,56 @@ Run: .venv/bin/python bench/page_latency.py [--statements 1000000] [--requests 4
 
 The corpus: about 300 actors (speakers drawn from a Zipf-like spread, as coverage is), the 13
 issues, two years of days (more statements in the later months), one article per ten
-statements, bulk-inserted at the revision before the statement tally, whose upgrade then counts
-them. For each backend the script prints p50 and p95 of:
+statements. SQLite: bulk-inserted at the revision before the tallies, whose upgrades then count
+them. PostgreSQL: loaded by COPY at the head revision with triggers and secondary indexes off,
+then the indexes built and the tallies counted in bulk. Up to 50,000 statements, both tallies
+are checked against a recount from scratch. For each backend the script prints p50 and p95
+(with the load average) of:
   /timeline (no filter), /timeline?actor=…&issue=…, /timeline?q=…, /issues/{slug}, and
-  /timeline/facets with actor + issue, none, issue, stance + a month, and words (each marked
-  exact or estimated, as the response says)
-then the same actor + issue facets counted exactly over the statements (no tally), the bare SQL
-that selects the same first page of statements, and the query plans of the actor + issue and
-free-text queries (they should use indexes). On SQLite it also times Datasette's table page
-filtered on the same speaker and issue.
+  /timeline/facets with several sets of structured filters and with words (each marked exact
+  or estimated, as the response says)
+then the peak resident memory of the web process (uvicorn in its own process), the same
+actor + issue facets counted exactly over the statements (no tally), the bare SQL that
+selects the same first page of statements, on SQLite Datasette's table page filtered on the same
+speaker and issue, and last the query plan of the slowest query each page runs (captured as the
+page's code runs it).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import itertools
+import os
 import random
 import socket
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import uvicorn  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from app import migrate  # noqa: E402
-from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
+from app.db import make_engine, make_sessionmaker, optimize, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.ingest.service import load_codebooks  # noqa: E402
-from app.main import create_app  # noqa: E402
-from app.models import Actor, Article, Source, Statement, StatementIssue  # noqa: E402
-from app.settings import Settings  # noqa: E402
+from app.models import Actor, Article, Issue, Source, Statement, StatementIssue  # noqa: E402
+from app.models.tally import GRAINS  # noqa: E402
+from app.queries.tally import issues_tallied, recount, recount_issues  # noqa: E402
+from app.queries.tally import tallied as tallied_rows  # noqa: E402
 
 WORDS = (
     "ceasefire talks territory guarantees sanctions troops peace plan negotiations delegation "
@@ -59,11 +69,11 @@ STANCES = ("supports", "opposes", "conditional", "neutral")
 BEFORE_TALLY = "d1a2b3c4e5f6"
 START = date(2024, 1, 1)
 DAYS = 730
+BATCH = 5000
 
 
-def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, str]:
-    """Bulk-insert the synthetic corpus; returns the actor and issue the filters use."""
-    rng = random.Random(seed)
+def _setup(engine: Engine) -> tuple[list[int], list[int], list[int]]:
+    """The codebooks, 300 actors and 60 outlets; returns the actor, issue and outlet ids."""
     factory = make_sessionmaker(engine)
     with transaction(factory) as session:
         load_codebooks(session, Codebook.from_dir(ROOT / "seeds"))
@@ -87,82 +97,218 @@ def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, st
         ]
         session.execute(insert(Source), [{"name": f"Outlet {n}"} for n in range(60)])
         source_ids = [row[0] for row in session.execute(text("SELECT id FROM source ORDER BY id"))]
+    return actor_ids, issue_ids, source_ids
+
+
+def _articles(rng: random.Random, articles: int, source_ids: list[int]) -> Iterator[dict]:
+    for n in range(articles):
+        day = START + timedelta(days=int(DAYS * (1 - rng.random() ** 2)))  # later is busier
+        yield {
+            "id": n + 1,
+            "title": f"Synthetic article {n}",
+            "source_id": rng.choice(source_ids),
+            "published_on": day,
+            "published_precision": "day",
+            "text": "synthetic",
+            "content_hash": uuid.uuid4().hex,
+            "language": "en",
+            "needs_review": False,
+            "imported_at": START,
+        }
+
+
+def _statements(
+    rng: random.Random, statements: int, articles: int, actor_ids: list[int], issue_ids: list[int]
+) -> Iterator[tuple[dict, list[dict]]]:
+    """Each statement with its issue links (the first ranked 0)."""
     weights = [1 / (rank + 1) for rank in range(len(actor_ids))]  # Zipf-like: a few speak most
     issue_weights = [1 / (rank + 1) ** 0.6 for rank in range(len(issue_ids))]
+    for n in range(statements):
+        statement_id = n + 1
+        day = START + timedelta(days=int(DAYS * (1 - rng.random() ** 2)))
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 24)))
+        row = {
+            "id": statement_id,
+            "article_id": rng.randint(1, articles),
+            "speaker_id": rng.choices(actor_ids, weights)[0],
+            "kind": rng.choice(("direct_quote", "reported")),
+            "text": words,
+            "start": 0,
+            "end": len(words),
+            "said_on": day,
+            "said_on_precision": "day",
+            "stance": rng.choice(STANCES),
+            "confidence": 0.7,
+            "review_status": "machine",
+            "created_at": START,
+            "updated_at": START,
+        }
+        links = [
+            {"statement_id": statement_id, "issue_id": issue_id, "rank": rank, "score": 1.0}
+            for rank, issue_id in enumerate(
+                dict.fromkeys(rng.choices(issue_ids, issue_weights, k=2))
+            )
+        ]
+        yield row, links
+
+
+def build_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, str]:
+    """Insert the synthetic corpus in batches of rows (at the revision before the tallies,
+    whose upgrades then count it); returns the actor and issue the filters use."""
+    rng = random.Random(seed)
+    actor_ids, issue_ids, source_ids = _setup(engine)
     articles = max(1, statements // 10)
-    batch = 5000
-    next_article, next_statement = 1, 1
     with engine.begin() as connection:
-        for first in range(0, articles, batch):
-            rows = []
-            for n in range(first, min(articles, first + batch)):
-                day = START + timedelta(days=int(DAYS * (1 - rng.random() ** 2)))  # later is busier
-                rows.append(
-                    {
-                        "id": n + 1,
-                        "title": f"Synthetic article {n}",
-                        "source_id": rng.choice(source_ids),
-                        "published_on": day,
-                        "published_precision": "day",
-                        "text": "synthetic",
-                        "content_hash": uuid.uuid4().hex,
-                        "language": "en",
-                        "needs_review": False,
-                        "imported_at": START,
-                    }
-                )
-            connection.execute(insert(Article), rows)
-        next_article = articles + 1
-        for first in range(0, statements, batch):
-            rows, links = [], []
-            for n in range(first, min(statements, first + batch)):
-                statement_id = n + 1
-                day = START + timedelta(days=int(DAYS * (1 - rng.random() ** 2)))
-                words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 24)))
-                rows.append(
-                    {
-                        "id": statement_id,
-                        "article_id": rng.randint(1, articles),
-                        "speaker_id": rng.choices(actor_ids, weights)[0],
-                        "kind": rng.choice(("direct_quote", "reported")),
-                        "text": words,
-                        "start": 0,
-                        "end": len(words),
-                        "said_on": day,
-                        "said_on_precision": "day",
-                        "stance": rng.choice(STANCES),
-                        "confidence": 0.7,
-                        "review_status": "machine",
-                        "created_at": START,
-                        "updated_at": START,
-                    }
-                )
-                for rank, issue_id in enumerate(
-                    dict.fromkeys(rng.choices(issue_ids, issue_weights, k=2))
-                ):
-                    links.append(
-                        {
-                            "statement_id": statement_id,
-                            "issue_id": issue_id,
-                            "rank": rank,
-                            "score": 1.0,
-                        }
-                    )
-            connection.execute(insert(Statement), rows)
-            connection.execute(insert(StatementIssue), links)
-        next_statement = statements + 1
-    del next_article, next_statement
+        for batch in batched(_articles(rng, articles, source_ids), BATCH):
+            connection.execute(insert(Article), batch)
+        for batch in batched(_statements(rng, statements, articles, actor_ids, issue_ids), BATCH):
+            connection.execute(insert(Statement), [row for row, _links in batch])
+            connection.execute(insert(StatementIssue), [link for _row, ls in batch for link in ls])
     return chosen_filters(engine)
 
 
+def batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _issue_set(issue_ids: Iterable[int]) -> str:
+    """A set of issues as the tallies' triggers write it: ",3,7,"."""
+    ordered = sorted(issue_ids)
+    return "".join(f",{i}" for i in ordered) + ("," if ordered else "")
+
+
+def copy_corpus(engine: Engine, statements: int, seed: int = 7) -> dict[str, str]:
+    """PostgreSQL: the same corpus at the head revision, by COPY with triggers and secondary
+    indexes off (the hidden sets of issues written as the triggers would), then the indexes
+    built and the tallies counted in bulk."""
+    rng = random.Random(seed)
+    actor_ids, issue_ids, source_ids = _setup(engine)
+    articles = max(1, statements // 10)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.driver_connection.cursor()
+        cursor.execute("SET session_replication_role = replica")  # no triggers, no FK checks
+        tables = ("article", "statement", "statement_issue")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            (list(tables),),
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        started = time.perf_counter()
+        _copy_rows(cursor, "article", _articles(rng, articles, source_ids))
+        _copy_statements(cursor, _statements(rng, statements, articles, actor_ids, issue_ids))
+        connection.commit()
+        print(f"  COPY: {time.perf_counter() - started:.0f} s", flush=True)
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute("SET work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        print(f"  indexes built: {time.perf_counter() - started:.0f} s", flush=True)
+        for sql in tally_fill_sql():
+            cursor.execute(sql)
+        print(f"  tallies counted: {time.perf_counter() - started:.0f} s", flush=True)
+        for table in ("article", "statement"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+            )
+        connection.commit()
+    finally:
+        connection.close()
+    return chosen_filters(engine)
+
+
+def _copy_rows(cursor: Any, table: str, rows: Iterator[dict]) -> None:
+    first = next(rows)
+    columns = ", ".join(f'"{column}"' for column in first)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        copy.write_row(tuple(first.values()))
+        for row in rows:
+            copy.write_row(tuple(row.values()))
+
+
+def _copy_statements(cursor: Any, statements: Iterator[tuple[dict, list[dict]]]) -> None:
+    """Statements (with their hidden sets of issues), then their links, in one pass."""
+    with tempfile.TemporaryFile("w+") as links_file:
+        first = next(statements)
+        columns = [*first[0], "issue_ids", "lead_issue_ids"]
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        with cursor.copy(f"COPY statement ({quoted}) FROM STDIN") as copy:
+            for row, links in itertools.chain([first], statements):
+                issues = [link["issue_id"] for link in links]
+                lead = [link["issue_id"] for link in links if link["rank"] == 0]
+                copy.write_row((*row.values(), _issue_set(issues), _issue_set(lead)))
+                for link in links:
+                    links_file.write(
+                        f"{link['statement_id']}\t{link['issue_id']}\t{link['rank']}\t1.0\n"
+                    )
+        links_file.seek(0)
+        with cursor.copy(
+            "COPY statement_issue (statement_id, issue_id, rank, score) FROM STDIN"
+        ) as copy:
+            while chunk := links_file.read(1 << 20):
+                copy.write(chunk)
+
+
+def _migration(slug: str) -> Any:
+    """A migration module (their file names are not importable names)."""
+    path = next((ROOT / "migrations" / "versions").glob(f"*-{slug}.py"))
+    spec = importlib.util.spec_from_file_location(slug, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def tally_fill_sql() -> list[str]:
+    """The tallies counted in bulk (PostgreSQL): the statement tally's full grain from the
+    statements as its migration counts it, each coarse grain (app/models/tally.py) from the
+    full one (a pass over the narrow full grain instead of over the statements), and the issue
+    tally as its migration counts it."""
+    tally = _migration("statement_tally")
+    key = tally.KEY
+    full = next(grain for grain in GRAINS if grain.dims == "DSOKI")
+    sql = [
+        f"INSERT INTO statement_tally ({key}, n) "
+        f"SELECT {tally._key('s', 'a.source_id', 'postgresql')}, count(*) "
+        f"FROM statement s JOIN article a ON a.id = s.article_id "
+        f"CROSS JOIN {_grain_rows([(full.id, full.dims)])} "
+        f"WHERE {tally.VISIBLE.format(row='s')} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+    ]
+    for grain in GRAINS:
+        if grain != full:
+            sql.append(
+                f"INSERT INTO statement_tally ({key}, n) "
+                f"SELECT {tally._key('t', 't.source_id', 'postgresql')}, sum(t.n) "
+                f"FROM statement_tally t CROSS JOIN {_grain_rows([(grain.id, grain.dims)])} "
+                f"WHERE t.grain = {full.id} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+            )
+    sql.append(_migration("issue_tally").fill_sql("postgresql")[1])  # its sets came by COPY
+    return [*sql, "ANALYZE statement_tally", "ANALYZE issue_tally"]
+
+
+def _grain_rows(grains: list[tuple[int, str]]) -> str:
+    """Grains as the statement tally's migration lists them (GRAIN_ROWS), for ``grains``."""
+    rows = ", ".join(
+        "({}, {}, {})".format(
+            grain,
+            1 if "D" in dims else 2 if "M" in dims else 0,
+            ", ".join(str(int(dim in dims)) for dim in "SOKI"),
+        )
+        for grain, dims in grains
+    )
+    return f"(VALUES {rows}) AS g"
+
+
 def settle(engine: Engine) -> None:
-    """As after any bulk load: statistics, and on PostgreSQL the visibility map (so index-only
-    scans stay index-only and autovacuum does not start in the middle of the timings)."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+    """As after any bulk load (`parley db optimize`): statistics; on PostgreSQL the visibility
+    map (so index-only scans stay index-only and autovacuum does not start in the middle of the
+    timings), on SQLite the full-text index merged into one segment."""
+    optimize(engine)
 
 
 def chosen_filters(engine: Engine) -> dict[str, str]:
@@ -185,23 +331,43 @@ def chosen_filters(engine: Engine) -> dict[str, str]:
     }
 
 
-def serve(url: str) -> tuple[uvicorn.Server, str]:
+def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Parley served by uvicorn in its own process (whose memory is then its own)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = Settings(
-        database_url=url,
-        public_read=True,
-        job_runner="inline",
-        secret_key="bench-" + uuid.uuid4().hex,
+    environment = {
+        **os.environ,
+        "PARLEY_DATABASE_URL": url,
+        "PARLEY_PUBLIC_READ": "true",
+        "PARLEY_JOB_RUNNER": "inline",
+        "PARLEY_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+    }
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=environment,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(base + "/static/app.css").read()
+            return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("the server did not start")
+
+
+def memory(pid: int) -> str:
+    """Peak and current resident memory of a process, from /proc (Linux)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+    return f"peak RSS (VmHWM) {fields['VmHWM'].strip()}, RSS now {fields['VmRSS'].strip()}"
 
 
 def timed_get(url: str, requests: int) -> tuple[float, float]:
@@ -294,13 +460,66 @@ def text_sql(dialect: str) -> str:
     )
 
 
-def plan(engine: Engine, sql: str, params: dict[str, object]) -> str:
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            rows = connection.execute(text("EXPLAIN " + sql), params).all()
-            return "\n".join("    " + row[0] for row in rows)
-        rows = connection.execute(text("EXPLAIN QUERY PLAN " + sql), params).all()
-        return "\n".join("    " + row[-1] for row in rows)
+def page_work(chosen: dict[str, str]) -> dict[str, Callable[[Session], object]]:
+    """What each page asks of the database, called as the page calls it."""
+    from app.positions.views import issue_coverage
+    from app.queries import timeline
+
+    filters = timeline.TimelineFilters
+    by_actor = filters(actors=(chosen["actor"],), issues=(chosen["issue"],))
+    march = {"date_from": date(2025, 3, 1), "date_to": date(2025, 3, 31)}
+    return {
+        "/timeline": lambda s: timeline.load_timeline(s, filters(), count=False),
+        "/timeline actor+issue": lambda s: timeline.load_timeline(s, by_actor, count=False),
+        "/timeline free text": lambda s: timeline.load_timeline(
+            s, filters(q="guarantees Geneva"), count=False
+        ),
+        f"/issues/{chosen['issue']} coverage": lambda s: issue_coverage(
+            s, s.scalars(select(Issue).where(Issue.slug == chosen["issue"])).one()
+        ),
+        "/timeline/facets actor+issue": lambda s: timeline.facets(s, by_actor),
+        "/timeline/facets stance+dates": lambda s: timeline.facets(
+            s, filters(stances=("supports",), **march)
+        ),
+    }
+
+
+def print_page_plans(engine: Engine, chosen: dict[str, str]) -> None:
+    """The query plan of the slowest query each page runs (the page's own SQL, captured as it
+    runs, then explained with the same parameters). Timed from execute to execute's return:
+    psycopg has read the rows by then, SQLite only the first (it steps on as they are fetched),
+    so on SQLite the query "slowest to execute" may not be the one that took longest."""
+    ran: list[list[Any]] = []
+
+    def before(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
+        ran.append([sql, params, time.perf_counter()])
+
+    def after(*_args: Any) -> None:
+        ran[-1][2] = time.perf_counter() - ran[-1][2]
+
+    explain = "EXPLAIN " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    for label, work in page_work(chosen).items():
+        ran.clear()
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            with make_sessionmaker(engine)() as session:
+                work(session)
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+        queries = [q for q in ran if not q[0].lstrip().upper().startswith(("EXPLAIN", "SET"))]
+        sql, params, seconds = max(queries, key=lambda q: q[2])
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(explain + sql, params).all()
+        print(
+            f"  plan, {label} (slowest to execute of its {len(queries)} queries, "
+            f"{seconds * 1000:.1f} ms):\n"
+            f"    {' '.join(sql.split())[:600]}"
+        )
+        print(
+            "\n".join("      " + str(row[0] if explain == "EXPLAIN " else row[-1]) for row in rows)
+        )
 
 
 def datasette_times(db_file: Path, chosen: dict[str, str], requests: int) -> tuple[float, float]:
@@ -345,83 +564,136 @@ def datasette_times(db_file: Path, chosen: dict[str, str], requests: int) -> tup
         process.wait(timeout=10)
 
 
-def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
+def open_database(backend: str, args: argparse.Namespace, workdir: Path) -> tuple[str, Any]:
+    """A new database: its URL and what to drop afterwards."""
     if backend == "sqlite":
         db_file = workdir / f"parley_latency_{uuid.uuid4().hex[:8]}.db"
-        url, cleanup = f"sqlite:///{db_file}", None
+        return f"sqlite:///{db_file}", db_file
+    name = f"parley_latency_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(args.server).set(database=name).render_as_string(hide_password=False)
+    return url, (admin, name)
+
+
+def drop_database(cleanup: Any) -> None:
+    if isinstance(cleanup, Path):
+        for leftover in cleanup.parent.glob(cleanup.name + "*"):
+            leftover.unlink()
+        return
+    admin, name = cleanup
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def load(engine: Engine, statements: int) -> dict[str, str]:
+    """SQLite: rows in bulk at the revision before the tallies, whose upgrades then count them
+    and install their triggers, as a deployment upgrading does. PostgreSQL: COPY at the head
+    revision, the tallies counted in bulk after. Small corpora are checked against a recount."""
+    started = time.perf_counter()
+    if engine.dialect.name == "postgresql":
+        migrate.upgrade(engine)
+        chosen = copy_corpus(engine, statements)
+        built = tallied = time.perf_counter()
     else:
-        name = f"parley_latency_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(args.server).set(database=name).render_as_string(hide_password=False)
-        cleanup = (admin, name)
-    engine = make_engine(url)
-    try:
-        # Rows in bulk first, then the tally counted from them in one pass and its triggers
-        # installed (the migration that adds it does both), as a deployment upgrading does.
         migrate.upgrade(engine, BEFORE_TALLY)
-        started = time.perf_counter()
-        chosen = build_corpus(engine, args.statements)
+        chosen = build_corpus(engine, statements)
         built = time.perf_counter()
         migrate.upgrade(engine)
         tallied = time.perf_counter()
-        settle(engine)
+    settle(engine)
+    print(
+        f"\n{engine.dialect.name}: {statements:,} statements built in {built - started:.0f} s, "
+        f"tallies counted in {tallied - built:.0f} s (PostgreSQL: within the build), settled in "
+        f"{time.perf_counter() - tallied:.0f} s; load average {load_average()}",
+        flush=True,
+    )
+    if statements <= 50_000:
+        with make_sessionmaker(engine)() as session:
+            assert tallied_rows(session) == recount(session), "statement tally"
+            assert issues_tallied(session) == recount_issues(session), "issue tally"
+        print("  both tallies equal a recount from scratch")
+    return chosen
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def page_urls(base: str, chosen: dict[str, str]) -> dict[str, str]:
+    actor, issue = chosen["actor"], chosen["issue"]
+    facets = f"{base}/timeline/facets"
+    return {
+        "/timeline": f"{base}/timeline",
+        "/timeline actor+issue": f"{base}/timeline?actor={actor}&issue={issue}",
+        "/timeline free text": f"{base}/timeline?q=guarantees+Geneva",
+        f"/issues/{issue}": f"{base}/issues/{issue}",
+        # The page's second request: facet counts and the total.
+        "/timeline/facets actor+issue": f"{facets}?actor={actor}&issue={issue}",
+        "/timeline/facets": facets,
+        "/timeline/facets issue": f"{facets}?issue={issue}",
+        "/timeline/facets stance+dates": f"{facets}?stance=supports&from=2025-03-01&to=2025-03-31",
+        "/timeline/facets stance+days": f"{facets}?stance=supports&from=2025-03-05&to=2025-04-20",
+        "/timeline/facets issue+kind+dates": (
+            f"{facets}?issue={issue}&kind=reported&from=2025-01-01&to=2025-06-30"
+        ),
+        "/timeline/facets actor+stance+dates": (
+            f"{facets}?actor={actor}&stance=opposes&from=2025-03-01&to=2025-03-31"
+        ),
+        "/timeline/facets issue+outlet": f"{facets}?issue={issue}&outlet=2",
+        "/timeline/facets free text": f"{facets}?q=guarantees+Geneva",
+    }
+
+
+def time_pages(base: str, chosen: dict[str, str], args: argparse.Namespace) -> None:
+    for label, page_url in page_urls(base, chosen).items():
+        # Facets with words count over the statements (seconds at a million): fewer runs.
+        slow = "facets free text" in label
+        p50, p95 = timed_get(page_url, args.slow_requests if slow else args.requests)
         print(
-            f"\n{backend}: {args.statements:,} statements built in {built - started:.0f} s, "
-            f"tally counted in {tallied - built:.0f} s, settled in "
-            f"{time.perf_counter() - tallied:.0f} s"
+            f"  {label:36} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{exactness(page_url)}"
+            f"   (load {load_average()})",
+            flush=True,
         )
+
+
+def time_bare_sql(engine: Engine, chosen: dict[str, str], args: argparse.Namespace) -> None:
+    backend = engine.dialect.name
+    params = {"actor": int(chosen["actor_id"]), "issue": int(chosen["issue_id"])}
+    fts = {"q": "guarantees Geneva" if backend == "postgresql" else '"guarantees" "geneva"'}
+    for label, sql, values in (
+        ("SQL latest 50", LATEST_SQL, {}),
+        ("SQL actor+issue 50", FILTERED_SQL, params),
+        ("SQL free text 50", text_sql(backend), fts),
+    ):
+        p50, p95 = timed_sql(engine, sql, values, args.requests)
+        print(f"  {label:36} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms", flush=True)
+
+
+def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> None:
+    url, cleanup = open_database(backend, args, workdir)
+    engine = make_engine(url)
+    server = None
+    try:
+        chosen = load(engine, args.statements)
         server, base = serve(url)
-        pages = {
-            "/timeline": f"{base}/timeline",
-            "/timeline actor+issue": (
-                f"{base}/timeline?actor={chosen['actor']}&issue={chosen['issue']}"
-            ),
-            "/timeline free text": f"{base}/timeline?q=guarantees+Geneva",
-            # The page's second request: facet counts and the total.
-            "/timeline/facets actor+issue": (
-                f"{base}/timeline/facets?actor={chosen['actor']}&issue={chosen['issue']}"
-            ),
-            "/timeline/facets": f"{base}/timeline/facets",
-            "/timeline/facets issue": f"{base}/timeline/facets?issue={chosen['issue']}",
-            "/timeline/facets stance+dates": (
-                f"{base}/timeline/facets?stance=supports&from=2025-03-01&to=2025-03-31"
-            ),
-            "/timeline/facets free text": f"{base}/timeline/facets?q=guarantees+Geneva",
-            f"/issues/{chosen['issue']}": f"{base}/issues/{chosen['issue']}",
-        }
-        for label, page_url in pages.items():
-            # Facets with words count over the statements (seconds at a million): fewer runs.
-            slow = "facets free text" in label
-            p50, p95 = timed_get(page_url, args.slow_requests if slow else args.requests)
-            print(f"  {label:28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{exactness(page_url)}")
-        p50, p95 = timed_exact_count(engine, chosen, args.slow_requests)
-        print(f"  {'facets over statements a+i':28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
-        params = {"actor": int(chosen["actor_id"]), "issue": int(chosen["issue_id"])}
-        fts = {"q": "guarantees Geneva" if backend == "postgresql" else '"guarantees" "geneva"'}
-        for label, sql, values in (
-            ("SQL latest 50", LATEST_SQL, {}),
-            ("SQL actor+issue 50", FILTERED_SQL, params),
-            ("SQL free text 50", text_sql(backend), fts),
-        ):
-            p50, p95 = timed_sql(engine, sql, values, args.requests)
-            print(f"  {label:28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+        time_pages(base, chosen, args)
+        print(f"  web process (uvicorn, pid {server.pid}): {memory(server.pid)}", flush=True)
+        if not args.skip_exact_count:
+            p50, p95 = timed_exact_count(engine, chosen, args.slow_requests)
+            print(f"  {'facets over statements a+i':36} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+        time_bare_sql(engine, chosen, args)
         if backend == "sqlite":
-            p50, p95 = datasette_times(db_file, chosen, args.requests)
-            print(f"  {'Datasette actor+issue table':28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
-        print("  plan, actor + issue:\n" + plan(engine, FILTERED_SQL, params))
-        print("  plan, free text:\n" + plan(engine, text_sql(backend), fts))
-        server.should_exit = True
+            p50, p95 = datasette_times(cleanup, chosen, args.requests)
+            print(f"  {'Datasette actor+issue table':36} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+        print_page_plans(engine, chosen)
     finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
         engine.dispose()
-        if backend == "sqlite":
-            for leftover in db_file.parent.glob(db_file.name + "*"):
-                leftover.unlink()
-        if cleanup is not None:
-            admin, name = cleanup
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(cleanup)
 
 
 def main() -> None:
@@ -436,6 +708,11 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp"))
+    parser.add_argument(
+        "--skip-exact-count",
+        action="store_true",
+        help="skip the facets counted over the statements (a minute each at 10M)",
+    )
     args = parser.parse_args()
     for backend in args.backends.split(","):
         run_backend(backend.strip(), args, args.workdir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,16 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert "Traceback" in result.stderr
 
 
+def full_text_segments(url: str) -> int | None:
+    """How many segments SQLite's FTS5 index of the statements has (None on PostgreSQL)."""
+    if not url.startswith("sqlite"):
+        return None
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+        return connection.execute("SELECT count(DISTINCT segid) FROM statement_fts_idx").fetchone()[
+            0
+        ]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_upgrade_and_seed_twice_on_a_fresh_database(backend: str, tmp_path: Path) -> None:
     for database in make_database(backend, tmp_path):
@@ -84,6 +95,13 @@ def test_upgrade_and_seed_twice_on_a_fresh_database(backend: str, tmp_path: Path
         assert second.returncode == 0, second.stderr
         assert "0 new issues, 0 new actors" in second.stdout
         assert "0 imported, 5 already there" in second.stdout
+        segments = full_text_segments(database.url)
+        optimized = run("db", "optimize", database_url=database.url)
+        assert optimized.returncode == 0, optimized.stderr
+        assert "full-text index compacted" in optimized.stdout
+        if segments is not None:  # SQLite: each import flushed a segment; now there is one
+            assert segments > 1
+            assert full_text_segments(database.url) == 1
         down = run("db", "downgrade", "base", database_url=database.url)
         assert down.returncode == 0, down.stderr
 

@@ -10,7 +10,7 @@ from app.models.issue import Issue
 from app.models.job import ImportItem, ImportJob
 from app.models.position import Position
 from app.models.statement import Statement, StatementIssue
-from app.models.tally import StatementTally
+from app.models.tally import IssueTally, StatementTally
 
 __all__ = [
     "Actor",
@@ -25,6 +25,7 @@ __all__ = [
     "ImportItem",
     "ImportJob",
     "Issue",
+    "IssueTally",
     "LoginFailure",
     "LoginSession",
     "Position",

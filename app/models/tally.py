@@ -36,8 +36,10 @@ class Grain:
     dims: str
 
 
-# Smallest first (at a million statements: a few hundred rows up to about the statement count);
-# the migration's trigger writes one row of each grain per statement, in the same order.
+# Smallest first (at a million statements: a few hundred rows up to about the statement count;
+# the grains by month and two dimensions, 11,000 to 250,000 rows, come late but only the full
+# grain before them could answer what they answer); the migrations' triggers write one row of
+# each grain per statement, in the same order.
 GRAINS = (
     Grain(12, "MK"),
     Grain(3, "IK"),
@@ -56,6 +58,13 @@ GRAINS = (
     Grain(16, "MSI"),
     Grain(10, "DS"),
     Grain(17, "SIO"),
+    # By month and two dimensions (migration tally_month_grains): the whole months of a date
+    # range with one other filter.
+    Grain(18, "MOK"),
+    Grain(19, "MIK"),
+    Grain(20, "MSK"),
+    Grain(21, "MOI"),
+    Grain(22, "MSO"),
     Grain(0, "DSOKI"),
 )
 
@@ -91,4 +100,19 @@ class StatementTally(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     review_status: Mapped[str] = mapped_column(String(20), primary_key=True)
     issue_ids: Mapped[str] = mapped_column(String(400), primary_key=True)
+    n: Mapped[int]
+
+
+class IssueTally(Base):
+    """Statements about each issue counted by the reason its positions count them or leave them
+    out (``app.positions.views.LEFT_OUT``, or "counted") and by day (NO_DAY when undated); kept
+    by triggers (migration ``issue_tally``) from ``statement.lead_issue_ids``, the issues a
+    statement ranks first."""
+
+    __tablename__ = "issue_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    issue_id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20), primary_key=True)
+    said_on: Mapped[date] = mapped_column(Date, primary_key=True)
     n: Mapped[int]

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Actor, Issue, Position, Statement, StatementIssue
+from app.models import Actor, Issue, IssueTally, Position
 from app.positions.derive import STANCE_VALUE
-from app.vocabulary import ReviewStatus, Stance
 
 
 @dataclass
@@ -68,29 +67,19 @@ class Coverage:
 
 
 def issue_coverage(session: Session, issue: Issue) -> Coverage:
-    reason = case(
-        (Statement.review_status == ReviewStatus.rejected, "rejected"),
-        (Statement.corroborates_id.is_not(None), "repeat"),
-        (StatementIssue.rank > 0, "other_issue"),
-        (Statement.speaker_id.is_(None), "unattributed"),
-        (Statement.said_on.is_(None), "undated"),
-        (Statement.stance == Stance.neutral, "neutral"),
-        else_="counted",
-    )
-    # Grouped from a subquery: PostgreSQL would not match a CASE with bound literals in the
-    # select list to the same CASE in GROUP BY.
-    each = (
-        select(reason.label("reason"), Statement.said_on.label("said_on"))
-        .join(StatementIssue, StatementIssue.statement_id == Statement.id)
-        .where(StatementIssue.issue_id == issue.id)
-        .subquery()
-    )
+    """Summed from the issue tally (kept exact by triggers), not counted over the statements:
+    an issue can have millions."""
     rows = session.execute(
         select(
-            each.c.reason, func.count(), func.min(each.c.said_on), func.max(each.c.said_on)
-        ).group_by(each.c.reason)
+            IssueTally.reason,
+            func.sum(IssueTally.n),
+            func.min(IssueTally.said_on),
+            func.max(IssueTally.said_on),
+        )
+        .where(IssueTally.issue_id == issue.id, IssueTally.n > 0)
+        .group_by(IssueTally.reason)
     ).all()
-    found = {name: (count, first, last) for name, count, first, last in rows}
+    found = {name: (int(count), first, last) for name, count, first, last in rows}
     counted, first, last = found.get("counted", (0, None, None))
     left_out = [(text, found[name][0]) for name, text in LEFT_OUT.items() if name in found]
     return Coverage(counted, left_out, first, last)

@@ -1,5 +1,6 @@
-"""The statement tally counted again from scratch, in Python: what the tests compare with the
-tally that the database triggers keep (a bulk load refills it by the migration's upgrade)."""
+"""The statement and issue tallies counted again from scratch, in Python: what the tests compare
+with the tallies that the database triggers keep (a bulk load refills them by the migrations'
+upgrades)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Article, Statement, StatementIssue, StatementTally
+from app.models import Article, IssueTally, Statement, StatementIssue, StatementTally
 from app.models.tally import ANY_ID, ANY_TEXT, GRAINS, NO_ACTOR, NO_DAY, NO_SOURCE, Grain
 
 TallyKey = tuple[int, date, int, int, str, str, str, str]
@@ -87,3 +88,52 @@ def tallied(session: Session) -> dict[TallyKey, int]:
         ): t.n
         for t in rows.scalars()
     }
+
+
+IssueTallyKey = tuple[int, str, date]
+
+
+def _issue_reason(
+    review: str,
+    copy_of: int | None,
+    rank: int,
+    speaker_id: int | None,
+    said_on: date | None,
+    stance: str,
+) -> str:
+    """The rules of app.positions.views.LEFT_OUT, written out in Python, in their order."""
+    checks = (
+        ("rejected", review == "rejected"),
+        ("repeat", copy_of is not None),
+        ("other_issue", rank > 0),
+        ("unattributed", speaker_id is None),
+        ("undated", said_on is None),
+        ("neutral", stance == "neutral"),
+    )
+    return next((reason for reason, applies in checks if applies), "counted")
+
+
+def recount_issues(session: Session) -> dict[IssueTallyKey, int]:
+    """What the issue tally should hold: each statement on each issue, by reason and day
+    (columns, not entities: a session's entities may predate what triggers and cascades did)."""
+    counts: Counter[IssueTallyKey] = Counter()
+    rows = session.execute(
+        select(
+            StatementIssue.issue_id,
+            Statement.review_status,
+            Statement.corroborates_id,
+            StatementIssue.rank,
+            Statement.speaker_id,
+            Statement.said_on,
+            Statement.stance,
+        ).join(StatementIssue, StatementIssue.statement_id == Statement.id)
+    )
+    for issue_id, review, copy_of, rank, speaker_id, said_on, stance in rows:
+        reason = _issue_reason(review, copy_of, rank, speaker_id, said_on, stance)
+        counts[(issue_id, reason, said_on or NO_DAY)] += 1
+    return dict(counts)
+
+
+def issues_tallied(session: Session) -> dict[IssueTallyKey, int]:
+    """What the issue tally holds."""
+    return {(t.issue_id, t.reason, t.said_on): t.n for t in session.scalars(select(IssueTally))}

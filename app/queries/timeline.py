@@ -9,7 +9,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Subquery,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.extraction.codebook import normalize_name
@@ -482,9 +494,10 @@ def facets(session: Session, filters: TimelineFilters, window: int = FACET_WINDO
 
 
 def _filter_dims(filters: TimelineFilters, skip: str) -> set[str]:
-    """What a tally grain must count by to apply these filters (less ``skip``): D day,
-    S speaker, O outlet, K stance + kind + review, I issues (app/models/tally.py)."""
-    dims = {"D"} if filters.date_from or filters.date_to else set()
+    """What a tally grain must count by to apply these filters (less ``skip``, and less the
+    dates: see _periods): S speaker, O outlet, K stance + kind + review, I issues
+    (app/models/tally.py)."""
+    dims = set()
     if (filters.actors and skip != "actor") or filters.actor_ids:
         dims.add("S")
     if filters.issues and skip != "issue":
@@ -497,19 +510,69 @@ def _filter_dims(filters: TimelineFilters, skip: str) -> set[str]:
     return dims
 
 
+@dataclass(frozen=True)
+class _Period:
+    """Part of the date filter: whole months (``dim`` "M", read from a grain by month) or days
+    ("D"), from ``first`` to ``last`` inclusive (None: no bound); "" for no date filter."""
+
+    dim: str
+    first: date | None = None
+    last: date | None = None
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _periods(filters: TimelineFilters) -> list[_Period]:
+    """The date filter as its whole months and the days at either end: the months are summed
+    from grains by month (a few hundred rows a month), only the odd days from grains by day."""
+    start, end = filters.date_from, filters.date_to
+    if not (start or end):
+        return [_Period("")]
+    months_from = start if start is None or start.day == 1 else _next_month(start)
+    # The first day after the whole months.
+    months_to = None
+    if end is not None:
+        months_to = _next_month(end)
+        if months_to - timedelta(days=1) != end:
+            months_to = end.replace(day=1)
+    if months_from is not None and months_to is not None and months_from >= months_to:
+        return [_Period("D", start, end)]
+    last_month_day = None if months_to is None else months_to - timedelta(days=1)
+    periods = [_Period("M", months_from, last_month_day)]
+    if start is not None and months_from is not None and start < months_from:
+        periods.append(_Period("D", start, months_from - timedelta(days=1)))
+    if end is not None and months_to is not None and end >= months_to:
+        periods.append(_Period("D", months_to, end))
+    return periods
+
+
 def _tally_where(
     filters: TimelineFilters, ids: dict[str, list[int]], skip: str, dim: str
-) -> list[ColumnElement[bool]]:
-    """The rows of the smallest tally grain that counts by ``dim`` (the facet's) and by every
-    filter but ``skip`` (the facet's own), with those filters applied."""
-    grain = grain_for(_filter_dims(filters, skip) | {dim})
-    return [StatementTally.grain == grain.id, *_tally_conditions(filters, ids, skip)]
+) -> list[list[ColumnElement[bool]]]:
+    """For each period of the date filter, the rows of the smallest tally grain that counts by
+    ``dim`` (the facet's) and by every filter but ``skip`` (the facet's own), with those
+    filters applied. (Each period's bounds hold for a grain by day as well as by month.)"""
+    dims = _filter_dims(filters, skip) | {dim}
+    conditions = _tally_conditions(filters, ids, skip)
+    day = StatementTally.said_on
+    parts = []
+    for period in _periods(filters):
+        grain = grain_for(dims | ({period.dim} if period.dim else set()))
+        where = [StatementTally.grain == grain.id, *conditions]
+        if period.first:
+            where.append(day >= period.first)
+        if period.last:
+            where.append(day.between(NO_DAY + timedelta(days=1), period.last))
+        parts.append(where)
+    return parts
 
 
 def _tally_conditions(
     filters: TimelineFilters, ids: dict[str, list[int]], skip: str = ""
 ) -> list[ColumnElement[bool]]:
-    """The tally rows these filters keep; ``skip`` leaves one facet's filter out."""
+    """The tally rows these filters (but the dates) keep; ``skip`` leaves one facet's out."""
     tally = StatementTally
     where: list[ColumnElement[bool]] = []
     if filters.actors and skip != "actor":
@@ -527,22 +590,28 @@ def _tally_conditions(
     ):
         if values and skip != name:
             where.append(column.in_(values))
-    if filters.date_from:
-        where.append(tally.said_on >= filters.date_from)
-    if filters.date_to:
-        where.append(tally.said_on.between(NO_DAY + timedelta(days=1), filters.date_to))
     return where
 
 
+def _tally_rows(parts: list[list[ColumnElement[bool]]], *columns: Any) -> Subquery:
+    """``columns`` (as c0, c1, …) and the count ``n`` of the tally rows each part keeps."""
+    selects = [
+        select(
+            *(column.label(f"c{i}") for i, column in enumerate(columns)), StatementTally.n
+        ).where(*where)
+        for where in parts
+    ]
+    return (selects[0] if len(selects) == 1 else union_all(*selects)).subquery()
+
+
 def _summed(
-    session: Session, where: list[ColumnElement[bool]], *columns: Any
+    session: Session, parts: list[list[ColumnElement[bool]]], *columns: Any
 ) -> list[tuple[Any, ...]]:
-    """The tally's counts by ``columns`` among the rows ``where`` keeps."""
+    """The tally's counts by ``columns`` among the rows the parts keep."""
+    rows = _tally_rows(parts, *columns)
+    keys = [rows.c[f"c{i}"] for i in range(len(columns))]
     return [
-        tuple(row)
-        for row in session.execute(
-            select(*columns, func.sum(StatementTally.n)).where(*where).group_by(*columns)
-        )
+        tuple(row) for row in session.execute(select(*keys, func.sum(rows.c.n)).group_by(*keys))
     ]
 
 
@@ -560,8 +629,8 @@ def _tallied_review_facets(
     (they then share their conditions), else one each."""
     tally = StatementTally
     if not (filters.stances or filters.kinds or filters.reviews):
-        where = _tally_where(filters, ids, "", "K")
-        rows = _summed(session, where, tally.stance, tally.kind, tally.review_status)
+        parts = _tally_where(filters, ids, "", "K")
+        rows = _summed(session, parts, tally.stance, tally.kind, tally.review_status)
         return _by(rows, 0), _by(rows, 1), _by(rows, 2)
     return (
         _by(_summed(session, _tally_where(filters, ids, "stance", "K"), tally.stance), 0),
@@ -595,7 +664,7 @@ def _tallied_issues(
 
 def _tallied_named(
     session: Session,
-    where: list[ColumnElement[bool]],
+    parts: list[list[ColumnElement[bool]]],
     key: Any,
     named: tuple[Any, Any, Any],
     limit: int,
@@ -603,19 +672,17 @@ def _tallied_named(
     """The ``limit`` commonest of one facet (actors, outlets) with their names: ``named`` is the
     table's (id, value, name) columns; the tally's "none" (0) joins nothing and drops out."""
     ident, value, name = named
+    rows = _tally_rows(parts, key)
     counted = (
-        select(key.label("key"), func.sum(StatementTally.n).label("n"))
-        .where(*where)
-        .group_by(key)
-        .subquery()
+        select(rows.c.c0.label("key"), func.sum(rows.c.n).label("n")).group_by(rows.c.c0).subquery()
     )
-    rows = session.execute(
+    found = session.execute(
         select(value, name, counted.c.n)
         .join(counted, counted.c.key == ident)
         .order_by(counted.c.n.desc(), name)
         .limit(limit)
     )
-    return [(row[0], row[1], int(row[2])) for row in rows]
+    return [(row[0], row[1], int(row[2])) for row in found]
 
 
 def _tallied_actors(
@@ -649,8 +716,8 @@ def _tallied_months(
     else:
         month = func.substr(day, 1, 7)
     # By month: the month grains serve it, unless a date filter needs a grain by day.
-    where = [*_tally_where(filters, ids, "", "M"), day > NO_DAY]
-    counts = _by(_summed(session, where, month), 0)
+    parts = [[*where, day > NO_DAY] for where in _tally_where(filters, ids, "", "M")]
+    counts = _by(_summed(session, parts, month), 0)
     return [
         Facet(value, date.fromisoformat(value + "-01").strftime("%b %Y"), count, False)
         for value, count in sorted(counts.items())

@@ -20,7 +20,7 @@ from app.extraction.pipeline import Extractor
 from app.ingest.importer import ArticleInput, store_article
 from app.ingest.service import ArticleImporter
 from app.models import Actor, Article, Issue, Source, Statement, StatementIssue
-from app.queries.tally import recount, tallied
+from app.queries.tally import issues_tallied, recount, recount_issues, tallied
 from tests.conftest import SEEDS_DIR, CommittedDatabase
 
 EDITOR = Editor(None, "tester")
@@ -36,6 +36,10 @@ def assert_exact(session: Session) -> None:
     expected = recount(session)
     assert expected, "the tally must have something to count"
     assert tallied(session) == expected
+    # The issue tally (the issue page's counts by reason) too.
+    by_issue = recount_issues(session)
+    assert by_issue, "the issue tally must have something to count"
+    assert issues_tallied(session) == by_issue
 
 
 def busiest_article(session: Session) -> Article:
@@ -156,6 +160,12 @@ def test_outlets_issues_and_actors_that_change_or_go_are_counted(session: Sessio
         update(StatementIssue)
         .where(StatementIssue.statement_id == statement.id)
         .values(rank=StatementIssue.rank + 1)
+    )
+    assert_exact(session)  # the issue it ranked first is now "mainly about another issue"
+    session.execute(
+        update(StatementIssue)
+        .where(StatementIssue.statement_id == statement.id)
+        .values(rank=StatementIssue.rank - 1)
     )
     session.execute(
         update(Statement).where(Statement.id == statement.id).values(corroborates_id=None)
