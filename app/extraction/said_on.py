@@ -89,14 +89,27 @@ def _may_date_the_speech(sentence: Span, found: ResolvedDate, draft: Draft) -> b
         return False
     anchor = draft.anchor
     token = sentence.doc.char_span(found.start, found.end, alignment_mode="expand")
-    if anchor is None or token is None:
+    if token is None:
         return True
+    if anchor is None:
+        # A quote placed by proximity: a date in a clause of its own ("… told AFP that
+        # “secondary sanctions” were expected on Friday") is not the day of the quote.
+        return not _in_a_clause(token.root)
     node = token.root
     while node.i != anchor.i and node.head.i != node.i:
         if node.dep_ in OTHER_CLAUSES and anchor not in node.subtree:
             return False
         node = node.head
     return True
+
+
+def _in_a_clause(token: Token) -> bool:
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in OTHER_CLAUSES:
+            return True
+        node = node.head
+    return False
 
 
 HABITUAL_ADVERBS = {
