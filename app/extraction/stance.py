@@ -242,6 +242,16 @@ def classify(claim: Span, governing_verb: Token | None, issue_words: set[str]) -
     return StanceResult(stance, target, score)
 
 
+def _naming_call(verb: Token) -> bool:
+    """ "called it “another attempt to …”" names; "called for …", "called on X to …" asks."""
+    if verb.lemma_.lower() != "call" or verb.pos_ != "VERB":
+        return False
+    return not any(
+        (child.dep_ == "prep" and child.lower_ in ("for", "on")) or child.dep_ == "xcomp"
+        for child in verb.children
+    )
+
+
 def _governing_cue(verb: Token, claim: Span) -> float:
     """What the verb that reports the claim says of it: "rejected" -1, "urged" +1, "said" 0."""
     direction = cue(verb)
@@ -255,7 +265,7 @@ def _governing_cue(verb: Token, claim: Span) -> float:
         direction = 0.0
     if asked_for(verb) is not None:
         direction = 1.0  # "asked Trump for more air defence": a request backs what it asks
-    if any(child.dep_ == "oprd" for child in verb.children):
+    if any(child.dep_ == "oprd" for child in verb.children) or _naming_call(verb):
         direction = 0.0  # "called the demands “absurd”": naming; what it is called decides
     if direction > 0 and _reports_a_proposition(verb, claim):
         # "agreed that now is not the time to …": agreeing that something is so is not
