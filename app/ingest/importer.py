@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.extraction.types import Statement as ExtractedStatement
-from app.ingest.dedup import corroborate, find_near_duplicate, index_article
+from app.ingest.dedup import (
+    corroborate,
+    find_near_duplicate,
+    index_article,
+    lock_story,
+    story_of,
+)
 from app.ingest.events import store_events
 from app.models import (
     Actor,
@@ -144,14 +150,19 @@ def store_article(
 ) -> ImportOutcome:
     """Write one article and its extraction results; the caller owns the transaction.
 
-    Everything happens inside a savepoint, so a conflict (the same text imported concurrently)
-    leaves nothing behind and is reported as a duplicate.
+    Imports of one story take turns (``lock_story``) from the look-up for an earlier copy to
+    the commit, so two workers given the same story at once store one original and one copy
+    (or, for the same text, one article). Everything is written inside a savepoint, so a
+    conflict that gets past the locks (the same text imported concurrently) leaves nothing
+    behind and is reported as a duplicate.
     """
+    story = story_of(item.text, content_hash(item.text))
+    lock_story(session, story)
     existing = find_duplicate(session, item.text)
     if existing is not None:
         return ImportOutcome(status="duplicate", article_id=existing.id)
     source = get_or_create_source(session, item.outlet) if item.outlet else None
-    near = find_near_duplicate(session, item.text)
+    near = find_near_duplicate(session, item.text, story=story)
     try:
         with session.begin_nested():
             article = Article(
@@ -161,7 +172,7 @@ def store_article(
                 published_on=item.published_on,
                 published_precision=item.published_precision,
                 text=item.text,
-                content_hash=content_hash(item.text),
+                content_hash=story.content_hash,
                 language=item.language,
                 file_name=item.file_name,
                 file_type=item.file_type,
@@ -174,7 +185,7 @@ def store_article(
             resolver = ActorResolver(session, codebook, result)
             statements = _store_statements(session, article, result, resolver)
             events = store_events(session, article, result, resolver)
-            index_article(session, article)
+            index_article(session, article, story)
             corroborate(session, article, statements)
             session.flush()
             recompute(session, pairs_of(statements))
