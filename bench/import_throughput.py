@@ -2,6 +2,7 @@
 corpus grows.
 
 Run: .venv/bin/python bench/import_throughput.py [--rounds 3] [--server URL]
+     .venv/bin/python bench/import_throughput.py --workers 1,2,4 [--repeat 3] [--corpus DIR]
 
 1. The seed articles and the development corpus are imported through the job machinery (read,
    extract, store, index, corroborate; one transaction per article) into a fresh database, and
@@ -10,34 +11,53 @@ Run: .venv/bin/python bench/import_throughput.py [--rounds 3] [--server URL]
 2. The near-duplicate lookup (LSH band query + verification) is timed with 1,000 and 10,000
    articles indexed (bulk-inserted synthetic articles with realistic name sets); it should stay
    flat. A throwaway database is created on the server and dropped afterwards.
+
+With --workers, instead: worker scaling. For each worker count, a throwaway database gets one
+import job of the same articles (the seeds and the corpus, each --repeat times as syndicated
+copies: the same text with a line added, so each copy is a near-duplicate of the first), and that
+many `parley worker` processes (separate processes, as on separate machines) import it through
+the procrastinate queue; the time runs from the job's task being queued (the workers have loaded
+their pipelines) until the job is done. Printed per count: articles per second, the speed-up
+over one worker, and the ratio per worker to extraction alone (same texts, no database, one
+process). Afterwards each database is checked: every item imported or a duplicate (none failed
+or lost), one article per imported item, every copy pointing at an original, never two originals
+among the copies of one text, every queue task succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from app import migrate  # noqa: E402
 from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.extraction.pipeline import Extractor  # noqa: E402
 from app.ingest.dedup import bands, find_near_duplicate, fingerprint, minhash  # noqa: E402
-from app.ingest.jobs import NewItem, create_job, run_job  # noqa: E402
+from app.ingest.jobs import NewItem, create_job, item_counts, run_job  # noqa: E402
+from app.ingest.queue import defer, make_queue_app  # noqa: E402
 from app.ingest.service import ArticleImporter, load_codebooks  # noqa: E402
-from app.models import Article  # noqa: E402
+from app.models import Article, ImportItem, ImportJob  # noqa: E402
 from app.models.dedup import ArticleBand  # noqa: E402
-from app.vocabulary import JobOrigin  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from app.vocabulary import JobOrigin, JobState  # noqa: E402
 
 
 class Throwaway:
@@ -125,6 +145,182 @@ def lookup_times(server: str, sizes: list[int], probe: str, lookups: int) -> dic
     return results
 
 
+# --- Worker scaling (--workers) ----------------------------------------------------------------
+
+
+def copies(paths: list[Path], repeat: int) -> list[tuple[str, str, bytes]]:
+    """(base text's name, item name, bytes): each text, then ``repeat - 1`` syndicated copies of
+    it (a line added, so another content hash and the same names: a near-duplicate)."""
+    found = []
+    for copy in range(repeat):
+        for path in paths:
+            body = path.read_bytes()
+            if copy:
+                body += f"\n\n(copy {'i' * copy})\n".encode()
+            found.append((path.name, f"{copy}-{path.name}", body))
+    return found
+
+
+@dataclass
+class Scaling:
+    workers: int
+    seconds: float
+    articles: int
+    originals: int
+    load: tuple[float, float, float]
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds
+
+
+def start_workers(url: str, count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
+    """``count`` `parley worker` processes on the database; returns once each has loaded its
+    pipeline and waits for jobs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    env["PARLEY_DATABASE_URL"] = url
+    parley = str(Path(sys.executable).with_name("parley"))
+    workers = []
+    for n in range(count):
+        log = (logs / f"worker-{n}.log").open("wb")
+        workers.append(
+            subprocess.Popen([parley, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
+    deadline = time.monotonic() + 300
+    while not all("ready" in (logs / f"worker-{n}.log").read_text() for n in range(count)):
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            stop_workers(workers)
+            raise RuntimeError(f"the workers did not start; see {logs}")
+        time.sleep(0.2)
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)  # procrastinate stops after the task at hand
+    for worker in workers:
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def wait_until_done(factory: sessionmaker[Session], job_id: int, timeout: float = 3600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with transaction(factory) as session:
+            state = session.get_one(ImportJob, job_id).state
+        if state in (JobState.done, JobState.failed):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"import job {job_id} did not finish in {timeout:.0f} s")
+
+
+def check_import(
+    factory: sessionmaker[Session], job_id: int, items: list[tuple[str, str, bytes]]
+) -> int:
+    """Every item imported or a duplicate, one article per imported item, every copy pointing
+    at an original, at most one original per text and its copies, every queue task succeeded.
+    Returns the number of originals."""
+    problems = []
+    with transaction(factory) as session:
+        counts = item_counts(session, job_id)
+        finished = counts.get("imported", 0) + counts.get("duplicate", 0)
+        if finished != len(items):
+            problems.append(f"items not imported: {counts}")
+        imported = session.execute(
+            select(ImportItem.file_name, ImportItem.article_id).where(
+                ImportItem.job_id == job_id, ImportItem.status == "imported"
+            )
+        ).all()
+        articles = dict(session.execute(select(Article.id, Article.duplicate_of_id)).tuples().all())
+        if sorted(a for _, a in imported) != sorted(articles):
+            problems.append("articles and imported items differ (a lost or an extra article)")
+        for article_id, original in articles.items():
+            if original is not None and articles.get(original, "missing") is not None:
+                problems.append(f"article {article_id} copies {original}, not an original")
+        base = {name: base for base, name, _ in items}
+        originals: dict[str, int] = {}
+        for file_name, article_id in imported:
+            if articles.get(article_id, "missing") is None:
+                originals[base[file_name]] = originals.get(base[file_name], 0) + 1
+        problems += [f"{name}: {n} originals" for name, n in originals.items() if n > 1]
+        tasks = dict(
+            session.execute(
+                text("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1")
+            ).all()
+        )
+        if set(tasks) != {"succeeded"}:
+            problems.append(f"queue tasks not all succeeded: {tasks}")
+    if problems:
+        raise SystemExit("check failed:\n  " + "\n  ".join(problems))
+    return sum(originals.values())
+
+
+def scaling_run(
+    server: str, codebook: Codebook, items: list[tuple[str, str, bytes]], workers: int
+) -> Scaling:
+    with Throwaway(server) as url, tempfile.TemporaryDirectory() as logs:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        factory = make_sessionmaker(engine)
+        with transaction(factory) as session:
+            load_codebooks(session, codebook)
+            job_id = create_job(session, [NewItem(n, b) for _, n, b in items], JobOrigin.cli).id
+        processes = start_workers(url, workers, Path(logs))
+        try:
+            app = make_queue_app(Settings(database_url=url))
+            started = time.perf_counter()
+            defer(app, [job_id])
+            wait_until_done(factory, job_id)
+            seconds = time.perf_counter() - started
+            load = os.getloadavg()
+        finally:
+            stop_workers(processes)
+        originals = check_import(factory, job_id, items)
+        engine.dispose()
+    return Scaling(workers, seconds, len(items), originals, load)
+
+
+def extraction_rate(extractor: Extractor, bodies: list[str], rounds: int) -> float:
+    rates = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for body in bodies:
+            extractor.extract(body)
+        rates.append(len(bodies) / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def worker_scaling(args: argparse.Namespace, paths: list[Path], codebook: Codebook) -> None:
+    counts = [int(n) for n in args.workers.split(",")]
+    items = copies(paths, args.repeat)
+    extractor = Extractor(codebook)
+    bodies = [body.decode("utf-8") for _, _, body in items[: len(paths)]]
+    extractor.extract_many(bodies[:2])  # warm up
+    extract = extraction_rate(extractor, bodies, args.rounds)
+    runs: dict[int, list[Scaling]] = {n: [] for n in counts}
+    for _ in range(args.rounds):
+        for n in counts:
+            runs[n].append(scaling_run(args.server, codebook, items, n))
+    rows = {n: sorted(r, key=lambda run: run.rate)[len(r) // 2] for n, r in runs.items()}
+
+    print(
+        f"articles: {len(items)} ({len(paths)} texts x {args.repeat})  rounds: {args.rounds}  "
+        f"database: PostgreSQL  cores: {os.cpu_count()}"
+    )
+    print(f"extraction alone, one process, no database: {extract:.2f} articles/s")
+    print("workers  seconds  articles/s  speed-up  per worker / extraction  originals  load (1m)")
+    first = rows[counts[0]].rate  # the speed-up is over the first count given (1 worker)
+    for n, row in rows.items():
+        print(
+            f"{n:>7}  {row.seconds:7.1f}  {row.rate:10.2f}  {row.rate / first:7.2f}x"
+            f"  {row.rate / n / extract:23.2f}  {row.originals:>9}  {row.load[0]:9.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -133,10 +329,19 @@ def main() -> None:
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--lookups", type=int, default=50)
+    parser.add_argument(
+        "--workers", help="worker counts to compare (e.g. 1,2,4): measures worker scaling"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="with --workers: each text this many times"
+    )
     args = parser.parse_args()
 
     paths = texts(args.corpus)
     codebook = Codebook.from_dir(ROOT / "seeds")
+    if args.workers:
+        worker_scaling(args, paths, codebook)
+        return
     extractor = Extractor(codebook)
     bodies = [p.read_text(encoding="utf-8") for p in paths]
     extractor.extract_many(bodies[:2])  # warm up

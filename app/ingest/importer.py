@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ from app.models import (
     StatementIssue,
 )
 from app.models.actor import surviving
-from app.positions.derive import pairs_of, recompute
+from app.positions.derive import recompute
 
 
 @dataclass
@@ -183,12 +183,11 @@ def store_article(
             session.add(article)
             session.flush()
             resolver = ActorResolver(session, codebook, result)
-            statements = _store_statements(session, article, result, resolver)
+            statements, pairs = _store_statements(session, article, result, resolver)
             events = store_events(session, article, result, resolver)
             index_article(session, article, story)
-            corroborate(session, article, statements)
             session.flush()
-            recompute(session, pairs_of(statements))
+            recompute(session, pairs)
     except IntegrityError:
         existing = find_duplicate(session, item.text)
         if existing is None:
@@ -238,13 +237,49 @@ def issue_ids_by_slug(session: Session) -> dict[str, int]:
 
 def _store_statements(
     session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
-) -> list[Statement]:
+) -> tuple[list[Statement], set[tuple[int, int]]]:
+    """The article's statements, linked to what they repeat and to their issues; returns them
+    and the (speaker, issue) pairs whose positions they can change.
+
+    Written so that the tally's triggers count each statement once: it is inserted already
+    linked to the statement it repeats (a repeat is never counted, where one linked after its
+    insert is counted, then taken out again) and holding its set of issues (so the trigger on
+    its issue links finds the set right, instead of changing the statement, and its counts,
+    once per link)."""
     issue_ids = issue_ids_by_slug(session)
     stored: list[Statement] = []
+    links: list[list[StatementIssue]] = []
     for extracted in result.statements:
-        statement = Statement(article_id=article.id, **statement_values(extracted, resolver))
-        statement.issues = issue_links(extracted, issue_ids)
-        session.add(statement)
-        stored.append(statement)
+        its_links = issue_links(extracted, issue_ids)
+        ids = sorted({link.issue_id for link in its_links})
+        stored.append(
+            Statement(
+                article_id=article.id,
+                issue_ids="".join(f",{i}" for i in ids) + "," if ids else "",
+                **statement_values(extracted, resolver),
+            )
+        )
+        links.append(its_links)
+    with session.no_autoflush:  # the look-up must not write the statements before they link
+        corroborate(session, article, stored)
+    session.add_all(stored)
     session.flush()
-    return stored
+    rows = [
+        {
+            "statement_id": statement.id,
+            "issue_id": link.issue_id,
+            "rank": link.rank,
+            "score": link.score,
+        }
+        for statement, its_links in zip(stored, links, strict=True)
+        for link in its_links
+    ]
+    if rows:
+        session.execute(insert(StatementIssue).values(rows))
+    pairs = {
+        (statement.speaker_id, link.issue_id)
+        for statement, its_links in zip(stored, links, strict=True)
+        for link in its_links
+        if link.rank == 0 and statement.speaker_id is not None
+    }
+    return stored, pairs
