@@ -27,6 +27,7 @@ among the copies of one text, every queue task succeeded.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import signal
@@ -38,6 +39,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -235,7 +237,7 @@ def check_import(
                 ImportItem.job_id == job_id, ImportItem.status == "imported"
             )
         ).all()
-        articles = dict(session.execute(select(Article.id, Article.duplicate_of_id)).tuples().all())
+        articles = dict(session.execute(select(Article.id, Article.duplicate_of_id)).all())
         if sorted(a for _, a in imported) != sorted(articles):
             problems.append("articles and imported items differ (a lost or an extra article)")
         for article_id, original in articles.items():
@@ -294,6 +296,37 @@ def extraction_rate(extractor: Extractor, bodies: list[str], rounds: int) -> flo
     return statistics.median(rates)
 
 
+def _extract_in_step(bodies: list[str], ready: Any, go: Any, seconds: Any) -> None:
+    extractor = Extractor(Codebook.from_dir(ROOT / "seeds"))
+    extractor.extract_many(bodies[:2])  # warm up
+    ready.release()
+    go.wait()
+    started = time.perf_counter()
+    for body in bodies:
+        extractor.extract(body)
+    seconds.put(time.perf_counter() - started)
+
+
+def parallel_extraction_rate(bodies: list[str], processes: int) -> float:
+    """Articles per second of ``processes`` extracting the same texts at once, no database: what
+    the machine's free cores allow at the moment (other work on it shows here too)."""
+    context = multiprocessing.get_context("spawn")
+    ready, go, seconds = context.Semaphore(0), context.Event(), context.Queue()
+    children = [
+        context.Process(target=_extract_in_step, args=(bodies, ready, go, seconds))
+        for _ in range(processes)
+    ]
+    for child in children:
+        child.start()
+    for _ in children:
+        ready.acquire()
+    go.set()
+    slowest = max(seconds.get() for _ in children)
+    for child in children:
+        child.join()
+    return processes * len(bodies) / slowest
+
+
 def worker_scaling(args: argparse.Namespace, paths: list[Path], codebook: Codebook) -> None:
     counts = [int(n) for n in args.workers.split(",")]
     items = copies(paths, args.repeat)
@@ -302,9 +335,11 @@ def worker_scaling(args: argparse.Namespace, paths: list[Path], codebook: Codebo
     extractor.extract_many(bodies[:2])  # warm up
     extract = extraction_rate(extractor, bodies, args.rounds)
     runs: dict[int, list[Scaling]] = {n: [] for n in counts}
+    alone: dict[int, list[float]] = {n: [] for n in counts}
     for _ in range(args.rounds):
         for n in counts:
             runs[n].append(scaling_run(args.server, codebook, items, n))
+            alone[n].append(parallel_extraction_rate(bodies, n))
     rows = {n: sorted(r, key=lambda run: run.rate)[len(r) // 2] for n, r in runs.items()}
 
     print(
@@ -312,12 +347,16 @@ def worker_scaling(args: argparse.Namespace, paths: list[Path], codebook: Codebo
         f"database: PostgreSQL  cores: {os.cpu_count()}"
     )
     print(f"extraction alone, one process, no database: {extract:.2f} articles/s")
-    print("workers  seconds  articles/s  speed-up  per worker / extraction  originals  load (1m)")
+    print(
+        "workers  seconds  articles/s  speed-up  per worker / extraction alone"
+        "  extraction alone, N processes  originals  load (1m)"
+    )
     first = rows[counts[0]].rate  # the speed-up is over the first count given (1 worker)
     for n, row in rows.items():
         print(
             f"{n:>7}  {row.seconds:7.1f}  {row.rate:10.2f}  {row.rate / first:7.2f}x"
-            f"  {row.rate / n / extract:23.2f}  {row.originals:>9}  {row.load[0]:9.2f}"
+            f"  {row.rate / n / extract:29.2f}  {statistics.median(alone[n]):17.2f} articles/s"
+            f"  {row.originals:>9}  {row.load[0]:9.2f}"
         )
 
 

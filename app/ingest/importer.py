@@ -183,9 +183,11 @@ def store_article(
             session.add(article)
             session.flush()
             resolver = ActorResolver(session, codebook, result)
-            statements, pairs = _store_statements(session, article, result, resolver)
+            # Statements last: their first insert takes the tally's lock (the migration
+            # statement_tally), which other imports wait for until this one commits.
             events = store_events(session, article, result, resolver)
             index_article(session, article, story)
+            statements, pairs = _store_statements(session, article, result, resolver)
             session.flush()
             recompute(session, pairs)
     except IntegrityError:

@@ -142,7 +142,7 @@ def test_two_workers_storing_one_story_at_once_make_one_original(
     assert outcomes["first"].status == "imported"
     assert outcomes["second"].status == second_status
     with transaction(factory) as session:
-        rows = session.execute(select(Article.id, Article.duplicate_of_id)).tuples().all()
+        rows = session.execute(select(Article.id, Article.duplicate_of_id)).all()
     originals = [article_id for article_id, copy_of in rows if copy_of is None]
     assert originals == [outcomes["first"].article_id]
     if second_status == "imported":

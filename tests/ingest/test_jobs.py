@@ -337,7 +337,7 @@ def test_two_worker_processes_share_a_job_and_keep_one_original_per_story(
         assert view is not None and view.job.state == "done", view.counts
         assert view.counts == {"imported": 4, "duplicate": 2}
         by_name = {item.file_name: item.article_id for item in view.job.items}
-        articles = dict(session.execute(select(Article.id, Article.duplicate_of_id)).tuples().all())
+        articles = dict(session.execute(select(Article.id, Article.duplicate_of_id)).all())
     assert sorted(articles) == sorted({by_name[item.file_name] for item in items[:4]})
     original, rewrite = (by_name[path.name] for path in story)
     assert (articles[original], articles[rewrite]) in ((None, original), (rewrite, None))
