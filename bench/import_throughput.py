@@ -18,10 +18,13 @@ copies: the same text with a line added, so each copy is a near-duplicate of the
 many `parley worker` processes (separate processes, as on separate machines) import it through
 the procrastinate queue; the time runs from the job's task being queued (the workers have loaded
 their pipelines) until the job is done. Printed per count: articles per second, the speed-up
-over one worker, and the ratio per worker to extraction alone (same texts, no database, one
-process). Afterwards each database is checked: every item imported or a duplicate (none failed
-or lost), one article per imported item, every copy pointing at an original, never two originals
-among the copies of one text, every queue task succeeded.
+over one worker, the ratio per worker to extraction alone (same texts, no database, one
+process), and extraction alone in that many processes at once (what the machine's free cores
+allow; other work on the machine shows there). Extraction alone runs at the niceness of a
+worker's extraction child (+10), so that both give way alike to whatever else runs. Afterwards
+each database is checked: every item imported or a duplicate (none failed or lost), one article
+per imported item, every copy pointing at an original, never two originals among the copies of
+one text, every queue task succeeded.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from app import migrate  # noqa: E402
 from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.extraction.pipeline import Extractor  # noqa: E402
+from app.ingest.budget import CHILD_NICENESS  # noqa: E402
 from app.ingest.dedup import bands, find_near_duplicate, fingerprint, minhash  # noqa: E402
 from app.ingest.jobs import NewItem, create_job, item_counts, run_job  # noqa: E402
 from app.ingest.queue import defer, make_queue_app  # noqa: E402
@@ -170,10 +174,39 @@ class Scaling:
     articles: int
     originals: int
     load: tuple[float, float, float]
+    worker_cpu: float  # seconds of CPU: the worker processes and their extraction children
+    database_cpu: float  # the PostgreSQL backends serving the throwaway database
 
     @property
     def rate(self) -> float:
         return self.articles / self.seconds
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants (Linux /proc; 0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS + sum(map(cpu_seconds, children))
+
+
+def database_cpu(factory: sessionmaker[Session]) -> dict[int, float]:
+    """CPU seconds so far of each backend process connected to this database (the server runs
+    on this machine)."""
+    with transaction(factory) as session:
+        pids = session.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+    return {pid: cpu_seconds(pid) for pid in pids}
 
 
 def start_workers(url: str, count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
@@ -210,13 +243,18 @@ def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
 
 
 def wait_until_done(factory: sessionmaker[Session], job_id: int, timeout: float = 3600) -> None:
+    """Until the job is done and the queue drained (a worker that started on the job left a
+    task for the next free worker; the last of those finds nothing left and ends)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with transaction(factory) as session:
             state = session.get_one(ImportJob, job_id).state
-        if state in (JobState.done, JobState.failed):
+            busy = session.scalar(
+                text("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")
+            )
+        if state in (JobState.done, JobState.failed) and not busy:
             return
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise RuntimeError(f"import job {job_id} did not finish in {timeout:.0f} s")
 
 
@@ -274,42 +312,43 @@ def scaling_run(
         processes = start_workers(url, workers, Path(logs))
         try:
             app = make_queue_app(Settings(database_url=url))
+            cpu_before = sum(cpu_seconds(p.pid) for p in processes)
+            backends_before = database_cpu(factory)
             started = time.perf_counter()
             defer(app, [job_id])
             wait_until_done(factory, job_id)
             seconds = time.perf_counter() - started
             load = os.getloadavg()
+            worker_cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu_before
+            backends = database_cpu(factory)
+            server_cpu = sum(t - backends_before.get(pid, 0.0) for pid, t in backends.items())
         finally:
             stop_workers(processes)
         originals = check_import(factory, job_id, items)
         engine.dispose()
-    return Scaling(workers, seconds, len(items), originals, load)
-
-
-def extraction_rate(extractor: Extractor, bodies: list[str], rounds: int) -> float:
-    rates = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for body in bodies:
-            extractor.extract(body)
-        rates.append(len(bodies) / (time.perf_counter() - started))
-    return statistics.median(rates)
+    return Scaling(workers, seconds, len(items), originals, load, worker_cpu, server_cpu)
 
 
 def _extract_in_step(bodies: list[str], ready: Any, go: Any, seconds: Any) -> None:
+    # At a worker's extraction child's priority, so that both give way alike to other work on
+    # the machine: the ratio then measures what importing adds, not the scheduler.
+    os.nice(CHILD_NICENESS)
     extractor = Extractor(Codebook.from_dir(ROOT / "seeds"))
     extractor.extract_many(bodies[:2])  # warm up
     ready.release()
     go.wait()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), os.times()
     for body in bodies:
         extractor.extract(body)
-    seconds.put(time.perf_counter() - started)
+    after = os.times()
+    seconds.put((time.perf_counter() - started, after.user + after.system - cpu.user - cpu.system))
 
 
-def parallel_extraction_rate(bodies: list[str], processes: int) -> float:
+def parallel_extraction_rate(bodies: list[str], processes: int) -> tuple[float, float]:
     """Articles per second of ``processes`` extracting the same texts at once, no database: what
-    the machine's free cores allow at the moment (other work on it shows here too)."""
+    the machine's free cores allow at the moment (other work on it shows here too). With one
+    process, the "extraction alone" that imports are compared with. Also returns the CPU
+    seconds per article."""
     context = multiprocessing.get_context("spawn")
     ready, go, seconds = context.Semaphore(0), context.Event(), context.Queue()
     children = [
@@ -321,43 +360,62 @@ def parallel_extraction_rate(bodies: list[str], processes: int) -> float:
     for _ in children:
         ready.acquire()
     go.set()
-    slowest = max(seconds.get() for _ in children)
+    timings = [seconds.get() for _ in children]
     for child in children:
         child.join()
-    return processes * len(bodies) / slowest
+    slowest = max(wall for wall, _ in timings)
+    cpu = sum(cpu for _, cpu in timings) / (processes * len(bodies))
+    return processes * len(bodies) / slowest, cpu
 
 
 def worker_scaling(args: argparse.Namespace, paths: list[Path], codebook: Codebook) -> None:
     counts = [int(n) for n in args.workers.split(",")]
     items = copies(paths, args.repeat)
-    extractor = Extractor(codebook)
     bodies = [body.decode("utf-8") for _, _, body in items[: len(paths)]]
-    extractor.extract_many(bodies[:2])  # warm up
-    extract = extraction_rate(extractor, bodies, args.rounds)
     runs: dict[int, list[Scaling]] = {n: [] for n in counts}
-    alone: dict[int, list[float]] = {n: [] for n in counts}
+    alone: dict[int, list[tuple[float, float]]] = {n: [] for n in {1, *counts}}
     for _ in range(args.rounds):
         for n in counts:
             runs[n].append(scaling_run(args.server, codebook, items, n))
             alone[n].append(parallel_extraction_rate(bodies, n))
+        if 1 not in counts:
+            alone[1].append(parallel_extraction_rate(bodies, 1))
+    extract = statistics.median(rate for rate, _ in alone[1])
+    extract_cpu = statistics.median(cpu for _, cpu in alone[1])
     rows = {n: sorted(r, key=lambda run: run.rate)[len(r) // 2] for n, r in runs.items()}
 
     print(
         f"articles: {len(items)} ({len(paths)} texts x {args.repeat})  rounds: {args.rounds}  "
         f"database: PostgreSQL  cores: {os.cpu_count()}"
     )
-    print(f"extraction alone, one process, no database: {extract:.2f} articles/s")
+    print(
+        f"extraction alone, one process, no database: {extract:.2f} articles/s, "
+        f"{extract_cpu * 1000:.0f} ms of CPU per article "
+        f"(at niceness +{CHILD_NICENESS}, as a worker's extraction child)"
+    )
     print(
         "workers  seconds  articles/s  speed-up  per worker / extraction alone"
         "  extraction alone, N processes  originals  load (1m)"
+        "  CPU ms per article: workers + PostgreSQL"
     )
     first = rows[counts[0]].rate  # the speed-up is over the first count given (1 worker)
     for n, row in rows.items():
+        alone_rate = statistics.median(rate for rate, _ in alone[n])
+        worker_ms, database_ms = (
+            1000 * t / row.articles for t in (row.worker_cpu, row.database_cpu)
+        )
         print(
             f"{n:>7}  {row.seconds:7.1f}  {row.rate:10.2f}  {row.rate / first:7.2f}x"
-            f"  {row.rate / n / extract:29.2f}  {statistics.median(alone[n]):17.2f} articles/s"
+            f"  {row.rate / n / extract:29.2f}  {alone_rate:17.2f} articles/s"
             f"  {row.originals:>9}  {row.load[0]:9.2f}"
+            f"  {worker_ms:24.0f} + {database_ms:.0f}"
         )
+    cpu = [(r.worker_cpu + r.database_cpu) / r.articles for r in rows.values()]
+    print(
+        "CPU per article, extraction alone / import (workers and PostgreSQL): "
+        + ", ".join(f"{extract_cpu / c:.2f}" for c in cpu)
+        + " (the ratio per worker where each worker has a core of its own)"
+    )
 
 
 def main() -> None:
