@@ -500,8 +500,14 @@ def worker(
             "the worker needs PostgreSQL; with SQLite, imports run inside `parley serve`"
         )
     factory = _sessionmaker(settings)
-    console.print("Parley import worker started; waiting for jobs.")
-    run_worker(settings, factory, wait=not once, concurrency=concurrency)
+    console.print("Parley import worker: loading the extraction pipeline.")
+    run_worker(
+        settings,
+        factory,
+        wait=not once,
+        concurrency=concurrency,
+        on_ready=lambda: console.print("Parley import worker ready; waiting for jobs."),
+    )
 
 
 @app.command()

@@ -120,6 +120,15 @@ class BudgetedExtractor:
         read again after analysts changed actors or issues)."""
         return BudgetedExtractor(codebook, self.seconds, self._children)
 
+    def warm_up(self) -> None:
+        """Start a child now (it loads the pipeline), so the first article does not wait."""
+        with self._children.lock:
+            if self._children.idle:
+                return
+        child = _Child(self.codebook)
+        with self._children.lock:
+            self._children.idle.append(child)
+
     def extract(
         self, text: str, published: date | None = None, title: str | None = None
     ) -> ExtractionResult:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from datasketch import MinHash
 from rapidfuzz import fuzz
 from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -97,14 +98,65 @@ def candidates(
     return list(session.scalars(query))
 
 
+@dataclass(frozen=True)
+class Story:
+    """What identifies an article's story: its text's hash, its names and their LSH bands."""
+
+    content_hash: str
+    features: set[str]
+    bands: list[tuple[int, int]]
+
+    @property
+    def comparable(self) -> bool:
+        """Enough names to call another text the same story (else only the hash counts)."""
+        return len(self.features) >= MIN_NAMES
+
+
+def story_of(body: str, content_hash: str) -> Story:
+    features = fingerprint(body)
+    return Story(content_hash, features, bands(minhash(features)))
+
+
+# The namespace (first key) of the advisory locks on stories, apart from the tally's one-key lock.
+STORY_LOCKS = 7_411_504
+
+
+def _lock_key(value: str) -> int:
+    digest = hashlib.blake2b(value.encode("utf-8"), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_story(session: Session, story: Story) -> None:
+    """Make imports of one story take turns (PostgreSQL): until this transaction ends, hold an
+    advisory lock on the text's hash and on each of its LSH buckets. Two workers given the same
+    wire story at once would otherwise both look for it, both find nothing (neither has
+    committed) and both store an original; now the second waits, then finds the first's article
+    and stores a copy of it. Any two texts the look-up can match share a bucket, so they share a
+    lock; texts of other stories wait for nobody. Keys are taken in ascending order, so two
+    imports never deadlock. SQLite needs none: its writers take turns already (BEGIN IMMEDIATE).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = {_lock_key(story.content_hash)}
+    if story.comparable:
+        keys |= {_lock_key(f"{band}:{bucket}") for band, bucket in story.bands}
+    # unnest yields the sorted array in order, and each row takes its lock as it is produced.
+    session.execute(
+        sql("SELECT pg_advisory_xact_lock(:space, key) FROM unnest(CAST(:keys AS integer[])) key"),
+        {"space": STORY_LOCKS, "keys": sorted(keys)},
+    )
+
+
 def find_near_duplicate(
-    session: Session, text: str, exclude: int | None = None
+    session: Session, text: str, exclude: int | None = None, story: Story | None = None
 ) -> NearDuplicate | None:
-    """The most similar earlier article above the threshold, resolved to its original."""
-    features = fingerprint(text)
+    """The most similar earlier article above the threshold, resolved to its original
+    (``story``: the text's, when the caller has it already)."""
+    features = story.features if story is not None else fingerprint(text)
     if len(features) < MIN_NAMES:
         return None
-    found = candidates(session, bands(minhash(features)), exclude)
+    article_bands = story.bands if story is not None else bands(minhash(features))
+    found = candidates(session, article_bands, exclude)
     if not found:
         return None
     best: NearDuplicate | None = None
@@ -121,11 +173,13 @@ def find_near_duplicate(
     return best
 
 
-def index_article(session: Session, article: Article) -> None:
+def index_article(session: Session, article: Article, story: Story | None = None) -> None:
+    """Store the article's LSH bands (``story``: its text's, when the caller has it already)."""
     session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
+    article_bands = story.bands if story is not None else bands(minhash(fingerprint(article.text)))
     session.add_all(
         ArticleBand(article_id=article.id, band=band, bucket=bucket)
-        for band, bucket in bands(minhash(fingerprint(article.text)))
+        for band, bucket in article_bands
     )
 
 

@@ -60,12 +60,15 @@ def _with_their_states(session: Session, actors: Iterable[Actor]) -> set[int]:
     Umerov's talks are Ukraine's talks."""
     found: set[int] = set()
     for actor in actors:
-        current: int | None = actor.id
+        current: Actor | None = actor
         for _ in range(MAX_AFFILIATION_DEPTH):
-            if current is None or current in found:
+            if current is None or current.id in found:
                 break
-            found.add(current)
-            current = session.scalar(select(Actor.affiliation_id).where(Actor.id == current))
+            found.add(current.id)
+            # From the session's identity map when loaded already (Russia, for every Kremlin
+            # official), so an article's events do not ask for the same actors again and again.
+            parent = current.affiliation_id
+            current = session.get(Actor, parent) if parent is not None else None
     return found
 
 

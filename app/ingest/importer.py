@@ -9,14 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.extraction.types import Statement as ExtractedStatement
-from app.ingest.dedup import corroborate, find_near_duplicate, index_article
+from app.ingest.dedup import (
+    corroborate,
+    find_near_duplicate,
+    index_article,
+    lock_story,
+    story_of,
+)
 from app.ingest.events import store_events
 from app.models import (
     Actor,
@@ -28,7 +34,7 @@ from app.models import (
     StatementIssue,
 )
 from app.models.actor import surviving
-from app.positions.derive import pairs_of, recompute
+from app.positions.derive import recompute
 
 
 @dataclass
@@ -144,14 +150,19 @@ def store_article(
 ) -> ImportOutcome:
     """Write one article and its extraction results; the caller owns the transaction.
 
-    Everything happens inside a savepoint, so a conflict (the same text imported concurrently)
-    leaves nothing behind and is reported as a duplicate.
+    Imports of one story take turns (``lock_story``) from the look-up for an earlier copy to
+    the commit, so two workers given the same story at once store one original and one copy
+    (or, for the same text, one article). Everything is written inside a savepoint, so a
+    conflict that gets past the locks (the same text imported concurrently) leaves nothing
+    behind and is reported as a duplicate.
     """
+    story = story_of(item.text, content_hash(item.text))
+    lock_story(session, story)
     existing = find_duplicate(session, item.text)
     if existing is not None:
         return ImportOutcome(status="duplicate", article_id=existing.id)
     source = get_or_create_source(session, item.outlet) if item.outlet else None
-    near = find_near_duplicate(session, item.text)
+    near = find_near_duplicate(session, item.text, story=story)
     try:
         with session.begin_nested():
             article = Article(
@@ -161,7 +172,7 @@ def store_article(
                 published_on=item.published_on,
                 published_precision=item.published_precision,
                 text=item.text,
-                content_hash=content_hash(item.text),
+                content_hash=story.content_hash,
                 language=item.language,
                 file_name=item.file_name,
                 file_type=item.file_type,
@@ -172,12 +183,13 @@ def store_article(
             session.add(article)
             session.flush()
             resolver = ActorResolver(session, codebook, result)
-            statements = _store_statements(session, article, result, resolver)
+            # Statements last: their first insert takes the tally's lock (the migration
+            # statement_tally), which other imports wait for until this one commits.
             events = store_events(session, article, result, resolver)
-            index_article(session, article)
-            corroborate(session, article, statements)
+            index_article(session, article, story)
+            statements, pairs = _store_statements(session, article, result, resolver)
             session.flush()
-            recompute(session, pairs_of(statements))
+            recompute(session, pairs)
     except IntegrityError:
         existing = find_duplicate(session, item.text)
         if existing is None:
@@ -227,13 +239,49 @@ def issue_ids_by_slug(session: Session) -> dict[str, int]:
 
 def _store_statements(
     session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
-) -> list[Statement]:
+) -> tuple[list[Statement], set[tuple[int, int]]]:
+    """The article's statements, linked to what they repeat and to their issues; returns them
+    and the (speaker, issue) pairs whose positions they can change.
+
+    Written so that the tally's triggers count each statement once: it is inserted already
+    linked to the statement it repeats (a repeat is never counted, where one linked after its
+    insert is counted, then taken out again) and holding its set of issues (so the trigger on
+    its issue links finds the set right, instead of changing the statement, and its counts,
+    once per link)."""
     issue_ids = issue_ids_by_slug(session)
     stored: list[Statement] = []
+    links: list[list[StatementIssue]] = []
     for extracted in result.statements:
-        statement = Statement(article_id=article.id, **statement_values(extracted, resolver))
-        statement.issues = issue_links(extracted, issue_ids)
-        session.add(statement)
-        stored.append(statement)
+        its_links = issue_links(extracted, issue_ids)
+        ids = sorted({link.issue_id for link in its_links})
+        stored.append(
+            Statement(
+                article_id=article.id,
+                issue_ids="".join(f",{i}" for i in ids) + "," if ids else "",
+                **statement_values(extracted, resolver),
+            )
+        )
+        links.append(its_links)
+    with session.no_autoflush:  # the look-up must not write the statements before they link
+        corroborate(session, article, stored)
+    session.add_all(stored)
     session.flush()
-    return stored
+    rows = [
+        {
+            "statement_id": statement.id,
+            "issue_id": link.issue_id,
+            "rank": link.rank,
+            "score": link.score,
+        }
+        for statement, its_links in zip(stored, links, strict=True)
+        for link in its_links
+    ]
+    if rows:
+        session.execute(insert(StatementIssue).values(rows))
+    pairs = {
+        (statement.speaker_id, link.issue_id)
+        for statement, its_links in zip(stored, links, strict=True)
+        for link in its_links
+        if link.rank == 0 and statement.speaker_id is not None
+    }
+    return stored, pairs

@@ -101,6 +101,16 @@ def claim_next(session: Session, job_id: int) -> int | None:
     return None
 
 
+def has_queued_items(session: Session, job_id: int) -> bool:
+    """Whether any of the job's items still waits for a worker."""
+    waiting = session.scalar(
+        select(ImportItem.id)
+        .where(ImportItem.job_id == job_id, ImportItem.status == ItemStatus.queued)
+        .limit(1)
+    )
+    return waiting is not None
+
+
 def _finish_item(item: ImportItem, status: str, **values: Any) -> None:
     item.status = status
     item.finished_at = datetime.now(UTC)

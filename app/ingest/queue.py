@@ -10,6 +10,7 @@ import multiprocessing
 import multiprocessing.queues
 import queue
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -17,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
-from app.ingest.jobs import requeue_stale, run_job
+from app.ingest.jobs import has_queued_items, requeue_stale, run_job
 from app.ingest.service import ArticleImporter
 from app.settings import Settings
 
@@ -141,22 +142,31 @@ def conninfo(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def make_queue_app(settings: Settings, factory: sessionmaker[Session] | None = None) -> Any:
-    """The procrastinate app with Parley's one task; ``factory`` is needed only to run it."""
+def make_queue_app(
+    settings: Settings,
+    factory: sessionmaker[Session] | None = None,
+    importer: ArticleImporter | None = None,
+) -> Any:
+    """The procrastinate app with Parley's one task; ``factory`` is needed only to run it (one
+    ``importer``, and so one loaded pipeline, serves every task of the process)."""
     import procrastinate
 
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url))
     )
-    state: dict[str, ArticleImporter] = {}
+    if factory is not None and importer is None:
+        importer = ArticleImporter(factory, extract_timeout=settings.extract_timeout_seconds)
 
     @app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=False)
     def import_job(job_id: int) -> None:
-        if factory is None:
+        if factory is None or importer is None:
             raise RuntimeError("this process only defers jobs; run `parley worker` to import")
-        importer = state.setdefault(
-            "importer", ArticleImporter(factory, extract_timeout=settings.extract_timeout_seconds)
-        )
+        # While the job has items waiting, leave a task for it in the queue: the next free
+        # worker (on this machine or another) joins in, and claims items beside this one.
+        with transaction(factory) as session:
+            waiting = has_queued_items(session, job_id)
+        if waiting:
+            _defer_one(app, job_id)  # the worker's app is open already
         run_job(factory, job_id, importer)
 
     return app
@@ -164,12 +174,17 @@ def make_queue_app(settings: Settings, factory: sessionmaker[Session] | None = N
 
 def defer(app: Any, job_ids: list[int]) -> None:
     """Queue a task per import job; one already waiting for the same job is enough."""
-    from procrastinate import exceptions
-
     with app.open():
         for job_id in job_ids:
-            with contextlib.suppress(exceptions.AlreadyEnqueued):
-                app.configure_task(TASK_NAME, queueing_lock=f"job-{job_id}").defer(job_id=job_id)
+            _defer_one(app, job_id)
+
+
+def _defer_one(app: Any, job_id: int) -> None:
+    """A task for the job, unless one is already waiting (the app must be open)."""
+    from procrastinate import exceptions
+
+    with contextlib.suppress(exceptions.AlreadyEnqueued):
+        app.configure_task(TASK_NAME, queueing_lock=f"job-{job_id}").defer(job_id=job_id)
 
 
 class QueueDispatcher:
@@ -205,13 +220,23 @@ def make_dispatcher(settings: Settings, factory: sessionmaker[Session]) -> Dispa
 
 
 def run_worker(
-    settings: Settings, factory: sessionmaker[Session], *, wait: bool = True, concurrency: int = 1
+    settings: Settings,
+    factory: sessionmaker[Session],
+    *,
+    wait: bool = True,
+    concurrency: int = 1,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
-    """`parley worker`: put interrupted work back in the queue, then process jobs."""
-    app = make_queue_app(settings, factory)
+    """`parley worker`: load the pipeline, put interrupted work back in the queue, then process
+    jobs (``on_ready`` is called when the pipeline is loaded, before the first job)."""
+    importer = ArticleImporter(factory, extract_timeout=settings.extract_timeout_seconds)
+    importer.warm_up()
+    app = make_queue_app(settings, factory, importer)
     with transaction(factory) as session:
         pending = requeue_stale(session, older_than=timedelta(seconds=settings.stale_item_seconds))
     defer(app, pending)
+    if on_ready is not None:
+        on_ready()
     app.run_worker(
         queues=[QUEUE_NAME], wait=wait, concurrency=concurrency, install_signal_handlers=wait
     )

@@ -82,6 +82,9 @@ def _first_line(text: str) -> str:
     return "Untitled article"
 
 
+WARM_UP_TEXT = "Putin said the talks would go on."
+
+
 class ArticleImporter:
     """Extracts and stores articles; the codebook is read from the database once per importer.
 
@@ -124,14 +127,27 @@ class ArticleImporter:
                 also(session, outcome)
             return outcome
 
+    def warm_up(self) -> None:
+        """Read the codebook and load the pipeline now (`parley worker` does at start), so
+        that no article's import waits for them."""
+        if self.extract_timeout is None:
+            self.extractor.extract(WARM_UP_TEXT)
+        else:
+            self._budgeted_extractor().warm_up()
+
     def _extract(self, item: ArticleInput) -> ExtractionResult:
         if self.extract_timeout is None:
             return self.extractor.extract(item.text, published=item.published_on, title=item.title)
+        return self._budgeted_extractor().extract(
+            item.text, published=item.published_on, title=item.title
+        )
+
+    def _budgeted_extractor(self) -> BudgetedExtractor:
+        assert self.extract_timeout is not None
         with self._lock:
             if self._budgeted is None:
                 self._budgeted = BudgetedExtractor(self.extractor.codebook, self.extract_timeout)
-            budgeted = self._budgeted
-        return budgeted.extract(item.text, published=item.published_on, title=item.title)
+            return self._budgeted
 
     def import_paths(
         self,

@@ -65,6 +65,10 @@ class Statement(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # The statement's set of issues (",3,7,"), kept by the tally's triggers from statement_issue
+    # (migration statement_tally; never loaded). The importer alone writes it, at the insert,
+    # with the links it is about to add: the triggers then find it right and leave it alone.
+    issue_ids: Mapped[str] = mapped_column(String(400), server_default="", deferred=True)
 
     article: Mapped[Article] = relationship(lazy="raise")
     speaker: Mapped[Actor | None] = relationship(lazy="raise")

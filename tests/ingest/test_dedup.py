@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import transaction
+from app.extraction.pipeline import Extractor
 from app.ingest.dedup import bands, candidates, fingerprint, minhash, similarity
+from app.ingest.importer import ArticleInput, ImportOutcome, store_article
 from app.ingest.jobs import NewItem, create_job, run_job
 from app.models import Article, Statement
 from tests.conftest import SEEDS_DIR, CommittedDatabase
@@ -91,3 +94,62 @@ def test_the_development_corpus_has_no_false_merges(committed_database: Committe
             )
             == 0
         )
+
+
+@pytest.mark.parametrize("committed_database", ["postgresql", "sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("first_file", "second_file", "second_status"),
+    [(AP, REWRITE, "imported"), (REWRITE, AP, "imported"), (AP, AP, "duplicate")],
+    ids=["original-then-rewrite", "rewrite-then-original", "same-text"],
+)
+def test_two_workers_storing_one_story_at_once_make_one_original(
+    committed_database: CommittedDatabase,
+    extractor: Extractor,
+    first_file: Path,
+    second_file: Path,
+    second_status: str,
+) -> None:
+    """The first worker has stored its article but not committed when the second starts on
+    the same story: the second must end up a copy of the first (or, for the same text, a
+    duplicate of it), never a second original, and neither article may be lost."""
+    factory = committed_database.factory
+    first = ArticleInput(text=first_file.read_text(encoding="utf-8"), title="First", outlet="AP")
+    second = ArticleInput(
+        text=second_file.read_text(encoding="utf-8"), title="Second", outlet="Maple Newswire"
+    )
+    results = {id(item): extractor.extract(item.text) for item in (first, second)}
+    stored, release = threading.Event(), threading.Event()
+    outcomes: dict[str, ImportOutcome] = {}
+
+    def store(name: str, item: ArticleInput, hold: bool) -> None:
+        with transaction(factory) as session:
+            outcomes[name] = store_article(session, item, results[id(item)], extractor.codebook)
+            if hold:  # in the middle of the first worker's transaction, the second one starts
+                stored.set()
+                release.wait(timeout=60)
+
+    holder = threading.Thread(target=store, args=("first", first, True))
+    holder.start()
+    assert stored.wait(timeout=60)
+    late = threading.Thread(target=store, args=("second", second, False))
+    late.start()
+    late.join(timeout=2)  # long enough for the second to look up and store, if nothing stops it
+    release.set()
+    holder.join(timeout=60)
+    late.join(timeout=60)
+    assert not holder.is_alive() and not late.is_alive()
+
+    assert outcomes["first"].status == "imported"
+    assert outcomes["second"].status == second_status
+    with transaction(factory) as session:
+        rows = session.execute(select(Article.id, Article.duplicate_of_id)).all()
+    originals = [article_id for article_id, copy_of in rows if copy_of is None]
+    assert originals == [outcomes["first"].article_id]
+    if second_status == "imported":
+        assert sorted(rows) == [
+            (outcomes["first"].article_id, None),
+            (outcomes["second"].article_id, outcomes["first"].article_id),
+        ]
+    else:
+        assert outcomes["second"].article_id == outcomes["first"].article_id
+        assert len(rows) == 1

@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
@@ -36,6 +36,9 @@ from app.models import Article, ImportItem, ImportJob
 from app.settings import Settings
 from tests.conftest import SEEDS_DIR, TEST_SECRET, CommittedDatabase
 
+# The AP story and another outlet's rewrite of it (seeds/articles.json).
+STORY = "2025-12-03-ap-europeans-accuse-putin.txt"
+REWRITE = "2025-12-03-maple-europe-accuses-putin.txt"
 TEXT = "Lavrov said on Monday that Moscow would not accept European troops in Ukraine."
 # Distinct articles that ship with the repository: the seeds (less the syndicated copy) and the
 # tests' made-up ones.
@@ -280,6 +283,66 @@ def test_a_killed_worker_leaves_no_partial_article_and_the_job_completes(
         assert view is not None and view.job.state == "done", view.counts
         assert view.counts == {"imported": 8}
         assert session.scalar(select(func.count()).select_from(Article)) == 8
+
+
+def _ready(worker: subprocess.Popen[str]) -> None:
+    """Wait until the worker has loaded its pipeline and listens for jobs."""
+    assert worker.stdout is not None
+    for line in worker.stdout:
+        if "ready" in line:
+            return
+    raise AssertionError(f"the worker stopped before it was ready (exit {worker.wait()})")
+
+
+@pytest.mark.parametrize("committed_database", ["postgresql"], indirect=True)
+def test_two_worker_processes_share_a_job_and_keep_one_original_per_story(
+    committed_database: CommittedDatabase,
+) -> None:
+    """Two `parley worker` processes, one job: the worker that takes its task leaves another for
+    the next free worker, so both import; the AP story and its rewrite, claimed side by side,
+    make one original and one copy, the same texts again are duplicates, and nothing is lost."""
+    factory = committed_database.factory
+    settings = Settings(
+        database_url=committed_database.url, job_runner="queue", secret_key=TEST_SECRET
+    )
+    story = [SEEDS_DIR / "articles" / name for name in (STORY, REWRITE)]
+    items = [
+        *(NewItem(path.name, path.read_bytes()) for path in story),
+        *corpus_items(2),
+        *(NewItem(f"again-{path.name}", b"\n" + path.read_bytes()) for path in story),
+    ]
+    with transaction(factory) as session:
+        job_id = create_job(session, items).id
+    workers = [_worker(committed_database.url) for _ in range(2)]
+    try:
+        for worker in workers:
+            _ready(worker)
+        QueueDispatcher(settings).dispatch(job_id)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            with transaction(factory) as session:
+                if session.get_one(ImportJob, job_id).state == "done":
+                    break
+            time.sleep(0.1)
+        with transaction(factory) as session:
+            busy = session.scalar(text("SELECT count(DISTINCT worker_id) FROM procrastinate_jobs"))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.communicate(timeout=60)
+    assert busy == 2, "both workers should have run a task of the job"
+    with transaction(factory) as session:
+        view = get_job(session, job_id)
+        assert view is not None and view.job.state == "done", view.counts
+        assert view.counts == {"imported": 4, "duplicate": 2}
+        by_name = {item.file_name: item.article_id for item in view.job.items}
+        articles = dict(session.execute(select(Article.id, Article.duplicate_of_id)).all())
+    assert sorted(articles) == sorted({by_name[item.file_name] for item in items[:4]})
+    original, rewrite = (by_name[path.name] for path in story)
+    assert (articles[original], articles[rewrite]) in ((None, original), (rewrite, None))
+    assert [by_name[f"again-{path.name}"] for path in story] == [original, rewrite]
+    assert sum(1 for copy_of in articles.values() if copy_of is None) == 3
 
 
 @pytest.mark.parametrize("committed_database", ["postgresql", "sqlite"], indirect=True)
