@@ -69,8 +69,7 @@ def _holds_its_own_act(verb: Token | None, first: int, last: int) -> bool:
     if verb is None or not first <= verb.i < last:
         return False
     return any(
-        child.dep_ == "xcomp" and child.lemma_.lower() in ANONYMITY_WORDS
-        for child in verb.children
+        child.dep_ == "xcomp" and child.lemma_.lower() in ANONYMITY_WORDS for child in verb.children
     )
 
 
