@@ -34,6 +34,7 @@ from app.models import (
     StatementIssue,
 )
 from app.models.actor import surviving
+from app.models.tally import issue_set
 from app.positions.derive import recompute
 
 
@@ -253,11 +254,10 @@ def _store_statements(
     links: list[list[StatementIssue]] = []
     for extracted in result.statements:
         its_links = issue_links(extracted, issue_ids)
-        ids = sorted({link.issue_id for link in its_links})
         stored.append(
             Statement(
                 article_id=article.id,
-                issue_ids="".join(f",{i}" for i in ids) + "," if ids else "",
+                issue_ids=issue_set(link.issue_id for link in its_links),
                 **statement_values(extracted, resolver),
             )
         )

@@ -7,6 +7,7 @@ statement, its issues or its article; the application never writes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,12 @@ NO_SOURCE = 0
 # ... and for "any": the value of a column that a grain does not count by.
 ANY_ID = -1
 ANY_TEXT = "*"
+
+
+def issue_set(issue_ids: Iterable[int]) -> str:
+    """A statement's set of issues as the triggers write it: ",3,7," (ascending; "" for none)."""
+    ids = sorted(set(issue_ids))
+    return "".join(f",{i}" for i in ids) + "," if ids else ""
 
 
 @dataclass(frozen=True)

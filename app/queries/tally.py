@@ -11,7 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Article, IssueTally, Statement, StatementIssue, StatementTally
-from app.models.tally import ANY_ID, ANY_TEXT, GRAINS, NO_ACTOR, NO_DAY, NO_SOURCE, Grain
+from app.models.tally import (
+    ANY_ID,
+    ANY_TEXT,
+    GRAINS,
+    NO_ACTOR,
+    NO_DAY,
+    NO_SOURCE,
+    Grain,
+    issue_set,
+)
 
 TallyKey = tuple[int, date, int, int, str, str, str, str]
 
@@ -47,7 +56,7 @@ def recount(session: Session) -> dict[TallyKey, int]:
             stance,
             kind,
             review,
-            "".join(f",{i}" for i in issues) + ("," if issues else ""),
+            issue_set(issues),
         )
         for grain in GRAINS:
             counts[_in_grain(grain, full)] += 1
