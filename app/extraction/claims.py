@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from app.extraction.cues import in_favour_of, prospective
+from app.extraction.cues import a_prospect, in_favour_of
 from app.extraction.lexicon import (
     OBJECT_CLAIM_VERBS,
+    REQUEST_VERBS,
 )
 from app.extraction.verbs import (
     SUBJECT_DEPS,
@@ -52,11 +53,7 @@ def _unbalanced(text: str) -> bool:
 def _terms_of(mark: str, clause: Token) -> bool:
     """ "troops could deploy after a ceasefire": "after" on what will or would happen states
     when (on what condition), and belongs to the claim."""
-    return (
-        mark == "after"
-        and prospective(clause)
-        and not any(c.dep_ == "neg" for c in clause.children)
-    )
+    return mark == "after" and a_prospect(clause)
 
 
 def _is_narrator_frame(token: Token, clause: Token) -> bool:
@@ -224,9 +221,6 @@ def _parenthetical_claim(verb: Token) -> tuple[int, int] | None:
             # "Ukraine, Zelensky said, will never …": the claim runs across the parenthesis.
             start = subject.left_edge.i
     return trim_range(verb.doc, start, end)
-
-
-REQUEST_VERBS = {"ask", "appeal", "plead"}
 
 
 def asked_for(verb: Token) -> Token | None:

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from app.extraction.cues import cue, demands, is_volition, negated, prospective, valence
+from app.extraction.cues import (
+    a_prospect,
+    cue,
+    demands,
+    is_volition,
+    negated,
+    prospective,
+    valence,
+)
 from app.extraction.lexicon import CONDITIONAL_MARKERS
 
 CONDITIONAL = re.compile(
@@ -141,12 +149,7 @@ def _after_a_prospect(claim: Span) -> bool:
         if any(c.tag_ in ("WDT", "WP") for c in token.children):
             continue  # "…, after which we will coordinate": what comes next, not terms
         main = token.head.head if token.dep_ == "mark" else token.head
-        if (
-            claim.start <= main.i < claim.end
-            and main.pos_ in ("VERB", "AUX")
-            and prospective(main)
-            and not negated(main)  # "will not accept troops after a deal": a refusal
-        ):
+        if claim.start <= main.i < claim.end and main.pos_ in ("VERB", "AUX") and a_prospect(main):
             return True
     return False
 

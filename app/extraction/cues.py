@@ -14,6 +14,7 @@ from app.extraction.lexicon import (
     DIPLOMATIC_VALENCE,
     OPPOSE_VERBS,
     OPPOSE_WORDS,
+    REQUEST_VERBS,
     SUPPORT_VERBS,
     SUPPORT_WORDS,
 )
@@ -49,8 +50,6 @@ ATTITUDE_ADJECTIVES = {
     "interested",
 }
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
-# Verbs of asking: with an act to do ("asked him to …"), a request for it.
-REQUEST_VERBS = {"ask", "request", "beg", "implore"}
 # "The goal is …": what a speaker names as the aim is what the speaker is for.
 GOAL_NOUNS = {"goal", "aim", "objective", "priority", "purpose"}
 COPULAS = {"be", "remain"}
@@ -202,6 +201,12 @@ def prospective(verb: Token) -> bool:
             return False
         current = current.head
     return False
+
+
+def a_prospect(verb: Token) -> bool:
+    """What will or would happen, not refused: "troops could deploy (after a ceasefire)", but not
+    "will not accept troops (after a deal)"."""
+    return prospective(verb) and not negated(verb)
 
 
 def refusal(verb: Token) -> bool:

@@ -55,6 +55,9 @@ SUPPORT_VERBS = frozenset(
     guarantee ensure embrace hail recognize recognise request suggest invite recommend announce
     """.split()
 )
+# Verbs of asking: "asked him to …", "asked Trump for …", "appealed for …": a request backs what
+# it asks for.
+REQUEST_VERBS = frozenset("ask request appeal plead beg implore".split())
 # Verbs whose clause is a proposal, not a proposition: "insisted that Kyiv withdraw",
 # "suggested that the guarantees be modelled on …" back what the clause proposes.
 PROPOSAL_VERBS = frozenset(

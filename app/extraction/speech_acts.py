@@ -145,11 +145,13 @@ def _shared_subject(verb: Token) -> Token | None:
     return subject_of(verb.head)
 
 
-def _main_speaker_last(found: list[Attribution], sentence_start: int, discourse: Discourse) -> None:
+def _main_speaker_last(in_sentence: list[Attribution], discourse: Discourse) -> None:
     """At a sentence's end, its main speaker ("Rubio said Lavrov had agreed …") is again the
-    latest, ahead of the people its claim names: the next "he" is Rubio."""
-    in_sentence = [a for a in found if a.anchor is not None and a.anchor.i >= sentence_start]
+    latest, ahead of the people its claim names: the next "he" is Rubio. ``in_sentence``: the
+    sentence's attributions (not the paragraph's so far, read again at every sentence)."""
     for attribution in in_sentence:
+        if attribution.anchor is None:
+            continue
         inside = any(
             other is not attribution
             and other.claim is not None
@@ -170,11 +172,11 @@ class ParagraphAttributor:
     ) -> list[Attribution]:
         found: list[Attribution] = []
         discourse.start_paragraph()
-        sentence_start = 0
+        sentence_start, sentence_first = 0, 0  # the sentence's first token, first attribution
         for token in doc:
             if token.is_sent_start and token.i > sentence_start:
-                _main_speaker_last(found, sentence_start, discourse)
-                sentence_start = token.i
+                _main_speaker_last(found[sentence_first:], discourse)
+                sentence_start, sentence_first = token.i, len(found)
             if token.idx in quote_ranges:
                 continue
             if (
@@ -199,7 +201,7 @@ class ParagraphAttributor:
             if attribution is not None:
                 found.append(attribution)
                 discourse.remember(attribution.speaker)
-        _main_speaker_last(found, sentence_start, discourse)
+        _main_speaker_last(found[sentence_first:], discourse)
         return outermost(found)
 
     def quoted_speech(

@@ -48,7 +48,7 @@ def recount(session: Session) -> dict[TallyKey, int]:
         .where(Statement.review_status != "rejected", Statement.corroborates_id.is_(None))
     )
     for statement_id, said_on, speaker_id, source_id, stance, kind, review in rows:
-        issues = sorted(issue_sets.get(statement_id, []))
+        issues = issue_sets.get(statement_id, [])
         full = (
             said_on or NO_DAY,
             speaker_id or NO_ACTOR,
