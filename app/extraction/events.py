@@ -13,10 +13,12 @@ from spacy.tokens import Doc
 from app.extraction.clean import Paragraph
 from app.extraction.codebook import Codebook
 from app.extraction.dates import ResolvedDate, dates_from
+from app.extraction.lexicon import NEWS_OUTLET_NAMES
 from app.extraction.offsets import span_ents
 from app.extraction.types import Event
 
 CEASEFIRE = r"(?:ceasefire|cease-fire|truce)"
+OUTLETS = "|".join(re.escape(name) for name in NEWS_OUTLET_NAMES)
 # Each kind's trigger words. A sentence can report several events of different kinds; the
 # general kinds give way to the specific ones in SUBSUMED.
 TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -62,7 +64,12 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b\d+(?:\.\d+)?[- ]hour(?:-long)?\s+call\b"
             r"|\bspoke\b[\w\s]{0,20}\b(?:to|with)\s+(?:[\w.]+\s+){0,2}(?:President|Prime\s+Minister|"
             r"Chancellor|leader)\b"
-            r"|\bcalling\s+(?:[A-Z]\w+\s+){0,3}[A-Z]\w+\s+(?:\"?right\s+now|to\s+inform)",
+            r"|\bcalling\s+(?:[A-Z]\w+\s+){0,3}[A-Z]\w+\s+(?:\"?right\s+now|to\s+inform)"
+            # "Starmer spoke with both Macron and Trump", "had spoken by phone with Trump", "spoke
+            # with his Russian counterpart"; not with reporters, the press or a news outlet
+            r"|\bspo(?:ke|ken)\s+(?:by\s+(?:phone|telephone)\s+)?(?:with|to)\s+"
+            rf"(?!(?:the\s+)?(?:{OUTLETS})\b)(?:both\s+|his\s+|her\s+|their\s+)?"
+            r"(?:(?-i:[A-Z])|(?:\w+\s+){0,2}counterparts?\b)",
             re.I,
         ),
     ),
@@ -100,21 +107,34 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # A sentence that reports a summit or a call rarely reports a separate meeting or talks.
 SUBSUMED = {
-    "meeting": ("summit", "call", "talks"),
+    "meeting": ("summit", "call"),
     "talks": ("summit", "call"),
 }
+# Talks named this soon after a meeting are what it was for ("met in Turkey for talks").
+TALKS_FOR_MEETING = 40
+PURPOSE = re.compile(r"\bfor\s+(?:a|an|the)?\s*(?:[\w-]+\s+){0,4}$", re.I)
 # "the meeting", "that call": a mention of an event the article has already reported.
 BACK_REFERENCE = re.compile(r"\b(?:the|that|this|those|these)\s+$", re.I)
 # "a possible partial ceasefire", "a hoped-for meeting", "ahead of a meeting": nothing that
 # has happened.
 SPECULATIVE = re.compile(
     r"\b(?:possible|potential|hoped-for|prospective|proposed|ahead\s+of\s+(?:a|the))\s+"
-    r"(?:[\w-]+\s+)?$",
+    r"(?:[\w-]+\s+)?$"
+    r"|\bsuch\s+an?\s+$",
+    re.I,
+)
+# "a date for a Trump–Putin meeting remains undecided", "a meeting … is not yet on the agenda"
+UNSETTLED = re.compile(
+    r"[^.;:!?]{0,60}?\b(?:remains?\s+(?:undecided|unclear|uncertain|to\s+be)|(?:is|are)\s+not\s+yet|"
+    r"has\s+not\s+(?:yet\s+)?been|to\s+(?:happen|take\s+place))\b",
     re.I,
 )
 # A date this far from the trigger dates something else in the sentence ("accused Putin on
 # Wednesday of … after five hours of talks").
 DATE_REACH = 60
+# A date that opens the sentence ("On Tuesday, December 2, Trump's envoy … met") dates its
+# main clause, however long the subject.
+OPENING = re.compile(r"\s*(?:on|in|late|early|last|this)?\s*$", re.I)
 # A subordinate clause between a date and the trigger: the date belongs to the other clause.
 CLAUSE_BREAK = re.compile(r"\b(?:after|before|following)\b", re.I)
 # One-off encounters: a later dated mention dates an earlier undated one at the same place.
@@ -133,6 +153,8 @@ FUTURE = re.compile(
     r"\b(?:will|would|plans?\s+to|planned|scheduled|expected\s+to|could|may|might|next\s+week|upcoming)\b",
     re.I,
 )
+# How far from its trigger a word of the future makes an event a plan.
+PLAN_REACH = 60
 TITLES = {
     "talks": "Talks",
     "meeting": "Meeting",
@@ -168,10 +190,18 @@ def event_kinds(text: str) -> list[tuple[str, int, bool]]:
         if match is None:
             continue
         before = text[max(0, match.start() - 30) : match.start()]
-        if kind in ("ceasefire", "meeting", "summit") and SPECULATIVE.search(before):
+        if kind in ("ceasefire", "meeting", "summit") and (
+            SPECULATIVE.search(before) or UNSETTLED.match(text, match.end())
+        ):
             continue
         referring = BACK_REFERENCE.search(before[-8:])
         found[kind] = (match.start(), referring is not None)
+    if "talks" in found and "meeting" in found:
+        # "Witkoff met Putin …, hinting at progress in peace talks" is a meeting; "met in
+        # Turkey for a second round of talks" and "the meeting began with talks" are talks.
+        talks_at, meeting_at = found["talks"][0], found["meeting"][0]
+        for_talks = talks_at < meeting_at + TALKS_FOR_MEETING or PURPOSE.search(text[:talks_at])
+        del found["meeting" if for_talks else "talks"]
     return [
         (kind, position, referring)
         for kind, (position, referring) in found.items()
@@ -211,13 +241,14 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
     for sentence in sentences:
         for kind, position, referring in event_kinds(sentence.text):
             dated = _nearest_date(sentence, position)
-            if referring and dated is None:
-                if kind in latest:
-                    # "no decisions were made at the meeting"
-                    _merge(latest[kind], sentence, named[id(latest[kind])])
+            antecedent = _antecedent(kind, latest) if referring and dated is None else None
+            if antecedent is not None:
+                # "no decisions were made at the meeting"
+                _merge(antecedent, sentence, named[id(antecedent)])
                 continue
             if dated is None and (
-                not sentence.actors or (not sentence.dates and FUTURE.search(sentence.text))
+                not (sentence.actors or location_of(sentence.text, sentence.places))
+                or (not sentence.dates and _planned(sentence.text, position))
             ):
                 continue  # no date and no one named, or an undated plan: nothing to place
             day = dated.day if dated else None
@@ -247,11 +278,28 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
                 participants=list(dict.fromkeys(sentence.actors)),
             )
             seen[key] = latest[kind] = event
+            if kind in ENCOUNTERS:
+                latest["encounter"] = event
             named[id(event)] = set(event.participants)
             events.append(event)
     for event in events:
         event.title = title_for(event.kind, event.participants, event.location)
     return events
+
+
+def _planned(text: str, position: int) -> bool:
+    """Whether the words around the trigger put it in the future ("will meet next week"), not
+    a clause further on ("… a ceasefire proposal, but details would have to be worked out")."""
+    return FUTURE.search(text[max(0, position - PLAN_REACH) : position + PLAN_REACH]) is not None
+
+
+def _antecedent(kind: str, latest: dict[str, Event]) -> Event | None:
+    """The event "the meeting" refers back to: the latest of its kind, else the latest
+    encounter of any kind ("met" then "after the meeting"); none the first time an article
+    names one ("The meeting between Witkoff and Putin lasted five hours")."""
+    if kind in latest:
+        return latest[kind]
+    return latest.get("encounter") if kind in ENCOUNTERS else None
 
 
 def _nearest_date(sentence: SentenceFacts, position: int) -> ResolvedDate | None:
@@ -260,7 +308,9 @@ def _nearest_date(sentence: SentenceFacts, position: int) -> ResolvedDate | None
     near = [
         found
         for found in sentence.dates
-        if abs(found.start - position) <= DATE_REACH
+        if (
+            abs(found.start - position) <= DATE_REACH or OPENING.match(sentence.text[: found.start])
+        )
         and not CLAUSE_BREAK.search(
             sentence.text[min(found.end, position) : max(found.start, position)]
         )
