@@ -78,13 +78,16 @@ def _mask(chars: list[str], start: int, end: int) -> None:
             chars[position] = " "
 
 
-def is_heading(line: str) -> bool:
+def is_heading(line: str, first: bool = False) -> bool:
+    """A short line without a sentence's end. In the body one that reports speech is kept (a
+    sentence the page cut short); the article's first line is its headline even so ("Kremlin
+    says no date set for talks"), and a headline is never a statement."""
     stripped = line.strip()
     if not stripped or len(stripped.split()) > MAX_HEADING_WORDS:
         return False
     if stripped[-1] in '.!?"”’»:;…)' or stripped[0] in "-–—\"“«‘'":
         return False
-    return not re.search(r"\b(said|says|told|stated|added)\b", stripped, re.IGNORECASE)
+    return first or not re.search(r"\b(said|says|told|stated|added)\b", stripped, re.IGNORECASE)
 
 
 def _is_photo_credit(line: str) -> bool:
@@ -188,9 +191,11 @@ def is_boilerplate(line: str) -> bool:
 def clean(text: str) -> str:
     """The article text with page furniture blanked out, the same length as the original."""
     chars = list(text)
+    first = True  # the article's first line of text: its headline, if it is one
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
-        if is_boilerplate(line) or is_heading(line):
+        headline, first = first, first and not line.strip()
+        if is_boilerplate(line) or is_heading(line, first=headline):
             _mask(chars, match.start(), match.end())
             continue
         glued = GLUED_SITE.match(line)
