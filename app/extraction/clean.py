@@ -39,6 +39,15 @@ DATELINE = re.compile(
     r"(?:\((?:AP|Reuters|AFP|dpa|UPI|Xinhua|TASS)\)\s*)?[—–-]{1,2}\s+"
 )
 
+# Other outlets' datelines, met only at the start of an article's first line: "New Delhi:",
+# "MOSCOW:", "KIEV | Xinhua |", "ST. PETERSBURG, April 11. /TASS/.". Anywhere else a name and a
+# colon may be a speaker's ("Zelensky: …"), so these are not looked for there.
+PLACE = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}"
+OPENING_DATELINE = re.compile(
+    rf"^\s*{PLACE}\s*"
+    r"(?::|\|\s*[\w ]{2,20}\||,\s+[A-Z][a-z]+\.?\s+\d{1,2}\.\s*/\s*[A-Z]+\s*/\.?)\s+"
+)
+
 # A photo credit closing a caption line: "… in Kyiv. (AP Photo/Efrem Lukatsky)".
 PHOTO_CREDIT = re.compile(r"\((?:ap|reuters|afp|getty\s+images|epa|anadolu)\s+photo", re.IGNORECASE)
 
@@ -192,17 +201,19 @@ def clean(text: str) -> str:
     """The article text with page furniture blanked out, the same length as the original."""
     chars = list(text)
     first = True  # the article's first line of text: its headline, if it is one
+    opening = True  # no prose yet: where an outlet's dateline stands
     for match in re.finditer(r"[^\n]+", text):
         line = match.group(0)
         headline, first = first, first and not line.strip()
         if is_boilerplate(line) or is_heading(line, first=headline):
-            _mask(chars, match.start(), match.end())
+            _mask(chars, match.start(), match.start() + len(line))
             continue
         glued = GLUED_SITE.match(line)
         if glued:
             _mask(chars, match.start(), match.start() + glued.end())
             continue
-        dateline = DATELINE.match(line)
+        dateline = DATELINE.match(line) or (OPENING_DATELINE.match(line) if opening else None)
+        opening = opening and not line.strip()
         if dateline and dateline.end() < len(line):
             _mask(chars, match.start(), match.start() + dateline.end())
     return "".join(chars)

@@ -74,3 +74,40 @@ def test_cleaning_masks_furniture_and_keeps_every_offset() -> None:
     ]
     for paragraph in paragraphs(cleaned):
         assert BOILERPLATE[paragraph.start : paragraph.end] == paragraph.text
+
+
+@pytest.mark.parametrize(
+    ("text", "first_prose"),
+    [
+        (
+            "New Delhi: Jaishankar said India backs dialogue.",
+            "Jaishankar said India backs dialogue.",
+        ),
+        (
+            "MOSCOW: Russia is committed to peace, Peskov said.",
+            "Russia is committed to peace, Peskov said.",
+        ),
+        ("KIEV | Xinhua | Kyiv confirmed the talks.", "Kyiv confirmed the talks."),
+        (
+            "ST. PETERSBURG, April 11. /TASS/. Dmitriev said the talks went well.",
+            "Dmitriev said the talks went well.",
+        ),
+        # after a headline, the first line of prose still opens with the dateline
+        (
+            "Jaishankar says India backs dialogue\n\nNew Delhi: Jaishankar said so.",
+            "Jaishankar said so.",
+        ),
+    ],
+)
+def test_an_outlets_dateline_opening_the_article_is_furniture(text: str, first_prose: str) -> None:
+    cleaned = clean(text)
+    assert len(cleaned) == len(text)
+    assert paragraphs(cleaned)[0].text == first_prose
+
+
+def test_a_name_and_colon_later_in_the_article_is_kept() -> None:
+    text = "Peskov said the talks went well.\nZelensky: We are ready for a ceasefire.\n"
+    assert [p.text for p in paragraphs(clean(text))] == [
+        "Peskov said the talks went well.",
+        "Zelensky: We are ready for a ceasefire.",
+    ]
