@@ -73,7 +73,8 @@ def role_names(held: RoleEntry) -> tuple[str, ...]:
 def names_role(name: str, role: list[str]) -> bool:
     """Whether a role title ("US president", "Prime Minister of the United Kingdom") is the role
     ["president"], ["prime", "minister"] itself, not a vice or deputy one."""
-    words = name.split(" of ")[0].split()
+    # "secretary of state" is matched whole; "president" against the title before any "of".
+    words = name.split() if "of" in role else name.split(" of ")[0].split()
     if len(words) < len(role) or words[len(words) - len(role) :] != role:
         return False
     before = words[: len(words) - len(role)]

@@ -91,11 +91,19 @@ def role_scope(head: Token, phrase: Span) -> Span:
     return head.doc[phrase.start : right + 1]
 
 
+# What may stand between "the" and a role noun that points back at the person just named.
+RANKS = frozenset("senior top chief veteran".split())
+
+
 def definite_singular(head: Token, phrase: Span) -> bool:
-    """ "the minister" alone: no name, no country, no other modifier."""
+    """ "the minister", "the senior diplomat": no name, no country, no modifier but a rank."""
     words = [t for t in phrase if not t.is_punct]
     return (
-        len(words) == 2 and words[0].lower_ == "the" and words[1].i == head.i and head.tag_ == "NN"
+        len(words) >= 2
+        and words[0].lower_ == "the"
+        and words[-1].i == head.i
+        and head.tag_ == "NN"
+        and all(t.lower_ in RANKS for t in words[1:-1])
     )
 
 

@@ -213,7 +213,8 @@ class SpeakerResolver:
         if (
             len(words) < 2
             or words[0].lower_ != "the"
-            or words[-1].i != head.i
+            # the role ends the phrase: "the prime minister", "the secretary of state"
+            or words[-1].i != role_scope(head, phrase)[-1].i
             or head.lower_ not in ANAPHORIC_ROLE_NOUNS
         ):
             return None
