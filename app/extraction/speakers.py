@@ -250,7 +250,7 @@ class SpeakerResolver:
             and (ent.start <= head.i < ent.end or not any(t.i in excluded for t in ent))
         ]
         if not candidates:
-            return None
+            return _posted_person(head, phrase)
         for ent in candidates:
             if ent.start <= head.i < ent.end:
                 return ent
@@ -290,6 +290,37 @@ class SpeakerResolver:
         if entity.label_ != "PERSON":
             return None
         return Speaker(name=text, kind="person", text=entity.text, new=True, how="new")
+
+
+# "Ukraine's ambassador to India Oleksandr Polishchuk", "Russia's envoy to the UN Vassily
+# Nebenzia": the parser hangs the name on the post's place; it is still the speaker.
+POSTING_PREPOSITIONS = frozenset({"to", "at", "in"})
+
+
+def _posted_person(head: Token, phrase: Span) -> Span | None:
+    """The person named at the end of a role posted somewhere: the entity there, else two or
+    three capitalised words the parser left unlabelled after the place's name."""
+    last = phrase[-1]
+    if not (
+        last.pos_ == "PROPN"
+        and last.head.dep_ == "prep"
+        and last.head.lower_ in POSTING_PREPOSITIONS
+        and last.head.head.i == head.i
+        and head.pos_ == "NOUN"
+    ):
+        return None
+    if last.ent_type_ == "PERSON":
+        return next(e for e in head.doc.ents if e.start <= last.i < e.end)
+    run = phrase.end
+    while run > phrase.start and _bare_name_word(head.doc[run - 1]):
+        run -= 1
+    if not 2 <= phrase.end - run <= 3 or not head.doc[run - 1].ent_type_:
+        return None  # a name follows the place's ("to India Oleksandr Polishchuk")
+    return Span(head.doc, run, phrase.end, label="PERSON")
+
+
+def _bare_name_word(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.is_title and token.is_alpha and not token.ent_type_
 
 
 # Nouns naming a body that speaks: with a national or proper modifier ("the Ukrainian coordination
