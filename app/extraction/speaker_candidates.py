@@ -28,6 +28,9 @@ from app.extraction.types import Speaker
 from app.extraction.verbs import SUBJECT_DEPS, is_communication_verb
 
 OPENING = {'"', "'", "“", "‘", "«"}
+# What may stand between a quote's last word and a dash that signs it: "….” — Yermak".
+CLOSING = {'"', "'", "”", "’", "»", ".", ",", "!", "?"}
+DASHES = {"—", "–", "-", "--"}
 # How far a clue that stands next to the quote is, for the distance features.
 ADJACENT = 0
 UNKNOWN_DISTANCE = 10_000
@@ -119,6 +122,9 @@ class CandidateFinder:
         line has gone astray: a name (or pronoun) and a speech verb right after the quote, in
         its sentence and before any other quote."""
         sentence = sentence_at(doc, max(end - 1, 0))
+        signed = self._signature(doc, end, on, discourse)
+        if signed is not None:
+            return signed
         after = []
         for token in doc[sentence.start : sentence.end]:
             if token.idx < end or token.is_space:
@@ -136,6 +142,23 @@ class CandidateFinder:
         first_verb = verbs[0]
         near = after[:first_verb] or after[first_verb + 1 : first_verb + 4]
         return self._first_speaker(near, on, discourse, named=True)
+
+    def _signature(
+        self, doc: Doc, end: int, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """ "“…” — Andriy Yermak, head of the presidential office.": a dash and a name right
+        after the quote sign it, with no speech verb."""
+        position = tokens_before(doc, end)
+        while position < len(doc) and (doc[position].is_space or doc[position].text in CLOSING):
+            position += 1
+        if position + 1 >= len(doc) or doc[position].text not in DASHES:
+            return None
+        name = doc[position + 1]
+        if name.ent_type_ not in ("PERSON", "ORG", "GPE") or name.ent_iob_ != "B":
+            return None
+        entity = next(e for e in doc.ents if e.start == name.i)
+        speaker = self.resolver.resolve(entity.root, on, discourse)
+        return speaker if speaker is not None and speaker.name else None
 
     def _first_speaker(
         self, tokens: list[Token], on: date | None, discourse: Discourse, *, named: bool
