@@ -14,6 +14,7 @@ from app.extraction.dates import ResolvedDate, dates_from, find_dates
 from app.extraction.drafts import Draft
 from app.extraction.lexicon import (
     ATTITUDE_VERBS,
+    COMMUNICATION_VERBS,
     ONGOING_VERBS,
 )
 from app.extraction.offsets import (
@@ -97,10 +98,32 @@ def _may_date_the_speech(sentence: Span, found: ResolvedDate, draft: Draft) -> b
         return not _in_a_clause(token.root)
     node = token.root
     while node.i != anchor.i and node.head.i != node.i:
-        if node.dep_ in OTHER_CLAUSES and anchor not in node.subtree:
+        if node.dep_ in OTHER_CLAUSES and anchor not in node.subtree and not _of_the_speech(node):
             return False
         node = node.head
     return True
+
+
+# Participles that describe the speech act itself: "Peskov, speaking to state TV on Saturday,
+# said …", "in an interview published on Sunday".
+SPEECH_PARTICIPLES = COMMUNICATION_VERBS | {
+    "talk",
+    "appear",
+    "publish",
+    "air",
+    "broadcast",
+    "release",
+}
+
+
+def _of_the_speech(clause: Token) -> bool:
+    """A participle clause that describes the speaking ("speaking on Saturday"), not a relative
+    clause with a life of its own ("Trump, who has given Moscow until Friday, …")."""
+    return (
+        clause.dep_ in ("acl", "xcomp")
+        and clause.tag_ in ("VBG", "VBN")
+        and clause.lemma_.lower() in SPEECH_PARTICIPLES
+    )
 
 
 def _in_a_clause(token: Token) -> bool:
