@@ -12,6 +12,7 @@ from app.extraction.lexicon import (
     OBJECT_CLAIM_VERBS,
     REQUEST_VERBS,
 )
+from app.extraction.noun_claims import that_clause
 from app.extraction.verbs import (
     SUBJECT_DEPS,
     is_absolute_speech,
@@ -171,7 +172,11 @@ def claim_ranges(verb: Token) -> list[tuple[int, int]]:
         merged = trim_range(verb.doc, start, last.right_edge.i + 1)
         return [merged] if merged else []
     if clauses:
-        return clause_ranges(clauses[0])
+        ranges = clause_ranges(clauses[0])
+        restricted = _restriction_end(verb, clauses[0])
+        if restricted is not None and ranges:
+            ranges[-1] = (ranges[-1][0], restricted)
+        return ranges
     if verb.lemma_.lower() == "describe" and not _describes_as(verb):
         return []  # "described the meeting": a description of something, not a claim
     introduced = _as_clause_claim(verb) or _parenthetical_claim(verb)
@@ -363,36 +368,21 @@ def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
-def that_clause(noun: Token) -> Token | None:
-    """The "that …" clause a noun carries ("the view that …", "confidence that …")."""
-    return next(
-        (
-            child
-            for child in noun.children
-            if child.dep_ in ("acl", "ccomp")
-            and any(g.dep_ == "mark" and g.lower_ == "that" for g in child.children)
-        ),
-        None,
-    )
+# "said Europe was ready to send troops, but only after a ceasefire": the parser hangs the
+# restriction on the speech verb; it is the claim's.
+RESTRICTING_WORDS = {"after", "if", "once", "when", "provided", "unless", "until", "before"}
 
 
-def for_object(noun: Token) -> Token | None:
-    """What a demand or call is for ("call for a ceasefire")."""
-    for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ == "for":
-            return next((g for g in child.children if g.dep_ == "pobj"), None)
+def _restriction_end(verb: Token, clause: Token) -> int | None:
+    """Where the claim ends when a restriction follows it ("…, but only after …")."""
+    if any(child.dep_ == "conj" for child in verb.children):
+        return None  # "said …, but added …": a second speech act
+    for child in verb.children:
+        if (
+            child.dep_ == "cc"
+            and child.lower_ == "but"
+            and child.i > clause.right_edge.i
+            and any(t.lower_ in RESTRICTING_WORDS for t in child.subtree)
+        ):
+            return child.right_edge.i + 1
     return None
-
-
-def infinitive_of(noun: Token) -> Token | None:
-    """The "to …" clause a noun carries ("threat to impose tariffs")."""
-    return next(
-        (
-            child
-            for child in noun.children
-            if child.dep_ in ("acl", "xcomp", "relcl")
-            and child.pos_ in ("VERB", "AUX")
-            and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
-        ),
-        None,
-    )

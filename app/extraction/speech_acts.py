@@ -12,9 +12,6 @@ from spacy.tokens import Doc, Span, Token
 from app.extraction.claims import (
     claim_ranges,
     clause_ranges,
-    for_object,
-    infinitive_of,
-    that_clause,
     trim_range,
 )
 from app.extraction.discourse import Discourse
@@ -24,6 +21,7 @@ from app.extraction.lexicon import (
     WEAK_COMMUNICATION_VERBS,
 )
 from app.extraction.nesting import outermost
+from app.extraction.noun_claims import for_object, infinitive_of, that_clause
 from app.extraction.offsets import (
     Ranges,
 )
