@@ -43,7 +43,8 @@ TIME_EXPRESSION = re.compile(
   | (?P<last_weekday>\blast\s+{_WEEKDAY}\b)
   | (?P<weekday>\b{_WEEKDAY}(?:'s|’s)?\b)
   | (?P<yesterday>\byesterday\b|\bthe\s+day\s+before\b|\ba\s+day\s+earlier\b)
-  | (?P<today>\btoday\b|\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b)
+  | (?P<today>\btoday\b|\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b
+      |\b(?:earlier|later)\s+in\s+the\s+day\b)
   | (?P<last_week>\blast\s+week\b|\bthe\s+previous\s+week\b|\ba\s+week\s+ago\b)
   | (?P<this_week>\bthis\s+week\b|\bearlier\s+this\s+week\b)
   | (?P<last_month>\blast\s+month\b|\bthe\s+previous\s+month\b)

@@ -19,6 +19,8 @@ from app.extraction.dates import find_dates, most_recent_weekday
         ("on Sunday", date(2025, 12, 1), date(2025, 11, 30), "day"),
         ("yesterday", date(2025, 3, 1), date(2025, 2, 28), "day"),
         ("yesterday", date(2025, 1, 1), date(2024, 12, 31), "day"),
+        ("earlier in the day", date(2025, 6, 24), date(2025, 6, 24), "day"),
+        ("later in the day", date(2025, 6, 24), date(2025, 6, 24), "day"),
         ("last week", date(2025, 4, 3), date(2025, 3, 24), "week"),
         ("last week", date(2025, 1, 2), date(2024, 12, 23), "week"),
         ("on Monday last week", date(2025, 4, 3), date(2025, 3, 24), "day"),
