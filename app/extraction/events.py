@@ -53,7 +53,15 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("summit", re.compile(r"\bsummit\b|\bG(?:7|20)\s+(?:meeting|leaders)", re.I)),
+    (
+        "summit",
+        re.compile(
+            r"\bsummit\b|\bG(?:7|20)\s+(?:meeting|leaders)"
+            # "European leaders gathered in London", "Gathered in Paris, the leaders of …"
+            r"|\bleaders\b[\w\s,'’-]{0,40}\bgathered\b|\bgathered\b[\w\s,'’-]{0,60}\bleaders\b",
+            re.I,
+        ),
+    ),
     (
         "call",
         re.compile(
@@ -62,6 +70,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|\b(?:over|by)\s+the\s+phone\b"
             r"|\b(?:a|the|their|his|her|its)\s+(?:[\w.-]+\s+){0,2}call\s+(?:with|between)\b"
             r"|\b\d+(?:\.\d+)?[- ]hour(?:-long)?\s+call\b"
+            r"|\bhad\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}call\b"
             r"|\bspoke\b[\w\s]{0,20}\b(?:to|with)\s+(?:[\w.]+\s+){0,2}(?:President|Prime\s+Minister|"
             r"Chancellor|leader)\b"
             r"|\bcalling\s+(?:[A-Z]\w+\s+){0,3}[A-Z]\w+\s+(?:\"?right\s+now|to\s+inform)"
@@ -102,7 +111,9 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "meeting",
-        re.compile(r"\b(?:met|meets|meeting|hosted|hosts?|visited|received|to\s+meet)\b", re.I),
+        re.compile(
+            r"\b(?:met|meets|meeting|hosted|hosting|hosts?|visited|received|to\s+meet)\b", re.I
+        ),
     ),
 )
 # A sentence that reports a summit or a call rarely reports a separate meeting or talks.
@@ -253,7 +264,7 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
                 continue  # no date and no one named, or an undated plan: nothing to place
             day = dated.day if dated else None
             key = (kind, day)
-            if key in seen:
+            if key in seen and not _elsewhere(seen[key], sentence, named[id(seen[key])]):
                 _merge(seen[key], sentence, named[id(seen[key])])
                 continue
             undated = seen.get((kind, None))
@@ -316,6 +327,19 @@ def _nearest_date(sentence: SentenceFacts, position: int) -> ResolvedDate | None
         )
     ]
     return min(near, key=lambda found: abs(found.start - position)) if near else None
+
+
+def _elsewhere(event: Event, sentence: SentenceFacts, participants: set[str]) -> bool:
+    """An encounter with other people at another place ("the two met in New York" after a
+    meeting at the White House): another event, though neither mention gives a day."""
+    location = location_of(sentence.text, sentence.places)
+    return (
+        event.kind in ENCOUNTERS
+        and event.location is not None
+        and location is not None
+        and location != event.location
+        and not participants & set(sentence.actors)
+    )
 
 
 def _same_encounter(event: Event, sentence: SentenceFacts, participants: set[str]) -> bool:
