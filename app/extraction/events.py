@@ -260,6 +260,8 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
             if dated is None and (
                 not (sentence.actors or location_of(sentence.text, sentence.places))
                 or (not sentence.dates and _planned(sentence.text, position))
+                # "open to talks", "while peace talks continue": talks in general, unless placed
+                or (kind == "talks" and not location_of(sentence.text, sentence.places))
             ):
                 continue  # no date and no one named, or an undated plan: nothing to place
             day = dated.day if dated else None
