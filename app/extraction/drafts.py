@@ -94,9 +94,10 @@ def _quotation_alone(span: Span, quote_ranges: Ranges) -> Span:
     return span.doc[span.start : inside[-1].i + 1] if inside else span
 
 
-def list_item_draft(doc: Doc, speaker: Speaker) -> Draft | None:
+def list_item_draft(doc: Doc, speaker: Speaker | None) -> Draft | None:
     """ "Medinsky named three results: → the sides will exchange prisoners; → …": each item of a
-    list that a speaker introduces is that speaker's claim."""
+    list that a speaker introduces is that speaker's claim (a claim of no one named when the
+    line that introduces it names no one: "The statement sets out four demands:")."""
     text = doc.text
     start = len(text) - len(text.lstrip(LIST_MARKERS + " \t"))
     end = len(text.rstrip(" \t\n;.,"))
@@ -105,9 +106,8 @@ def list_item_draft(doc: Doc, speaker: Speaker) -> Draft | None:
     sentence = doc.char_span(start, end, alignment_mode="expand")
     if sentence is None:
         return None
-    return Draft(
-        StatementKind.reported, start, end, speaker, None, sentence, min(speaker.confidence, 0.6)
-    )
+    confidence = min(speaker.confidence, 0.6) if speaker is not None else 0.3
+    return Draft(StatementKind.reported, start, end, speaker, None, sentence, confidence)
 
 
 def take_speaker(statement: Statement, source: Statement) -> None:

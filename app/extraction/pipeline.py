@@ -71,6 +71,7 @@ class ArticleState:
     discourse: Discourse = field(default_factory=Discourse)
     previous: Speaker | None = None
     list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
+    list_open: bool = False  # a colon introduced a list, and its items may follow
     list_of_terms: bool = False  # the list sets out a plan's or a proposal's points
     in_terms: bool = False  # the paragraph being read is one of those points
     left_open: list[Statement] = field(default_factory=list)  # run on into the next paragraph
@@ -84,10 +85,15 @@ class ArticleState:
         introduces = paragraph.rstrip().endswith(":")
         if introduces or not listed:
             self.list_of_terms = introduces and bool(TERMS.search(paragraph))
-        if introduces and self.discourse.paragraph_people:
-            self.list_speaker = self.discourse.paragraph_people[-1][1]
+        if introduces:
+            # The person the line names, else whoever spoke last, else whom the article is
+            # about (a plan's points set out without its issuer named again).
+            people = self.discourse.paragraph_people
+            named = self.previous if self.previous is not None and self.previous.name else None
+            self.list_speaker = people[-1][1] if people else named or self.discourse.main
         elif not in_list:
             self.list_speaker = None
+        self.list_open = introduces or in_list
 
 
 class Extractor:
@@ -183,12 +189,16 @@ class Extractor:
         """One paragraph's statements and sentence facts, added to ``state``; what it hands the
         next paragraph (its latest speaker, a list it introduces, a quote left open) too."""
         published, discourse = state.published, state.discourse
+        listed = paragraph.text[:1] in LIST_MARKERS
+        in_list = state.list_open and listed
         quotes = find_quotes(paragraph, following)
+        if in_list:
+            # "…the following points:\n- Reduce the army by half;": an item, not a dash quote
+            # (one signed "- … - Zelensky said" still is).
+            quotes = [q for q in quotes if q.style != "dash" or q.attribution is not None]
         local = [(q, q.start - paragraph.start, q.end - paragraph.start) for q in quotes]
         quote_ranges = Ranges([(start, end) for _q, start, end in local])
         attributions = self.attributor.attributions(doc, quote_ranges, published, discourse)
-        in_list = state.list_speaker is not None and paragraph.text[:1] in LIST_MARKERS
-        listed = paragraph.text[:1] in LIST_MARKERS
         state.in_terms = listed and state.list_of_terms
         drafts = self._quote_drafts(
             doc,
@@ -203,11 +213,7 @@ class Extractor:
         drafts += reported_drafts(doc, attributions, quote_ranges)
         quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
         drafts += reported_drafts(doc, quoted, Ranges([]))
-        if (
-            in_list
-            and state.list_speaker is not None
-            and not any(d.kind == StatementKind.reported for d in drafts)
-        ):
+        if in_list and not any(d.kind == StatementKind.reported for d in drafts):
             item = list_item_draft(doc, state.list_speaker)
             if item is not None:
                 drafts.append(item)
@@ -243,10 +249,10 @@ class Extractor:
             if s.kind == StatementKind.direct_quote and s.speaker is None and s.start in open_starts
         ]
         state.statements.extend(finished)
-        state.read_list(paragraph.text, listed, in_list)
         for draft in drafts:
             if draft.speaker is not None:
                 state.previous = draft.speaker
+        state.read_list(paragraph.text, listed, in_list)
         state.facts.extend(sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
 
     def _quote_drafts(

@@ -161,6 +161,10 @@ def _main_speaker_last(in_sentence: list[Attribution], discourse: Discourse) -> 
             return
 
 
+# "must agree", "should accept": an obligation laid on the subject, not something it said.
+OBLIGATION_MODALS = {"must", "should", "ought"}
+
+
 class ParagraphAttributor:
     def __init__(self, resolver: SpeakerResolver) -> None:
         self.resolver = resolver
@@ -246,6 +250,10 @@ class ParagraphAttributor:
             return None
         if verb.lemma_.lower() == "ask" and verb.tag_ == "VBN":
             return None  # "Asked whether …, X said": the question is not the speaker's claim
+        if any(
+            child.dep_ == "aux" and child.lower_ in OBLIGATION_MODALS for child in verb.children
+        ):
+            return None  # "Russia must agree to a ceasefire": what someone is to say, not said
         if verb.lemma_.lower() in ("refuse", "decline") and any(
             child.dep_ == "xcomp" and child.lemma_.lower() in DISCLOSURE_VERBS
             for child in verb.children
