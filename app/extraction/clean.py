@@ -33,9 +33,10 @@ BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# "KYIV, Ukraine (AP) —" or "MOSCOW (Reuters) -": a dateline before the first sentence.
+# "KYIV, Ukraine (AP) —", "MOSCOW (Reuters) -" or "BERLIN/BRUSSELS —": a dateline before the
+# first sentence.
 DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w .'-]{1,40})?\s*"
+    r"^\s*[A-Z][A-Z .'/-]{2,40}(?:,\s*[A-Z][\w .'-]{1,40})?\s*"
     r"(?:\((?:AP|Reuters|AFP|dpa|UPI|Xinhua|TASS)\)\s*)?[—–-]{1,2}\s+"
 )
 

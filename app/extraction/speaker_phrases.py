@@ -54,7 +54,9 @@ def noun_phrase(head: Token) -> Span:
             tokens.append(child)
             stack.append(child)
     left = min(t.i for t in tokens)
-    right = max(t.i for t in tokens)
+    # A comma closing a clause the phrase skips ("European leaders, who were not at the
+    # table, have said") does not stretch the phrase over that clause.
+    right = max(t.i for t in tokens if not t.is_punct or t.i < head.i)
     return head.doc[left : right + 1]
 
 
