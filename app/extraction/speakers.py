@@ -104,8 +104,17 @@ class SpeakerResolver:
                 how="role",
             )
         if definite_singular(head, phrase) and head.lower_ in ANAPHORIC_ROLE_NOUNS:
-            # "The minister noted …", "the official promised …": the person just named.
-            found = discourse.latest_person()
+            # "The minister noted …", "the official promised …": the person just named, or the
+            # unnamed one just described ("a senior administration official told Fox News …
+            # the official said").
+            noun = head.lower_
+            found = discourse.latest(
+                ("person or unnamed", noun),
+                lambda s: (s.kind == "person" and bool(s.name))
+                or (s.how == "unnamed" and (s.text or "").lower().split()[-1:] == [noun]),
+            )
+            if found is not None and found.name is None:
+                return found
             if found is not None:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
         return None
