@@ -23,11 +23,11 @@ from app.extraction.lexicon import (
 from app.extraction.offsets import (
     ents_inside,
 )
-from app.extraction.roles import ANAPHORIC_ROLE_NOUNS, RoleIndex, names_role, role_names
+from app.extraction.role_nouns import RoleNouns
+from app.extraction.roles import RoleIndex
 from app.extraction.speaker_phrases import (
     NAME_LABELS,
     clean_name,
-    definite_singular,
     is_news_outlet,
     noun_phrase,
     role_scope,
@@ -42,6 +42,7 @@ class SpeakerResolver:
     def __init__(self, codebook: Codebook, roles: RoleIndex) -> None:
         self.codebook = codebook
         self.roles = roles
+        self.role_nouns = RoleNouns(codebook, roles, self._nationality)
         # "Russi" for Russia, "German" for Germany: what a state's adjective starts with.
         self.state_stems = [
             (stem, actor.name)
@@ -88,36 +89,7 @@ class SpeakerResolver:
     def _by_role(
         self, head: Token, phrase: Span, phrase_text: str, on: date | None, discourse: Discourse
     ) -> Speaker | None:
-        """A role noun: the latest person named who holds it, its holder on the day, or (for
-        "the minister", "the official") the person just named."""
-        recalled = self._recent_holder(head, phrase, on, discourse)
-        if recalled is not None:
-            return recalled  # "the president added", after Trump was named
-        held = self.roles.holder(role_scope(head, phrase).text, on)
-        if held is not None:
-            actor, _key = held
-            return Speaker(
-                name=actor.name,
-                kind=actor.kind,
-                text=phrase_text,
-                role=strip_determiner(role_scope(head, phrase).text),
-                how="role",
-            )
-        if definite_singular(head, phrase) and head.lower_ in ANAPHORIC_ROLE_NOUNS:
-            # "The minister noted …", "the official promised …": the person just named, or the
-            # unnamed one just described ("a senior administration official told Fox News …
-            # the official said").
-            noun = head.lower_
-            found = discourse.latest(
-                ("person or unnamed", noun),
-                lambda s: (s.kind == "person" and bool(s.name))
-                or (s.how == "unnamed" and (s.text or "").lower().split()[-1:] == [noun]),
-            )
-            if found is not None and found.name is None:
-                return found
-            if found is not None:
-                return replace(found, how="pronoun", text=phrase_text, role=found.role)
-        return None
+        return self.role_nouns.resolve(head, phrase, phrase_text, on, discourse)
 
     def _by_description(
         self, head: Token, phrase: Span, phrase_text: str, on: date | None, discourse: Discourse
@@ -212,39 +184,6 @@ class SpeakerResolver:
             if found is not None and found.name and found.kind in ("organization", "group"):
                 return found
         return None
-
-    def _recent_holder(
-        self, head: Token, phrase: Span, on: date | None, discourse: Discourse
-    ) -> Speaker | None:
-        """ "The prime minister said" after Starmer was named: a role that several people
-        hold points back at the latest person named who holds it."""
-        words = [t for t in phrase if not t.is_punct]
-        if (
-            len(words) < 2
-            or words[0].lower_ != "the"
-            # the role ends the phrase: "the prime minister", "the secretary of state"
-            or words[-1].i != role_scope(head, phrase)[-1].i
-            or head.lower_ not in ANAPHORIC_ROLE_NOUNS
-        ):
-            return None
-        role = normalize_name(" ".join(t.text for t in words[1:])).split()
-        # Only the codebook's people can hold a role, and a name's latest mention stands for
-        # all of its mentions: the list is as long as the codebook, not the article.
-        for speaker in discourse.latest_by_name(
-            ("known person", id(self.codebook)), self._known_person
-        ):
-            entry = self.codebook.actor_named(speaker.name) if speaker.name else None
-            if entry is None or entry.kind != "person":
-                continue
-            for held in entry.roles:
-                if held.held_on(on) and any(names_role(name, role) for name in role_names(held)):
-                    text = phrase.text.strip(" ,")
-                    return replace(speaker, how="pronoun", text=text, role=strip_determiner(text))
-        return None
-
-    def _known_person(self, speaker: Speaker) -> bool:
-        entry = self.codebook.actor_named(speaker.name) if speaker.name else None
-        return entry is not None and entry.kind == "person"
 
     def _entity(self, head: Token, phrase: Span) -> Span | None:
         """The name in the phrase that is the speaker: the head's own, else an apposition's."""

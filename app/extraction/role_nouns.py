@@ -1,0 +1,153 @@
+"""Role nouns as speakers: "the prime minister", "the Kremlin spokesman", "the official" — the
+latest person named who holds the role, its holder on the article's day, or the person (or the
+unnamed source) the article has just named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from app.extraction.codebook import Codebook, normalize_name
+from app.extraction.discourse import Discourse
+from app.extraction.roles import ANAPHORIC_ROLE_NOUNS, RoleIndex, names_role, role_names
+from app.extraction.speaker_phrases import (
+    RANKS,
+    definite_singular,
+    role_scope,
+    strip_determiner,
+)
+from app.extraction.types import Speaker
+
+MAX_AFFILIATION_DEPTH = 4
+
+
+class RoleNouns:
+    """Resolves a speaker phrase headed by a role noun."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        roles: RoleIndex,
+        nationality: Callable[[str], Speaker | None],
+    ) -> None:
+        self.codebook = codebook
+        self.roles = roles
+        self.nationality = nationality
+
+    def resolve(
+        self, head: Token, phrase: Span, phrase_text: str, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """A role noun: the latest person named who holds it, its holder on the day, or (for
+        "the minister", "the official") the person just named."""
+        recalled = self._recent_holder(head, phrase, on, discourse)
+        if recalled is not None:
+            return recalled  # "the president added", after Trump was named
+        held = self.roles.holder(role_scope(head, phrase).text, on)
+        if held is not None:
+            actor, _key = held
+            return Speaker(
+                name=actor.name,
+                kind=actor.kind,
+                text=phrase_text,
+                role=strip_determiner(role_scope(head, phrase).text),
+                how="role",
+            )
+        if definite_singular(head, phrase) and head.lower_ in ANAPHORIC_ROLE_NOUNS:
+            # "The minister noted …", "the official promised …": the person just named, or the
+            # unnamed one just described ("a senior administration official told Fox News …
+            # the official said").
+            noun = head.lower_
+            found = discourse.latest(
+                ("person or unnamed", noun),
+                lambda s: (
+                    (s.kind == "person" and bool(s.name))
+                    or (s.how == "unnamed" and (s.text or "").lower().split()[-1:] == [noun])
+                ),
+            )
+            if found is not None and found.name is None:
+                return found
+            if found is not None:
+                return replace(found, how="pronoun", text=phrase_text, role=found.role)
+        return self._affiliated(head, phrase, phrase_text, discourse)
+
+    def _affiliated(
+        self, head: Token, phrase: Span, phrase_text: str, discourse: Discourse
+    ) -> Speaker | None:
+        """ "the Kremlin official", "the Ukrainian diplomat": the latest person named who
+        belongs to the body or state the phrase names (Peskov, of the Kremlin, of Russia)."""
+        words = [t for t in phrase if not t.is_punct]
+        if (
+            len(words) < 3
+            or words[0].lower_ != "the"
+            or words[-1].i != head.i
+            or head.lower_ not in ANAPHORIC_ROLE_NOUNS
+            or head.tag_ != "NN"
+        ):
+            return None
+        bodies = [self._body_slug(t) for t in words[1:-1] if t.lower_ not in RANKS]
+        if not bodies or None in bodies:
+            return None  # "the former minister", "the new envoy": not a body's person
+        body = bodies[-1]
+        found = discourse.latest(
+            ("affiliated", body, id(self.codebook)),
+            lambda s: s.kind == "person" and bool(s.name) and self._belongs(s.name, body),
+        )
+        if found is None:
+            return None
+        return replace(found, how="pronoun", text=phrase_text, role=strip_determiner(phrase_text))
+
+    def _body_slug(self, token: Token) -> str | None:
+        """The codebook actor a modifier names: "Kremlin", "Russian" (Russia)."""
+        if token.ent_id_:
+            return token.ent_id_
+        state = self.nationality(token.text)
+        entry = self.codebook.actor_named(state.name) if state is not None and state.name else None
+        return entry.slug if entry is not None else None
+
+    def _belongs(self, name: str, body: str) -> bool:
+        """Whether the person's affiliations lead to ``body`` (Peskov → Kremlin → Russia)."""
+        entry = self.codebook.actor_named(name)
+        for _ in range(MAX_AFFILIATION_DEPTH):
+            if entry is None or entry.affiliation is None:
+                return False
+            if entry.affiliation == body:
+                return True
+            entry = self.codebook.actor_by_slug(entry.affiliation)
+        return False
+
+    def _recent_holder(
+        self, head: Token, phrase: Span, on: date | None, discourse: Discourse
+    ) -> Speaker | None:
+        """ "The prime minister said" after Starmer was named: a role that several people
+        hold points back at the latest person named who holds it."""
+        words = [t for t in phrase if not t.is_punct]
+        if (
+            len(words) < 2
+            or words[0].lower_ != "the"
+            # the role ends the phrase: "the prime minister", "the secretary of state"
+            or words[-1].i != role_scope(head, phrase)[-1].i
+            or head.lower_ not in ANAPHORIC_ROLE_NOUNS
+        ):
+            return None
+        role = normalize_name(" ".join(t.text for t in words[1:])).split()
+        # Only the codebook's people can hold a role, and a name's latest mention stands for
+        # all of its mentions: the list is as long as the codebook, not the article.
+        for speaker in discourse.latest_by_name(
+            ("known person", id(self.codebook)), self._known_person
+        ):
+            entry = self.codebook.actor_named(speaker.name) if speaker.name else None
+            if entry is None or entry.kind != "person":
+                continue
+            for held in entry.roles:
+                if held.held_on(on) and any(names_role(name, role) for name in role_names(held)):
+                    text = phrase.text.strip(" ,")
+                    return replace(speaker, how="pronoun", text=text, role=strip_determiner(text))
+        return None
+
+    def _known_person(self, speaker: Speaker) -> bool:
+        entry = self.codebook.actor_named(speaker.name) if speaker.name else None
+        return entry is not None and entry.kind == "person"
