@@ -196,7 +196,9 @@ class ParagraphAttributor:
                 if token.dep_ in SUBJECT_DEPS and token.pos_ in ("PROPN", "NOUN"):
                     # Someone doing something else is still the likeliest "he" or "she" later.
                     mention = self.resolver.resolve(token, on, discourse)
-                    if mention is not None and mention.name:
+                    # A role noun that points back ("The Russian minister, he said, was …")
+                    # names no one new: it must not become the "he" that speaks of it.
+                    if mention is not None and mention.name and mention.how != "pronoun":
                         discourse.remember(mention)
                         if mention.kind == "person":
                             discourse.paragraph_people.append((token.idx, mention))
