@@ -1,4 +1,5 @@
-"""Words said at a dated occasion take its day.
+"""Words said at a dated occasion take its day; undated words share the day of the same speaker's
+words just before them.
 
 "Russia and Ukraine held a third round of talks on Wednesday. … After the talks concluded,
 Umerov said …": the article names no day for Umerov's words, but a reader dates them to the
@@ -117,3 +118,30 @@ def _occasion_day(
 def _inside_a_claim(position: int, claims: list[tuple[int, int]]) -> bool:
     index = bisect_right(claims, (position, float("inf"))) - 1
     return index >= 0 and claims[index][0] <= position < claims[index][1]
+
+
+# How far back the same speaker's dated words may give their day to undated ones.
+CARRY_REACH = 800
+
+
+def carry_named_days(statements: list[Statement], undated: list[Undated]) -> None:
+    """ "Zelensky said on Sunday that … ¶ “…,” he said.": words that fell back to the
+    publication day, right after the same speaker's words dated by the article, share that day
+    (in place): the article reports one occasion until someone else speaks."""
+    waiting = {id(u.statement) for u in undated}
+    carried: Statement | None = None
+    for statement in statements:
+        if id(statement) not in waiting:
+            carried = statement if statement.said_on is not None else None
+            continue
+        if (
+            carried is not None
+            and statement.speaker
+            and statement.speaker == carried.speaker
+            and statement.start - carried.end <= CARRY_REACH
+        ):
+            statement.said_on = carried.said_on
+            statement.said_on_precision = carried.said_on_precision
+            carried = statement
+        else:
+            carried = None

@@ -31,7 +31,7 @@ from app.extraction.drafts import (
 from app.extraction.events import SentenceFacts, find_events, sentence_facts
 from app.extraction.issues import IssueMatcher
 from app.extraction.nlp import build_pipeline, parse
-from app.extraction.occasions import Undated, date_by_occasion
+from app.extraction.occasions import Undated, carry_named_days, date_by_occasion
 from app.extraction.offsets import Ranges
 from app.extraction.quotes import Quote, find_quotes, opens_with_mark
 from app.extraction.roles import RoleIndex
@@ -172,6 +172,7 @@ class Extractor:
             following = paras[index + 1] if index + 1 < len(paras) else None
             self._paragraph(state, paragraph, following, doc)
         events = find_events(state.facts)
+        carry_named_days(state.statements, state.undated)
         date_by_occasion(state.statements, state.undated, events, text, published)
         _continue_issues(state.statements)
         statements = apply_conventions(state.statements, text, self.codebook)
