@@ -98,7 +98,31 @@ def subject_of(verb: Token) -> Token | None:
         and verb.head.i != verb.i
     ):
         return _shared_subject(verb)
-    return None
+    return _stray_subject(verb)
+
+
+def _stray_subject(verb: Token) -> Token | None:
+    """ "In Kiev, Defense Minister Rustem Umerov, who led the delegation, said …": the parser
+    left the main verb without a subject and hung the name elsewhere. The speaker is the name
+    right before the verb, past commas and any clause that name carries."""
+    if verb.dep_ != "ROOT" or not is_finite(verb):
+        return None
+    doc, first = verb.doc, verb.sent.start
+    # Where each clause hung on a name ends (its last word) → where it starts.
+    clauses: dict[int, int] = {}
+    for token in doc[first : verb.i]:
+        if token.dep_ in ("relcl", "acl", "appos"):
+            last = token.right_edge.i
+            while last > token.i and doc[last].is_punct:
+                last -= 1
+            clauses[last] = min(clauses.get(last, last), token.left_edge.i)
+    position = verb.i - 1
+    while position >= first and (doc[position].is_punct or position in clauses):
+        position = position - 1 if doc[position].is_punct else clauses[position] - 1
+    if position < first:
+        return None
+    name = doc[position]
+    return name if name.ent_type_ == "PERSON" else None
 
 
 def _quoted_as_saying(verb: Token) -> Token | None:
