@@ -105,6 +105,13 @@ def _stray_subject(verb: Token) -> Token | None:
     """ "In Kiev, Defense Minister Rustem Umerov, who led the delegation, said …": the parser
     left the main verb without a subject and hung the name elsewhere. The speaker is the name
     right before the verb, past commas and any clause that name carries."""
+    if (
+        verb.tag_ in ("VBD", "VBN", "VBZ")
+        and verb.head.i < verb.i
+        and verb.head.dep_ == "ROOT"
+        and verb.head.ent_type_ == "PERSON"
+    ):
+        return verb.head  # "Trump, for his part, posted …": the name parsed as the root
     if verb.dep_ != "ROOT" or not is_finite(verb):
         return None
     doc, first = verb.doc, verb.sent.start
