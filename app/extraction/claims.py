@@ -76,6 +76,13 @@ def _is_narrator_frame(token: Token, clause: Token) -> bool:
     return token.tag_ == "VBG" and before is not None and before.text == ","
 
 
+def _coordinated_that(verb: Token) -> bool:
+    """A conjunct with its own "that" and subject: a second complement clause."""
+    return any(g.dep_ == "mark" and g.lower_ == "that" for g in verb.children) and any(
+        g.dep_ in ("nsubj", "nsubjpass") for g in verb.children
+    )
+
+
 def clause_ranges(clause: Token) -> list[tuple[int, int]]:
     """A complement clause's range, split where "…, and that B" coordinates a second clause,
     and cut before a trailing reporting participle (which makes a statement of its own)."""
@@ -97,8 +104,10 @@ def clause_ranges(clause: Token) -> list[tuple[int, int]]:
             or (non_restrictive(child) and is_communication_verb(child))
             or (
                 child.dep_ == "conj"
-                and child.head.i == clause.i
                 and any(g.dep_ == "mark" for g in child.children)
+                # "…, and that B" on the clause; or hung deeper by the parser ("would not
+                # accept deadlines imposed from outside and that the root causes must go")
+                and (child.head.i == clause.i or _coordinated_that(child))
             )
         )
     ]
