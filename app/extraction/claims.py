@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from app.extraction.claim_repairs import colon_claim, misattached_clauses, restriction_end
 from app.extraction.cues import a_prospect, in_favour_of
 from app.extraction.lexicon import (
     OBJECT_CLAIM_VERBS,
@@ -141,37 +142,11 @@ def _indirect_question(verb: Token, clause: Token) -> bool:
     )
 
 
-def _misattached_clauses(verb: Token) -> list[Token]:
-    """A "that" clause the small model hung on a word between the verb and it: on a date
-    ("Kyiv said March 11 that it accepted …") or on a phrase's noun ("said after the talks
-    that Ukraine was ready …", where "that" is the clause's marker, not a relative pronoun)."""
-    found = []
-    for child in verb.children:
-        if child.dep_ in ("npadvmod", "tmod") and child.ent_type_ == "DATE":
-            nouns = [child]
-        elif child.dep_ == "prep" and child.i > verb.i:
-            nouns = [g for g in child.children if g.dep_ == "pobj"]
-        else:
-            continue
-        for noun in nouns:
-            found += [
-                clause
-                for clause in noun.children
-                if clause.dep_ in ("relcl", "acl")
-                and clause.left_edge.lower_ == "that"
-                and (
-                    noun.dep_ != "pobj"
-                    or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
-                )
-            ]
-    return found
-
-
 def claim_ranges(verb: Token) -> list[tuple[int, int]]:
     """Token ranges of what the verb reports: its clause(s), or its object and what follows."""
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _indirect_question(verb, c)]
     if not clauses:
-        clauses = _misattached_clauses(verb)
+        clauses = misattached_clauses(verb)
     if len(clauses) > 1 and all(c.i > verb.i for c in clauses):
         # One clause split in two by the parser ("X was willing … provided that …").
         first, last = clauses[0], clauses[-1]
@@ -182,13 +157,15 @@ def claim_ranges(verb: Token) -> list[tuple[int, int]]:
         return [merged] if merged else []
     if clauses:
         ranges = clause_ranges(clauses[0])
-        restricted = _restriction_end(verb, clauses[0])
+        restricted = restriction_end(verb, clauses[0])
         if restricted is not None and ranges:
             ranges[-1] = (ranges[-1][0], restricted)
         return ranges
     if verb.lemma_.lower() == "describe" and not _describes_as(verb):
         return []  # "described the meeting": a description of something, not a claim
     introduced = _as_clause_claim(verb) or _parenthetical_claim(verb)
+    if introduced is None and (after := colon_claim(verb)) is not None:
+        introduced = trim_range(verb.doc, *after)
     if introduced is not None:
         return [introduced]
     claim = claim_range(verb)
@@ -375,23 +352,3 @@ def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if len(words) < 2:
         return None
     return start, end
-
-
-# "said Europe was ready to send troops, but only after a ceasefire": the parser hangs the
-# restriction on the speech verb; it is the claim's.
-RESTRICTING_WORDS = {"after", "if", "once", "when", "provided", "unless", "until", "before"}
-
-
-def _restriction_end(verb: Token, clause: Token) -> int | None:
-    """Where the claim ends when a restriction follows it ("…, but only after …")."""
-    if any(child.dep_ == "conj" for child in verb.children):
-        return None  # "said …, but added …": a second speech act
-    for child in verb.children:
-        if (
-            child.dep_ == "cc"
-            and child.lower_ == "but"
-            and child.i > clause.right_edge.i
-            and any(t.lower_ in RESTRICTING_WORDS for t in child.subtree)
-        ):
-            return child.right_edge.i + 1
-    return None
