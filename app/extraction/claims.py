@@ -238,6 +238,8 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         if c.i > verb.i
         and (
             c.dep_ in ("xcomp", "oprd")  # "called the talks “very productive”"
+            # "called for Ukraine to give up …", the infinitive parsed as an adverbial clause
+            or (c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))
             or (
                 c.dep_ in ("prep", "dative")
                 and c.lower_ in CLAIM_PREPOSITIONS
@@ -248,7 +250,10 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
             or _stance_preposition(verb, c)
         )
     ]
-    if verb.dep_ == "relcl" and (obj is None or obj.tag_ in ("WDT", "WP")):
+    # "demands that Kyiv has rejected": the noun is what was spoken of; but in "the draft,
+    # which called for Ukraine to give up …" the noun speaks, and what follows is the claim.
+    speaks = any(c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in children) and tail
+    if verb.dep_ == "relcl" and (obj is None or obj.tag_ in ("WDT", "WP")) and not speaks:
         return _relative_claim(verb) if verb.lemma_.lower() in OBJECT_CLAIM_VERBS else None
     if obj is not None:
         # "expressed confidence that X": the noun's own clause is the claim.

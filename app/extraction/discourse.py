@@ -33,6 +33,10 @@ class Discourse:
     # How often each name has been remembered, and the most often so far: who the article is about.
     mentions: Counter[str] = field(default_factory=Counter)
     main: Speaker | None = None
+    # Who issued each kind of document the article has named ("plan", "statement"), and the
+    # issuer of one the current paragraph refers back to ("The statement sets out …").
+    issuers: dict[str, Speaker] = field(default_factory=dict)
+    paragraph_issuer: Speaker | None = None
     # The latest person and the main one as the current paragraph began: a quote's candidates
     # from before its paragraph (its own paragraph's names are candidates of their own).
     earlier_person: Speaker | None = None
@@ -46,6 +50,7 @@ class Discourse:
 
     def start_paragraph(self) -> None:
         self.paragraph_people = []
+        self.paragraph_issuer = None
         self.earlier_person = self.latest_person()
         self.earlier_main = self.main
 

@@ -86,11 +86,16 @@ class ArticleState:
         if introduces or not listed:
             self.list_of_terms = introduces and bool(TERMS.search(paragraph))
         if introduces:
-            # The person the line names, else whoever spoke last, else whom the article is
-            # about (a plan's points set out without its issuer named again).
+            # The person the line names, else the issuer of the document it refers to ("The
+            # statement sets out four demands:"), else whoever spoke last, else whom the article
+            # is about (a plan's points set out without its issuer named again).
             people = self.discourse.paragraph_people
             named = self.previous if self.previous is not None and self.previous.name else None
-            self.list_speaker = people[-1][1] if people else named or self.discourse.main
+            self.list_speaker = (
+                people[-1][1]
+                if people
+                else self.discourse.paragraph_issuer or named or self.discourse.main
+            )
         elif not in_list:
             self.list_speaker = None
         self.list_open = introduces or in_list

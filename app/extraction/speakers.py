@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from app.extraction.codebook import Codebook, normalize_name
 from app.extraction.discourse import Discourse
+from app.extraction.documents import document_kind, refers_back
 from app.extraction.lexicon import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
@@ -75,6 +76,10 @@ class SpeakerResolver:
         side = self._side_of(head)
         if side is not None:
             return replace(side, text=phrase_text, role=None)
+        kind = document_kind(head)
+        if kind in discourse.issuers and refers_back(head):
+            # "That draft called for …" after "a plan drafted by Witkoff and Dmitriev"
+            return replace(discourse.issuers[kind], text=phrase_text)
         issuer = self._issuer_of_document(head, on, discourse)
         if issuer is not None:
             return issuer
@@ -102,7 +107,7 @@ class SpeakerResolver:
             return unnamed(phrase_text)  # "those familiar with the situation"
         body = self._body_of_members(head, on, discourse)
         if body is not None:
-            return replace(body, text=phrase_text, role=None)
+            return body if body.name is None else replace(body, text=phrase_text, role=None)
         if head.lemma_.lower() in UNNAMED_SOURCE_NOUNS or head.lower_ in UNNAMED_SOURCE_NOUNS:
             return unnamed(phrase_text)
         return _described_body(head, phrase_text)
@@ -178,8 +183,11 @@ class SpeakerResolver:
             if preposition.dep_ != "prep" or preposition.lower_ != "of":
                 continue
             body = next((c for c in preposition.children if c.dep_ == "pobj"), None)
-            if body is None or any(c.dep_ == "conj" for c in body.children):
+            if body is None:
                 return None
+            if any(c.dep_ == "conj" for c in body.children):
+                # "the leaders of France, Germany and Poland": each state speaks
+                return unnamed(noun_phrase(head).text.strip(" ,"))
             found = self.resolve(body, on, discourse)
             if found is not None and found.name and found.kind in ("organization", "group"):
                 return found

@@ -15,6 +15,7 @@ from app.extraction.claims import (
     trim_range,
 )
 from app.extraction.discourse import Discourse
+from app.extraction.documents import document_kind, issuer_of, refers_back
 from app.extraction.lexicon import (
     POSITION_NOUNS,
     PUBLICATION_WORDS,
@@ -26,6 +27,7 @@ from app.extraction.offsets import (
     Ranges,
 )
 from app.extraction.speakers import SpeakerResolver
+from app.extraction.subjects import subject_of
 from app.extraction.types import Speaker
 from app.extraction.verbs import (
     SUBJECT_DEPS,
@@ -33,7 +35,6 @@ from app.extraction.verbs import (
     is_communication_verb,
     is_finite,
     is_passive,
-    is_reporting_participle,
 )
 
 PRONOUNS = {"he", "she", "they", "it"}
@@ -80,100 +81,6 @@ class Attribution:
     quote_only: bool = False  # "asked X" with no clause of its own can only introduce a quote
 
 
-def subject_of(verb: Token) -> Token | None:
-    """Who speaks: the verb's subject, or in the passive its agent ("was rejected by Kyiv";
-    the passive subject is what was spoken about)."""
-    own = _agent(verb) or _grammatical_subject(verb)
-    if own is not None or is_passive(verb):
-        return own
-    quoted = _quoted_as_saying(verb)
-    if quoted is not None:
-        return quoted
-    if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
-        return None  # "it is necessary to agree on …": nobody agreed yet
-    # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
-    if (
-        verb.dep_ in ("conj", "advcl", "xcomp")
-        and verb.head.pos_ in ("VERB", "AUX")
-        and verb.head.i != verb.i
-    ):
-        return _shared_subject(verb)
-    return _stray_subject(verb)
-
-
-def _stray_subject(verb: Token) -> Token | None:
-    """ "In Kiev, Defense Minister Rustem Umerov, who led the delegation, said …": the parser
-    left the main verb without a subject and hung the name elsewhere. The speaker is the name
-    right before the verb, past commas and any clause that name carries."""
-    if (
-        verb.tag_ in ("VBD", "VBN", "VBZ")
-        and verb.head.i < verb.i
-        and verb.head.dep_ == "ROOT"
-        and verb.head.ent_type_ == "PERSON"
-    ):
-        return verb.head  # "Trump, for his part, posted …": the name parsed as the root
-    if verb.dep_ != "ROOT" or not is_finite(verb):
-        return None
-    doc, first = verb.doc, verb.sent.start
-    # Where each clause hung on a name ends (its last word) → where it starts.
-    clauses: dict[int, int] = {}
-    for token in doc[first : verb.i]:
-        if token.dep_ in ("relcl", "acl", "appos"):
-            last = token.right_edge.i
-            while last > token.i and doc[last].is_punct:
-                last -= 1
-            clauses[last] = min(clauses.get(last, last), token.left_edge.i)
-    position = verb.i - 1
-    while position >= first and (doc[position].is_punct or position in clauses):
-        position = position - 1 if doc[position].is_punct else clauses[position] - 1
-    if position < first:
-        return None
-    name = doc[position]
-    return name if name.ent_type_ == "PERSON" else None
-
-
-def _quoted_as_saying(verb: Token) -> Token | None:
-    """ "TASS quoted Peskov as saying that …", "Interfax cited Lavrov as saying …": the one
-    quoted speaks (the outlet carries the words)."""
-    preposition = verb.head
-    if verb.dep_ != "pcomp" or preposition.lower_ != "as" or preposition.dep_ != "prep":
-        return None
-    reporting = preposition.head
-    if reporting.lemma_.lower() not in ("quote", "cite"):
-        return None
-    return next((c for c in reporting.children if c.dep_ == "dobj"), None)
-
-
-def _agent(verb: Token) -> Token | None:
-    """ "was rejected by Kyiv": Kyiv."""
-    for child in verb.children:
-        if child.dep_ == "agent":
-            for grandchild in child.children:
-                if grandchild.dep_ == "pobj":
-                    return grandchild
-    return None
-
-
-def _grammatical_subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not is_passive(verb)):
-            return child
-    return None
-
-
-def _shared_subject(verb: Token) -> Token | None:
-    """The subject of the verb a second verb continues."""
-    if is_reporting_participle(verb):
-        # The parser may hang the participle inside the first claim; its speaker is the
-        # speaker of the nearest reporting verb above it.
-        head = verb.head
-        while head.head.i != head.i and not is_communication_verb(head):
-            head = head.head
-        if is_communication_verb(head):
-            return subject_of(head)
-    return subject_of(verb.head)
-
-
 def _main_speaker_last(in_sentence: list[Attribution], discourse: Discourse) -> None:
     """At a sentence's end, its main speaker ("Rubio said Lavrov had agreed …") is again the
     latest, ahead of the people its claim names: the next "he" is Rubio. ``in_sentence``: the
@@ -212,6 +119,7 @@ class ParagraphAttributor:
                 sentence_start, sentence_first = token.i, len(found)
             if token.idx in quote_ranges:
                 continue
+            self._remember_issuer(token, on, discourse)
             if (
                 token.lower_ == "according"
                 and token.i + 1 < len(doc)
@@ -238,6 +146,19 @@ class ParagraphAttributor:
                 discourse.remember(attribution.speaker)
         _main_speaker_last(found[sentence_first:], discourse)
         return outermost(found)
+
+    def _remember_issuer(self, token: Token, on: date | None, discourse: Discourse) -> None:
+        """ "a plan drafted by Witkoff and Dmitriev": the plan's later "the draft" is theirs;
+        "The statement sets out four demands:" refers back to one already issued."""
+        kind = document_kind(token)
+        if kind in discourse.issuers and token.dep_ in SUBJECT_DEPS and refers_back(token):
+            discourse.paragraph_issuer = discourse.issuers[kind]
+        issuer = issuer_of(token)
+        if issuer is None:
+            return
+        speaker = self.resolver.resolve(issuer, on, discourse)
+        if speaker is not None and kind is not None and (speaker.name or speaker.how == "unnamed"):
+            discourse.issuers[kind] = speaker
 
     def quoted_speech(
         self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse

@@ -1,0 +1,50 @@
+"""Who issued a document the article names, so that "the draft" or "the statement" later
+speaks for its issuers: "a 28-point plan drafted by Witkoff and Dmitriev … That draft called
+for …", "The four leaders issued a joint statement. … The statement sets out four demands:"."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+# One text under several names: a plan is also "the draft", "the proposal".
+DOCUMENT_KINDS = {
+    "plan": "plan",
+    "draft": "plan",
+    "proposal": "plan",
+    "framework": "plan",
+    "memorandum": "memorandum",
+    "statement": "statement",
+    "declaration": "statement",
+    "communique": "statement",
+    "communiqué": "statement",
+}
+ISSUING_VERBS = frozenset(
+    "draft issue release publish sign adopt present unveil propose prepare write author".split()
+)
+DEFINITE = frozenset({"the", "that", "this"})
+
+
+def document_kind(noun: Token) -> str | None:
+    return DOCUMENT_KINDS.get(noun.lemma_.lower()) if noun.pos_ == "NOUN" else None
+
+
+def issuer_of(noun: Token) -> Token | None:
+    """The words naming who issued the document ``noun`` names, where its sentence says so:
+    "a plan drafted by Witkoff and Dmitriev", "the leaders issued a joint statement"."""
+    if document_kind(noun) is None:
+        return None
+    for child in noun.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in ISSUING_VERBS:
+            for agent in child.children:
+                if agent.dep_ == "agent":
+                    return next((g for g in agent.children if g.dep_ == "pobj"), None)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in ISSUING_VERBS:
+        return next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    return None
+
+
+def refers_back(noun: Token) -> bool:
+    """ "the draft", "that statement": a document already named, not a new one."""
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE for c in noun.children) and not any(
+        c.dep_ in ("poss", "compound") for c in noun.children
+    )
