@@ -55,7 +55,9 @@ class SpeakerResolver:
         """Resolve the noun phrase headed by ``head`` (a verb's subject, an agent, a pobj)."""
         if head.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"it"}:
             found = discourse.pronoun(head.lower_, self.codebook)
-            return None if found is None else replace(found, how="pronoun", text=head.text)
+            if found is None or found.name is None:
+                return found  # "they", after "the leaders of France, Germany and Poland"
+            return replace(found, how="pronoun", text=head.text)
         if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
             head = head.head.head
         phrase = noun_phrase(head)

@@ -132,12 +132,15 @@ class ParagraphAttributor:
                 attribution = self._position_noun(token, on, discourse)
             else:
                 attribution = None
-                if token.dep_ in SUBJECT_DEPS and token.pos_ in ("PROPN", "NOUN"):
+                # The agent of a passive is a subject too ("put forward by the leaders of …").
+                agent = token.dep_ == "pobj" and token.head.dep_ == "agent"
+                if (token.dep_ in SUBJECT_DEPS or agent) and token.pos_ in ("PROPN", "NOUN"):
                     # Someone doing something else is still the likeliest "he" or "she" later.
                     mention = self.resolver.resolve(token, on, discourse)
                     # A role noun that points back ("The Russian minister, he said, was …")
                     # names no one new: it must not become the "he" that speaks of it.
-                    if mention is not None and mention.name and mention.how != "pronoun":
+                    named = mention is not None and (mention.name or mention.how == "unnamed")
+                    if mention is not None and named and mention.how != "pronoun":
                         discourse.remember(mention)
                         if mention.kind == "person":
                             discourse.paragraph_people.append((token.idx, mention))
