@@ -33,11 +33,14 @@ MONTH_ABBREVIATIONS = {name[:3]: index + 1 for index, name in enumerate(MONTHS)}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
-# Ordered: the first pattern that matches at a position wins, so longer forms come first.
+# Ordered: the first pattern that matches at a position wins, so longer forms come first
+# ("Thursday, May 15" is one date, not a Thursday and a May 15).
 TIME_EXPRESSION = re.compile(
     rf"""
-    (?P<day_month_year>\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b)
-  | (?P<month_day_year>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)
+    (?P<day_month_year>\b(?:{_WEEKDAY},?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}
+        (?:,?\s+\d{{4}})?\b)
+  | (?P<month_day_year>\b(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b
+        (?:,?\s+\d{{4}}\b)?)
   | (?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)
   | (?P<weekday_last_week>\b(?:on\s+)?{_WEEKDAY}\s+(?:of\s+)?last\s+week\b)
   | (?P<last_weekday>\blast\s+{_WEEKDAY}\b)

@@ -226,9 +226,10 @@ class Extractor:
         paragraph_dates = dates_outside(doc, quote_ranges, published)
         carried = sentence_initial_dates(doc, paragraph_dates)
         finished = []
+        claims = Ranges([(d.start, d.end) for d in drafts if d.kind == StatementKind.reported])
         for draft in sorted(drafts, key=lambda d: d.start):
             day, precision, explicit = said_on(
-                draft, quote_ranges, paragraph_dates, carried, published
+                draft, quote_ranges, claims, paragraph_dates, carried, published
             )
             if explicit and day is not None and precision is not None:
                 dated = Dated(draft.sentence.start_char, day, precision)

@@ -21,7 +21,6 @@ from app.extraction.offsets import (
     Ranges,
     doc_text,
 )
-from app.vocabulary import StatementKind
 
 PRESENT_PERFECT_AUX = {"has", "have", "'s", "'ve"}
 
@@ -43,23 +42,32 @@ class Dated:
 def said_on(
     draft: Draft,
     quote_ranges: Ranges,
+    claims: Ranges,
     paragraph_dates: list[ResolvedDate],
     carried: list[Dated],
     published: date | None,
 ) -> tuple[date | None, str | None, bool]:
     """The day of the words, and whether the sentence itself said so.
 
-    A time expression about the speech act wins; then a verb that is not news of the day
-    ("has said", "has long argued", "continues to insist") has no day; then past-tense speech
-    takes the day the paragraph established earlier; else the publication day."""
+    ``claims``: the paragraph's reported claims. A time expression about the speech act wins;
+    then a verb that is not news of the day ("has said", "has long argued", "continues to
+    insist") has no day; then past-tense speech takes the day the paragraph established
+    earlier; else the publication day."""
     sentence = draft.sentence
-    claim = (draft.start, draft.end) if draft.kind == StatementKind.reported else (-1, -1)
+    # Not a date inside any claim of the paragraph: "confirmed he will wait for Putin on
+    # Thursday, May 15, and called on Russia to stop the killing" says nothing of when.
     in_sentence = [
         found
         for found in dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
-        if not (claim[0] <= found.start < claim[1]) and found.start not in quote_ranges
+        if found.start not in claims and found.start not in quote_ranges
     ]
-    in_sentence = [found for found in in_sentence if _may_date_the_speech(sentence, found, draft)]
+    in_sentence = [
+        found
+        for found in in_sentence
+        # words are never said after the article that reports them was published
+        if (published is None or found.day <= published)
+        and _may_date_the_speech(sentence, found, draft)
+    ]
     if in_sentence:
         anchor = draft.anchor.idx if draft.anchor is not None else draft.start
         best = min(in_sentence, key=lambda found: abs(found.start - anchor))

@@ -20,6 +20,9 @@ from app.extraction.dates import find_dates, most_recent_weekday
         ("yesterday", date(2025, 3, 1), date(2025, 2, 28), "day"),
         ("yesterday", date(2025, 1, 1), date(2024, 12, 31), "day"),
         ("earlier in the day", date(2025, 6, 24), date(2025, 6, 24), "day"),
+        # a weekday before a date is part of it, not a second date
+        ("on Thursday, May 15", date(2025, 5, 12), date(2025, 5, 15), "day"),
+        ("On Tuesday, December 2, envoys met", date(2025, 12, 3), date(2025, 12, 2), "day"),
         ("later in the day", date(2025, 6, 24), date(2025, 6, 24), "day"),
         ("last week", date(2025, 4, 3), date(2025, 3, 24), "week"),
         ("last week", date(2025, 1, 2), date(2024, 12, 23), "week"),
