@@ -23,6 +23,8 @@ from app.extraction.speaker_phrases import (
 from app.extraction.types import Speaker
 
 MAX_AFFILIATION_DEPTH = 4
+# Bodies an article names again by their noun alone: "the ministry said", "the headquarters said".
+BODY_NOUNS = frozenset("ministry headquarters office council committee command service".split())
 
 
 class RoleNouns:
@@ -72,7 +74,23 @@ class RoleNouns:
                 return found
             if found is not None:
                 return replace(found, how="pronoun", text=phrase_text, role=found.role)
-        return self._affiliated(head, phrase, phrase_text, discourse)
+        return self._affiliated(head, phrase, phrase_text, discourse) or self._body_again(
+            head, phrase, phrase_text, discourse
+        )
+
+    def _body_again(
+        self, head: Token, phrase: Span, phrase_text: str, discourse: Discourse
+    ) -> Speaker | None:
+        """ "the ministry said", "the headquarters said": the body of that name just named."""
+        words = [t for t in phrase if not t.is_punct]
+        if len(words) != 2 or words[0].lower_ != "the" or head.lower_ not in BODY_NOUNS:
+            return None
+        noun = head.lower_
+        found = discourse.latest(
+            ("body", noun),
+            lambda s: s.kind == "organization" and noun in (s.name or "").lower().split(),
+        )
+        return None if found is None else replace(found, how="pronoun", text=phrase_text)
 
     def _affiliated(
         self, head: Token, phrase: Span, phrase_text: str, discourse: Discourse
