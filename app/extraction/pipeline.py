@@ -257,7 +257,10 @@ class Extractor:
         ]
         state.statements.extend(finished)
         for draft in drafts:
-            if draft.speaker is not None:
+            # "… before bringing on board the Kremlin, which welcomed the proposal": a speaker in
+            # a relative clause is an aside; the paragraph's speaker is still the latest one.
+            aside = draft.anchor is not None and draft.anchor.dep_ == "relcl"
+            if draft.speaker is not None and not aside:
                 state.previous = draft.speaker
         state.read_list(paragraph.text, listed, in_list)
         state.facts.extend(sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
