@@ -40,6 +40,14 @@ PHRASE_DEPS = {
 CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp"}
 
 
+def _hyphenated(token: Token) -> bool:
+    """A word or hyphen glued to the next word by a hyphen ("long" and "-" of "long-standing")."""
+    doc = token.doc
+    if token.text == "-":
+        return not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_
+    return token.i + 1 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_
+
+
 def noun_phrase(head: Token) -> Span:
     """The head with its phrase-internal dependents, stopping at clauses."""
     tokens = [head]
@@ -47,6 +55,9 @@ def noun_phrase(head: Token) -> Span:
     while stack:
         token = stack.pop()
         for child in token.children:
+            if _hyphenated(child):
+                tokens.append(child)  # "long-standing": "long" and "-" belong to "standing"
+                continue
             if child.dep_ in CLAUSE_DEPS or child.dep_ not in PHRASE_DEPS:
                 continue
             if child.dep_ == "punct" and child.text not in ",":

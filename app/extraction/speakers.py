@@ -60,6 +60,8 @@ class SpeakerResolver:
             return replace(found, how="pronoun", text=head.text)
         if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
             head = head.head.head
+            while head.dep_ == "conj" and head.head.i != head.i:
+                head = head.head  # "NATO allies and U.S. partners who fear …": all of them
         phrase = noun_phrase(head)
         phrase_text = phrase.text.strip(" ,")
         if _joint(head):
