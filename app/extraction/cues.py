@@ -50,6 +50,8 @@ ATTITUDE_ADJECTIVES = {
     "interested",
 }
 EPISTEMIC_VERBS = {"believe", "trust", "think", "expect"}
+# Verbs of advocacy: what one pushes or presses for, one is for.
+ADVOCACY_VERBS = frozenset({"push", "press", "lobby", "campaign", "argue", "fight"})
 # "The goal is …": what a speaker names as the aim is what the speaker is for.
 GOAL_NOUNS = {"goal", "aim", "objective", "priority", "purpose"}
 COPULAS = {"be", "remain"}
@@ -93,6 +95,8 @@ def _phrase_cue(token: Token) -> float | None:
         return 1.0  # "a backstop is the only way to …"
     if lemma == "need" and token.pos_ == "VERB" and any(c.dep_ == "dobj" for c in token.children):
         return 1.0  # "we need guarantees": what one needs, one is for
+    if lemma in ADVOCACY_VERBS and token.pos_ == "VERB" and _pushes_for(token):
+        return 1.0  # "keep pushing for an all-for-all exchange", "press EU leaders to use …"
     if lemma in REQUEST_VERBS and token.pos_ == "VERB" and _asks_for_an_act(token):
         return 1.0  # "I asked President Putin not to fire on Kyiv": a request backs the act
     if lemma in GOAL_NOUNS and token.dep_ in ("nsubj", "attr") and token.head.lemma_ in COPULAS:
@@ -106,6 +110,14 @@ def _phrase_cue(token: Token) -> float | None:
     if lemma == "time" and token.dep_ == "attr" and negated(token.head):
         return -1.0  # "now is not the time to lift sanctions"
     return None
+
+
+def _pushes_for(token: Token) -> bool:
+    """ "pushing for X", "pressed Kyiv to accept X": advocacy, not "pushed back the troops"."""
+    return any(
+        (child.dep_ == "prep" and child.lower_ == "for") or child.dep_ == "xcomp"
+        for child in token.children
+    ) and not any(child.dep_ == "prt" for child in token.children)
 
 
 def _asks_for_an_act(token: Token) -> bool:
