@@ -45,7 +45,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "ceasefire",
         re.compile(
-            r"\b(?:declared|announced|agreed(?:\s+to)?|proposed|ordered|began|start(?:ed)?|"
+            r"\b(?:declared|announced|agreed(?:\s+to)?|ordered|began|start(?:ed)?|"
             rf"enter(?:ed)?\s+into\s+force)\b[\w\s-]{{0,30}}\b{CEASEFIRE}"
             rf"|\b{CEASEFIRE}\s+(?:took|takes|came|went|began|begins|starts|will\s+start|expired|ended)"
             rf"|\b(?:\d+|one|two|three|thirty)[- ](?:hour|day)\s+(?:[\w-]+\s+){{0,2}}{CEASEFIRE}"
@@ -94,7 +94,9 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "proposal",
         re.compile(
             r"\b(?:proposed|put\s+forward|presented|unveiled|submitted|drafted|offered)\b[\w\s-]{0,40}"
-            r"\b(?:plan|proposal|framework|memorandum|peace\s+deal|points?|promise)\b"
+            rf"\b(?:plan|proposal|framework|memorandum|peace\s+deal|points?|promise|{CEASEFIRE})\b"
+            # "Putin proposed to resume direct negotiations": a proposal, not yet talks
+            r"|\bproposed\s+(?:to\s+\w+|that)\b"
             r"|\b\d+-point\s+(?:plan|proposal|peace\s+plan)\b"
             rf"|\b(?:a|an|the)\s+(?:[\w.-]+\s+){{0,3}}(?:{CEASEFIRE}\s+|peace\s+)?proposal\b"
             r"|\bcounter-?proposals?\b",
@@ -112,7 +114,9 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "meeting",
         re.compile(
-            r"\b(?:met|meets|meeting|hosted|hosting|hosts?|visited|received|to\s+meet)\b", re.I
+            r"\b(?:met|meets|meeting|hosted|hosting|hosts?|visited|received|to\s+meet)\b"
+            r"|\bvisit\s+to\b",
+            re.I,
         ),
     ),
 )
@@ -121,6 +125,8 @@ SUBSUMED = {
     "meeting": ("summit", "call"),
     "talks": ("summit", "call"),
 }
+# Who meets to negotiate: when they meet, it is talks.
+NEGOTIATORS = re.compile(r"\b(?:delegations|negotiators|negotiating\s+teams)\b[^.;]*$", re.I)
 # Talks named this soon after a meeting are what it was for ("met in Turkey for talks").
 TALKS_FOR_MEETING = 40
 PURPOSE = re.compile(r"\bfor\s+(?:a|an|the)?\s*(?:[\w-]+\s+){0,4}$", re.I)
@@ -207,6 +213,12 @@ def event_kinds(text: str) -> list[tuple[str, int, bool]]:
             continue
         referring = BACK_REFERENCE.search(before[-8:])
         found[kind] = (match.start(), referring is not None)
+    if (
+        "meeting" in found
+        and "talks" not in found
+        and NEGOTIATORS.search(text[max(0, found["meeting"][0] - 40) : found["meeting"][0]])
+    ):
+        found["talks"] = found.pop("meeting")  # "the two delegations met in Geneva": talks
     if "talks" in found and "meeting" in found:
         # "Witkoff met Putin …, hinting at progress in peace talks" is a meeting; "met in
         # Turkey for a second round of talks" and "the meeting began with talks" are talks.
@@ -366,9 +378,11 @@ def sentence_facts(
     paragraph: Paragraph,
     paragraph_dates: list[ResolvedDate],
     codebook: Codebook,
+    quotes: Sequence[tuple[int, int]] = (),
 ) -> list[SentenceFacts]:
     """What each sentence names: actors, places and dates (outside quotes, found once for the
-    whole paragraph)."""
+    whole paragraph). A quote's words are blanked: what a speaker says may happen ("we have not
+    received anything") is no event the article reports."""
     facts = []
     for sentence in doc.sents:
         actors: list[str] = []
@@ -388,11 +402,17 @@ def sentence_facts(
             )
             for found in dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
         ]
+        text = sentence.text
+        for start, end in quotes:
+            left, right = max(start, sentence.start_char), min(end, sentence.end_char)
+            if left < right:
+                offset = sentence.start_char
+                text = text[: left - offset] + " " * (right - left) + text[right - offset :]
         facts.append(
             SentenceFacts(
                 start=paragraph.start + sentence.start_char,
                 end=paragraph.start + sentence.end_char,
-                text=sentence.text,
+                text=text,
                 actors=list(dict.fromkeys(actors)),
                 places=list(dict.fromkeys(places)),
                 dates=dates,

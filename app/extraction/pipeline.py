@@ -263,7 +263,9 @@ class Extractor:
             if draft.speaker is not None and not aside:
                 state.previous = draft.speaker
         state.read_list(paragraph.text, listed, in_list)
-        state.facts.extend(sentence_facts(doc, paragraph, paragraph_dates, self.codebook))
+        state.facts.extend(
+            sentence_facts(doc, paragraph, paragraph_dates, self.codebook, list(quote_ranges))
+        )
 
     def _quote_drafts(
         self,
