@@ -351,8 +351,15 @@ def trim_range(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ):
         end -= 1  # also a conjunction left hanging: "a deal was possible but"
     span_text = doc[start:end].text
-    if end < len(doc) and doc[end].text in CLOSING and _unbalanced(span_text):
-        end += 1
+    closing = end
+    while (
+        closing < len(doc)
+        and doc[closing].text in (".", ",", "!", "?")
+        and not doc[closing].whitespace_
+    ):
+        closing += 1  # "dismissed it as “unacceptable.”": the mark closes right after the stop
+    if closing < len(doc) and doc[closing].text in CLOSING and _unbalanced(span_text):
+        end = closing + 1
     words = [t for t in doc[start:end] if t.is_alpha]
     if len(words) < 2:
         return None
