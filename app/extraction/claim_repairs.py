@@ -65,3 +65,15 @@ def colon_claim(verb: Token) -> tuple[int, int] | None:
     if colon is None:
         return None
     return colon.i + 1, root.right_edge.i + 1
+
+
+def trailing_claim(verb: Token, speaker: Token | None) -> tuple[int, int] | None:
+    """ "The task is to facilitate a meeting, a source told Reuters.": the parser made the
+    speech a clause of the claim's; the claim is everything before the speaker's comma
+    (token range, untrimmed)."""
+    if speaker is None or verb.dep_ not in ("advcl", "conj") or verb.head.i > verb.i:
+        return None
+    comma = speaker.left_edge.i - 1
+    if comma <= 0 or verb.doc[comma].text != "," or speaker.i >= verb.i:
+        return None
+    return verb.head.left_edge.i, comma

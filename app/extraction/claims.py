@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from app.extraction.claim_repairs import colon_claim, misattached_clauses, restriction_end
+from app.extraction.claim_repairs import (
+    colon_claim,
+    misattached_clauses,
+    restriction_end,
+    trailing_claim,
+)
 from app.extraction.cues import a_prospect, in_favour_of
 from app.extraction.lexicon import (
     OBJECT_CLAIM_VERBS,
     REQUEST_VERBS,
 )
 from app.extraction.noun_claims import that_clause
+from app.extraction.subjects import trailing_subject
 from app.extraction.verbs import (
     SUBJECT_DEPS,
     is_absolute_speech,
@@ -166,6 +172,8 @@ def claim_ranges(verb: Token) -> list[tuple[int, int]]:
     introduced = _as_clause_claim(verb) or _parenthetical_claim(verb)
     if introduced is None and (after := colon_claim(verb)) is not None:
         introduced = trim_range(verb.doc, *after)
+    if introduced is None and (before := trailing_claim(verb, trailing_subject(verb))):
+        introduced = trim_range(verb.doc, *before)
     if introduced is not None:
         return [introduced]
     claim = claim_range(verb)

@@ -24,6 +24,9 @@ def subject_of(verb: Token) -> Token | None:
         return quoted
     if verb.dep_ == "xcomp" and any(c.dep_ in ("acomp", "attr") for c in verb.head.children):
         return None  # "it is necessary to agree on …": nobody agreed yet
+    trailing = trailing_subject(verb)
+    if trailing is not None:
+        return trailing
     # "X said … and added", "X said …, adding that …": the second verb shares the first's subject.
     if (
         verb.dep_ in ("conj", "advcl", "xcomp")
@@ -32,6 +35,29 @@ def subject_of(verb: Token) -> Token | None:
     ):
         return _shared_subject(verb)
     return _stray_subject(verb)
+
+
+def trailing_subject(verb: Token) -> Token | None:
+    """ "…, a source familiar with the matter told Reuters.": the parser hung "a source" on the
+    claim and made the verb a clause of its own; the phrase between the last comma and the
+    verb speaks (its head: the one word of it whose head lies outside it)."""
+    if verb.dep_ not in ("advcl", "conj") or not is_finite(verb):
+        return None
+    doc, first = verb.doc, verb.sent.start
+    comma = verb.i - 1
+    while comma > first and doc[comma].text != "," and verb.i - comma <= MAX_TRAILING_WORDS:
+        comma -= 1
+    if doc[comma].text != "," or comma == verb.i - 1:
+        return None
+    phrase = range(comma + 1, verb.i)
+    heads = [doc[k] for k in phrase if doc[k].head.i not in phrase]
+    if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN"):
+        return None
+    return heads[0] if heads[0].dep_ in ("appos", "npadvmod", "conj", "pobj") else None
+
+
+# How long a trailing speaker's phrase may be ("a senior official familiar with the talks").
+MAX_TRAILING_WORDS = 10
 
 
 def _stray_subject(verb: Token) -> Token | None:
