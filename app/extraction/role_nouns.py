@@ -95,24 +95,36 @@ class RoleNouns:
     def _affiliated(
         self, head: Token, phrase: Span, phrase_text: str, discourse: Discourse
     ) -> Speaker | None:
-        """ "the Kremlin official", "the Ukrainian diplomat": the latest person named who
-        belongs to the body or state the phrase names (Peskov, of the Kremlin, of Russia)."""
-        words = [t for t in phrase if not t.is_punct]
+        """ "the Kremlin official", "the Ukrainian diplomat", "Ukraine's top negotiator",
+        "Putin's top aide": the latest person named who belongs to the body or state the phrase
+        names (Peskov, of the Kremlin, of Russia), or to the person's own (not that person)."""
+        words = [t for t in phrase if not t.is_punct and t.tag_ != "POS"]
+        if words and words[0].lower_ == "the":
+            words = words[1:]
         if (
-            len(words) < 3
-            or words[0].lower_ != "the"
+            len(words) < 2
             or words[-1].i != head.i
             or head.lower_ not in ANAPHORIC_ROLE_NOUNS
             or head.tag_ != "NN"
         ):
             return None
-        bodies = [self._body_slug(t) for t in words[1:-1] if t.lower_ not in RANKS]
+        bodies = [self._body_slug(t) for t in words[:-1] if t.lower_ not in RANKS]
         if not bodies or None in bodies:
             return None  # "the former minister", "the new envoy": not a body's person
-        body = bodies[-1]
+        body, principal = bodies[-1], None
+        entry = self.codebook.actor_by_slug(body) if body else None
+        if entry is not None and entry.kind == "person":
+            principal, body = entry.name, entry.affiliation  # "Putin's aide": of the Kremlin
+        if body is None:
+            return None
         found = discourse.latest(
-            ("affiliated", body, id(self.codebook)),
-            lambda s: s.kind == "person" and bool(s.name) and self._belongs(s.name, body),
+            ("affiliated", body, principal, id(self.codebook)),
+            lambda s: (
+                s.kind == "person"
+                and bool(s.name)
+                and s.name != principal
+                and self._belongs(s.name, body)
+            ),
         )
         if found is None:
             return None
