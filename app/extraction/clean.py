@@ -95,6 +95,8 @@ def is_heading(line: str, first: bool = False) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped.split()) > MAX_HEADING_WORDS:
         return False
+    if len(stripped) > 2 and stripped[0] in "-–—" and stripped[-1] in "-–—":
+        return True  # "- 'Zero gratitude' claim -": a section heading between dashes
     if stripped[-1] in '.!?"”’»:;…)' or stripped[0] in "-–—\"“«‘'":
         return False
     return first or not re.search(r"\b(said|says|told|stated|added)\b", stripped, re.IGNORECASE)

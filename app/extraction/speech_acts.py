@@ -101,6 +101,10 @@ def _main_speaker_last(in_sentence: list[Attribution], discourse: Discourse) -> 
 
 # "must agree", "should accept": an obligation laid on the subject, not something it said.
 OBLIGATION_MODALS = {"must", "should", "ought"}
+# Verbs that only assert: negated, they report that nothing was said ("did not mention").
+ASSERTION_VERBS = frozenset(
+    "say claim mention comment specify elaborate explain detail disclose reveal name".split()
+)
 
 
 class ParagraphAttributor:
@@ -211,6 +215,8 @@ class ParagraphAttributor:
             child.dep_ == "aux" and child.lower_ in OBLIGATION_MODALS for child in verb.children
         ):
             return None  # "Russia must agree to a ceasefire": what someone is to say, not said
+        if verb.lemma_.lower() in ASSERTION_VERBS and any(c.dep_ == "neg" for c in verb.children):
+            return None  # "Lavrov did not claim that Putin was there": nothing was claimed
         if verb.lemma_.lower() in ("refuse", "decline") and any(
             child.dep_ == "xcomp" and child.lemma_.lower() in DISCLOSURE_VERBS
             for child in verb.children
