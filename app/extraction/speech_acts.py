@@ -27,6 +27,7 @@ from app.extraction.offsets import (
     Ranges,
 )
 from app.extraction.speakers import SpeakerResolver
+from app.extraction.standpoints import standpoint_root
 from app.extraction.subjects import subject_of
 from app.extraction.types import Speaker
 from app.extraction.verbs import (
@@ -134,6 +135,8 @@ class ParagraphAttributor:
                 attribution = self._verb(token, on, discourse)
             elif token.lemma_.lower() in POSITION_NOUNS and token.pos_ == "NOUN":
                 attribution = self._position_noun(token, on, discourse)
+            elif token.lower_ == "for" and (root := standpoint_root(token)) is not None:
+                attribution = self._standpoint(token, root, on, discourse)
             else:
                 attribution = None
                 # The agent of a passive is a subject too ("put forward by the leaders of …").
@@ -166,6 +169,20 @@ class ParagraphAttributor:
         speaker = self.resolver.resolve(issuer, on, discourse)
         if speaker is not None and kind is not None and (speaker.name or speaker.how == "unnamed"):
             discourse.issuers[kind] = speaker
+
+    def _standpoint(
+        self, preposition: Token, root: Token, on: date | None, discourse: Discourse
+    ) -> Attribution | None:
+        """ "For Kyiv, any withdrawal from Donbas remains unacceptable": Kyiv's position."""
+        holder = next(c for c in preposition.children if c.dep_ == "pobj")
+        speaker = self.resolver.resolve(holder, on, discourse)
+        if speaker is None or not speaker.name:
+            return None
+        start = holder.right_edge.i + 2  # past the comma
+        claim = trim_range(root.doc, start, root.right_edge.i + 1)
+        if claim is None:
+            return None
+        return Attribution(speaker=speaker, anchor=root, sentence=root.sent, claim=claim)
 
     def quoted_speech(
         self, doc: Doc, quote_ranges: Ranges, on: date | None, discourse: Discourse
