@@ -27,7 +27,7 @@ from app.extraction.offsets import (
     Ranges,
 )
 from app.extraction.speakers import SpeakerResolver
-from app.extraction.standpoints import standpoint_root
+from app.extraction.standpoints import standpoint_comma, standpoint_root
 from app.extraction.subjects import subject_of
 from app.extraction.types import Speaker
 from app.extraction.verbs import (
@@ -178,8 +178,10 @@ class ParagraphAttributor:
         speaker = self.resolver.resolve(holder, on, discourse)
         if speaker is None or not speaker.name:
             return None
-        start = holder.right_edge.i + 2  # past the comma
-        claim = trim_range(root.doc, start, root.right_edge.i + 1)
+        comma = standpoint_comma(holder)
+        if comma is None:
+            return None
+        claim = trim_range(root.doc, comma + 1, root.right_edge.i + 1)
         if claim is None:
             return None
         return Attribution(speaker=speaker, anchor=root, sentence=root.sent, claim=claim)

@@ -30,8 +30,7 @@ def standpoint_root(preposition: Token) -> Token | None:
         holder is None
         or holder.ent_type_ not in ("GPE", "LOC", "ORG", "PERSON", "NORP")
         or root.dep_ != "ROOT"
-        or holder.right_edge.i + 1 >= len(preposition.doc)
-        or preposition.doc[holder.right_edge.i + 1].text != ","
+        or standpoint_comma(holder) is None
     ):
         return None
     # "… remains unacceptable", "… is a red line", "the priority is …"
@@ -39,3 +38,12 @@ def standpoint_root(preposition: Token) -> Token | None:
     if not any(t.lemma_.lower() in STANDPOINT_WORDS for p in predicate for t in p.subtree):
         return None
     return root
+
+
+def standpoint_comma(holder: Token) -> int | None:
+    """Where the comma after "For Kyiv" stands (the parser may hang it on the name)."""
+    doc = holder.doc
+    end = holder.right_edge.i
+    if doc[end].text != ",":
+        end += 1
+    return end if end < len(doc) and doc[end].text == "," else None
