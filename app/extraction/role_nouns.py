@@ -117,13 +117,14 @@ class RoleNouns:
             principal, body = entry.name, entry.affiliation  # "Putin's aide": of the Kremlin
         if body is None:
             return None
+        target: str = body
         found = discourse.latest(
-            ("affiliated", body, principal, id(self.codebook)),
+            ("affiliated", target, principal, id(self.codebook)),
             lambda s: (
                 s.kind == "person"
-                and bool(s.name)
+                and s.name is not None
                 and s.name != principal
-                and self._belongs(s.name, body)
+                and self._belongs(s.name, target)
             ),
         )
         if found is None:
