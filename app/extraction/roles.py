@@ -55,7 +55,8 @@ def _held(start: date | None, end: date | None, on: date | None) -> bool:
 ANAPHORIC_ROLE_NOUNS = frozenset(
     """
     minister official president spokesman spokeswoman spokesperson envoy diplomat leader
-    chancellor negotiator adviser advisor aide premier secretary chief ambassador
+    chancellor negotiator adviser advisor aide premier secretary chief ambassador ombudsman
+    ombudsperson commissioner commander governor mayor
     """.split()
 )
 

@@ -336,7 +336,7 @@ DOCUMENT_NOUNS = frozenset(
 
 
 # Nouns for a state's negotiating party: "the Russian side", "the Ukrainian delegation".
-SIDE_NOUNS = frozenset("side delegation government authorities leadership team".split())
+SIDE_NOUNS = frozenset("side delegation government authorities leadership team regime".split())
 
 
 # Plural nouns for the people who speak for a body together: "the leaders of the EU".

@@ -102,6 +102,8 @@ def _main_speaker_last(in_sentence: list[Attribution], discourse: Discourse) -> 
 
 # "must agree", "should accept": an obligation laid on the subject, not something it said.
 OBLIGATION_MODALS = {"must", "should", "ought"}
+# What one denies someone ("denied the Red Cross access"), not a claim one denies.
+ACCESS_NOUNS = frozenset("access entry visa visas permission right rights".split())
 # Verbs that only assert: negated, they report that nothing was said ("did not mention").
 ASSERTION_VERBS = frozenset(
     "say claim mention comment specify elaborate explain detail disclose reveal name".split()
@@ -234,6 +236,12 @@ class ParagraphAttributor:
             child.dep_ == "aux" and child.lower_ in OBLIGATION_MODALS for child in verb.children
         ):
             return None  # "Russia must agree to a ceasefire": what someone is to say, not said
+        if verb.lemma_.lower() == "deny" and any(
+            c.dep_ in ("dobj", "dative") and c.lemma_.lower() in ACCESS_NOUNS
+            for t in (verb, *verb.children)
+            for c in t.children
+        ):
+            return None  # "Russia was denying the Red Cross access": no denial of a claim
         if verb.lemma_.lower() in ASSERTION_VERBS and any(c.dep_ == "neg" for c in verb.children):
             return None  # "Lavrov did not claim that Putin was there": nothing was claimed
         if verb.lemma_.lower() in ("refuse", "decline") and any(
