@@ -293,6 +293,9 @@ BODY_NOUNS = frozenset(
 )
 
 
+NAME_JOINERS = frozenset({"of", "and", "the", "for"})
+
+
 def _described_body(head: Token, phrase_text: str) -> Speaker | None:
     """A body the article describes but the codebook does not know: a new organisation."""
     if head.lemma_.lower() not in BODY_NOUNS or head.pos_ not in ("NOUN", "PROPN"):
@@ -302,7 +305,16 @@ def _described_body(head: Token, phrase_text: str) -> Speaker | None:
     ]
     if not any(m.ent_type_ in ("NORP", "GPE", "ORG") or m.text[:1].isupper() for m in modifiers):
         return None
-    name = strip_determiner(head.doc[head.left_edge.i : head.i + 1].text)
+    end = head.i + 1
+    for child in head.children:  # "the UAE Ministry of Foreign Affairs": its name goes on
+        if (
+            child.dep_ == "prep"
+            and child.lower_ == "of"
+            and child.i == end
+            and all(t.text[:1].isupper() or t.lower_ in NAME_JOINERS for t in child.subtree)
+        ):
+            end = child.right_edge.i + 1
+    name = strip_determiner(head.doc[head.left_edge.i : end].text)
     name = name[:1].upper() + name[1:]
     return Speaker(name=name, kind="organization", text=phrase_text, new=True, how="new")
 
