@@ -292,7 +292,7 @@ def _store_statements(
     if link_rows:
         # RETURNING, though nothing is read back, makes SQLAlchemy send the rows as one
         # multi-row INSERT (psycopg's executemany sends one per row): the links' trigger then
-        # finds each statement's set complete at its first link, as the row was written.
+        # (PostgreSQL runs row triggers as the statement ends) finds each set complete.
         session.execute(insert(StatementIssue).returning(StatementIssue.statement_id), link_rows)
     pairs = {
         (row["speaker_id"], issue_id)
