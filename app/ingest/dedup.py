@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 
 from datasketch import MinHash
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
@@ -179,15 +179,13 @@ def find_near_duplicate(
     return best
 
 
-def index_article(session: Session, article: Article, story: Story | None = None) -> None:
-    """Store the article's LSH bands (``story``: its text's, when the caller has it already)."""
-    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
-    article_bands = story.bands if story is not None else bands(minhash(fingerprint(article.text)))
+def index_article(session: Session, article_id: int, story: Story) -> None:
+    """Store a new article's LSH bands (its text's ``story``)."""
     session.execute(
         insert(ArticleBand),
         [
-            {"article_id": article.id, "band": band, "bucket": bucket}
-            for band, bucket in article_bands
+            {"article_id": article_id, "band": band, "bucket": bucket}
+            for band, bucket in story.bands
         ],
     )
 

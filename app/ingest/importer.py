@@ -188,7 +188,7 @@ def store_article(
             # Statements last: their first insert takes the tally's lock (the migration
             # statement_tally), which other imports wait for until this one commits.
             events = store_events(session, article, result, resolver)
-            index_article(session, article, story)
+            index_article(session, article.id, story)
             statements, pairs = _store_statements(session, article, result, resolver)
             recompute(session, pairs)
     except IntegrityError:
