@@ -254,8 +254,8 @@ def _store_statements(
     """The article's statements, linked to what they repeat and to their issues; returns how
     many and the (speaker, issue) pairs whose positions they can change.
 
-    Written as rows, not ORM objects (an article has a few hundred statements; the unit of
-    work spent more on them than the database did), and so that the tallies' triggers count
+    Written as rows in one INSERT, not as ORM objects (the unit of work cost more per
+    statement than the database and its triggers did), and so that the tallies' triggers count
     each statement once: it is inserted already linked to the statement it repeats (a repeat
     is never counted, where one linked after its insert is counted, then taken out again) and
     holding its sets of issues and of issues ranked first (so the trigger on its issue links
