@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -51,13 +52,27 @@ def _stop_words() -> frozenset[str]:
 
 
 # Each import fingerprints the earlier articles its bands point at (up to MAX_CANDIDATES): in
-# a batch of one story's copies those are the same few texts again and again.
-@lru_cache(maxsize=512)
+# a batch of one story's copies those are the same few texts again and again. The last ones
+# are kept by a digest of their text (not the text: an article may be megabytes).
+FINGERPRINTS_KEPT = 512
+_fingerprints: dict[bytes, frozenset[str]] = {}
+_fingerprints_lock = threading.Lock()
+
+
 def fingerprint(text: str) -> frozenset[str]:
     """The names and numbers of the article's prose, lowercased."""
-    stop = _stop_words()
-    names = {token.lower() for token in _NAME_OR_NUMBER.findall(clean(text))}
-    return frozenset(name for name in names if name not in stop)
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    with _fingerprints_lock:
+        found = _fingerprints.pop(key, None)
+    if found is None:
+        stop = _stop_words()
+        names = {token.lower() for token in _NAME_OR_NUMBER.findall(clean(text))}
+        found = frozenset(name for name in names if name not in stop)
+    with _fingerprints_lock:
+        _fingerprints[key] = found  # last in the dict's order: the most recently used
+        while len(_fingerprints) > FINGERPRINTS_KEPT:
+            del _fingerprints[next(iter(_fingerprints))]
+    return found
 
 
 def similarity(left: AbstractSet[str], right: AbstractSet[str]) -> float:
