@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 from datasketch import MinHash
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
@@ -47,19 +51,36 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-def fingerprint(text: str) -> set[str]:
+# Each import fingerprints the earlier articles its bands point at (up to MAX_CANDIDATES): in
+# a batch of one story's copies those are the same few texts again and again. The last ones
+# are kept by a digest of their text (not the text: an article may be megabytes).
+FINGERPRINTS_KEPT = 512
+_fingerprints: dict[bytes, frozenset[str]] = {}
+_fingerprints_lock = threading.Lock()
+
+
+def fingerprint(text: str) -> frozenset[str]:
     """The names and numbers of the article's prose, lowercased."""
-    stop = _stop_words()
-    names = {token.lower() for token in _NAME_OR_NUMBER.findall(clean(text))}
-    return {name for name in names if name not in stop}
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    with _fingerprints_lock:
+        found = _fingerprints.pop(key, None)
+    if found is None:
+        stop = _stop_words()
+        names = {token.lower() for token in _NAME_OR_NUMBER.findall(clean(text))}
+        found = frozenset(name for name in names if name not in stop)
+    with _fingerprints_lock:
+        _fingerprints[key] = found  # last in the dict's order: the most recently used
+        while len(_fingerprints) > FINGERPRINTS_KEPT:
+            del _fingerprints[next(iter(_fingerprints))]
+    return found
 
 
-def similarity(left: set[str], right: set[str]) -> float:
+def similarity(left: AbstractSet[str], right: AbstractSet[str]) -> float:
     union = left | right
     return len(left & right) / len(union) if union else 0.0
 
 
-def minhash(features: set[str]) -> MinHash:
+def minhash(features: Iterable[str]) -> MinHash:
     signature = MinHash(num_perm=NUM_PERM, seed=7)
     signature.update_batch([feature.encode("utf-8") for feature in features])
     return signature
@@ -103,7 +124,7 @@ class Story:
     """What identifies an article's story: its text's hash, its names and their LSH bands."""
 
     content_hash: str
-    features: set[str]
+    features: frozenset[str]
     bands: list[tuple[int, int]]
 
     @property
@@ -173,23 +194,58 @@ def find_near_duplicate(
     return best
 
 
-def index_article(session: Session, article: Article, story: Story | None = None) -> None:
-    """Store the article's LSH bands (``story``: its text's, when the caller has it already)."""
-    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
-    article_bands = story.bands if story is not None else bands(minhash(fingerprint(article.text)))
-    session.add_all(
-        ArticleBand(article_id=article.id, band=band, bucket=bucket)
-        for band, bucket in article_bands
+def index_article(session: Session, article_id: int, story: Story) -> None:
+    """Store a new article's LSH bands (its text's ``story``)."""
+    session.execute(
+        insert(ArticleBand),
+        [
+            {"article_id": article_id, "band": band, "bucket": bucket}
+            for band, bucket in story.bands
+        ],
     )
 
 
+class Quotation(Protocol):
+    """What corroboration reads of a statement: who said which words, when."""
+
+    @property
+    def speaker_id(self) -> int | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def said_on(self) -> date | None: ...
+
+
+class Quote(NamedTuple):
+    """A statement not stored yet, as corroboration reads it."""
+
+    speaker_id: int | None
+    text: str
+    said_on: date | None
+
+
 def corroborate(session: Session, article: Article, statements: list[Statement]) -> int:
-    """Link each new statement to an earlier one by the same speaker in nearly the same words
-    (from another article within a week, or from the article this one copies). One query for
-    all of the article's speakers. Returns how many were linked."""
+    """Link each of these statements to the earlier one it repeats (``corroborations``).
+    Returns how many were linked."""
+    linked = 0
+    for statement, earlier_id in zip(
+        statements, corroborations(session, article, statements), strict=True
+    ):
+        if earlier_id is not None:
+            statement.corroborates_id = earlier_id
+            linked += 1
+    return linked
+
+
+def corroborations(
+    session: Session, article: Article, statements: Sequence[Quotation]
+) -> list[int | None]:
+    """For each new statement, the earlier one by the same speaker in nearly the same words
+    (from another article within a week, or from the article this one copies) that it
+    repeats, if any. One query for all of the article's speakers."""
     speakers = {s.speaker_id for s in statements if s.speaker_id is not None}
     if not speakers:
-        return 0
+        return [None] * len(statements)
     days = [s.said_on for s in statements if s.said_on is not None]
     nearby: ColumnElement[bool] = Statement.said_on.is_(None)
     if days:
@@ -216,7 +272,7 @@ def corroborate(session: Session, article: Article, statements: list[Statement])
         .order_by(Statement.id)
         .limit(2000)
     ).all()
-    linked = 0
+    found: list[int | None] = []
     for statement in statements:
         best_id, best_score = None, 0.0
         for other_id, speaker_id, other_text, other_day, other_article in earlier:
@@ -227,14 +283,12 @@ def corroborate(session: Session, article: Article, statements: list[Statement])
             score = _same_words(statement.text, other_text)
             if score > best_score:
                 best_id, best_score = other_id, score
-        if best_id is not None and best_score >= STATEMENT_SIMILARITY:
-            statement.corroborates_id = best_id
-            linked += 1
-    return linked
+        found.append(best_id if best_score >= STATEMENT_SIMILARITY else None)
+    return found
 
 
 def _close(
-    statement: Statement, other_day: date | None, other_article: int, article: Article
+    statement: Quotation, other_day: date | None, other_article: int, article: Article
 ) -> bool:
     if other_article == article.duplicate_of_id:
         return True

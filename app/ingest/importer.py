@@ -17,7 +17,8 @@ from app.extraction.codebook import Codebook, normalize_name, slugify
 from app.extraction.types import ExtractionResult
 from app.extraction.types import Statement as ExtractedStatement
 from app.ingest.dedup import (
-    corroborate,
+    Quote,
+    corroborations,
     find_near_duplicate,
     index_article,
     lock_story,
@@ -187,9 +188,8 @@ def store_article(
             # Statements last: their first insert takes the tally's lock (the migration
             # statement_tally), which other imports wait for until this one commits.
             events = store_events(session, article, result, resolver)
-            index_article(session, article, story)
+            index_article(session, article.id, story)
             statements, pairs = _store_statements(session, article, result, resolver)
-            session.flush()
             recompute(session, pairs)
     except IntegrityError:
         existing = find_duplicate(session, item.text)
@@ -199,7 +199,7 @@ def store_article(
     return ImportOutcome(
         status="imported",
         article_id=article.id,
-        statements=len(statements),
+        statements=statements,
         events=events,
         new_actors=resolver.created,
         duplicate_of=near.article_id if near else None,
@@ -226,11 +226,21 @@ def statement_values(extracted: ExtractedStatement, resolver: ActorResolver) -> 
     }
 
 
-def issue_links(extracted: ExtractedStatement, issue_ids: dict[str, int]) -> list[StatementIssue]:
+def ranked_issues(
+    extracted: ExtractedStatement, issue_ids: dict[str, int]
+) -> list[tuple[int, int, float]]:
+    """The statement's issues known to the database: (issue id, rank, score), best first."""
     return [
-        StatementIssue(issue_id=issue_ids[key], rank=rank, score=score)
+        (issue_ids[key], rank, score)
         for rank, (key, score) in enumerate(extracted.issues)
         if key in issue_ids
+    ]
+
+
+def issue_links(extracted: ExtractedStatement, issue_ids: dict[str, int]) -> list[StatementIssue]:
+    return [
+        StatementIssue(issue_id=issue_id, rank=rank, score=score)
+        for issue_id, rank, score in ranked_issues(extracted, issue_ids)
     ]
 
 
@@ -240,48 +250,54 @@ def issue_ids_by_slug(session: Session) -> dict[str, int]:
 
 def _store_statements(
     session: Session, article: Article, result: ExtractionResult, resolver: ActorResolver
-) -> tuple[list[Statement], set[tuple[int, int]]]:
-    """The article's statements, linked to what they repeat and to their issues; returns them
-    and the (speaker, issue) pairs whose positions they can change.
+) -> tuple[int, set[tuple[int, int]]]:
+    """The article's statements, linked to what they repeat and to their issues; returns how
+    many and the (speaker, issue) pairs whose positions they can change.
 
-    Written so that the tally's triggers count each statement once: it is inserted already
-    linked to the statement it repeats (a repeat is never counted, where one linked after its
-    insert is counted, then taken out again) and holding its set of issues (so the trigger on
-    its issue links finds the set right, instead of changing the statement, and its counts,
-    once per link)."""
+    Written as rows in one INSERT, not as ORM objects (the unit of work cost more per
+    statement than the database and its triggers did), and so that the tallies' triggers count
+    each statement once: it is inserted already linked to the statement it repeats (a repeat
+    is never counted, where one linked after its insert is counted, then taken out again) and
+    holding its sets of issues and of issues ranked first (so the trigger on its issue links
+    finds both right, instead of changing the statement, and its counts, once per link)."""
     issue_ids = issue_ids_by_slug(session)
-    stored: list[Statement] = []
-    links: list[list[StatementIssue]] = []
+    rows: list[dict[str, Any]] = []
+    links: list[list[tuple[int, int, float]]] = []
     for extracted in result.statements:
-        its_links = issue_links(extracted, issue_ids)
-        stored.append(
-            Statement(
-                article_id=article.id,
-                issue_ids=issue_set(link.issue_id for link in its_links),
+        its_links = ranked_issues(extracted, issue_ids)
+        rows.append(
+            {
+                "article_id": article.id,
                 **statement_values(extracted, resolver),
-            )
+                "issue_ids": issue_set(issue for issue, _, _ in its_links),
+                "lead_issue_ids": issue_set(issue for issue, rank, _ in its_links if rank == 0),
+            }
         )
         links.append(its_links)
-    with session.no_autoflush:  # the look-up must not write the statements before they link
-        corroborate(session, article, stored)
-    session.add_all(stored)
-    session.flush()
-    rows = [
-        {
-            "statement_id": statement.id,
-            "issue_id": link.issue_id,
-            "rank": link.rank,
-            "score": link.score,
-        }
-        for statement, its_links in zip(stored, links, strict=True)
-        for link in its_links
+    if not rows:
+        return 0, set()
+    quotes = [Quote(row["speaker_id"], row["text"], row["said_on"]) for row in rows]
+    for row, earlier_id in zip(rows, corroborations(session, article, quotes), strict=True):
+        row["corroborates_id"] = earlier_id
+    ids = session.scalars(
+        insert(Statement).returning(Statement.id, sort_by_parameter_order=True),
+        rows,
+        execution_options={"render_nulls": True},
+    ).all()
+    link_rows = [
+        {"statement_id": statement_id, "issue_id": issue_id, "rank": rank, "score": score}
+        for statement_id, its_links in zip(ids, links, strict=True)
+        for issue_id, rank, score in its_links
     ]
-    if rows:
-        session.execute(insert(StatementIssue).values(rows))
+    if link_rows:
+        # RETURNING, though nothing is read back, makes SQLAlchemy send the rows as one
+        # multi-row INSERT (psycopg's executemany sends one per row): the links' trigger then
+        # (PostgreSQL runs row triggers as the statement ends) finds each set complete.
+        session.execute(insert(StatementIssue).returning(StatementIssue.statement_id), link_rows)
     pairs = {
-        (statement.speaker_id, link.issue_id)
-        for statement, its_links in zip(stored, links, strict=True)
-        for link in its_links
-        if link.rank == 0 and statement.speaker_id is not None
+        (row["speaker_id"], issue_id)
+        for row, its_links in zip(rows, links, strict=True)
+        for issue_id, rank, _ in its_links
+        if rank == 0 and row["speaker_id"] is not None
     }
-    return stored, pairs
+    return len(rows), pairs

@@ -111,12 +111,22 @@ def has_queued_items(session: Session, job_id: int) -> bool:
     return waiting is not None
 
 
+def _finished(status: str, **values: Any) -> dict[str, Any]:
+    """The columns of an item that has its result."""
+    # The text now lives in the article; the bytes are no longer needed.
+    return {"status": status, "finished_at": datetime.now(UTC), "content": None, **values}
+
+
 def _finish_item(item: ImportItem, status: str, **values: Any) -> None:
-    item.status = status
-    item.finished_at = datetime.now(UTC)
-    item.content = None  # the text now lives in the article; the bytes are no longer needed
-    for key, value in values.items():
+    for key, value in _finished(status, **values).items():
         setattr(item, key, value)
+
+
+def _finish(session: Session, item_id: int, status: str, **values: Any) -> None:
+    """As ``_finish_item``, without loading the item (and its bytes) again."""
+    session.execute(
+        update(ImportItem).where(ImportItem.id == item_id).values(**_finished(status, **values))
+    )
 
 
 def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_id: int) -> str:
@@ -130,7 +140,7 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
         document = read_document(content, file_name)
     except DocumentError as exc:
         with transaction(factory) as session:
-            _finish_item(session.get_one(ImportItem, item_id), ItemStatus.failed, error=str(exc))
+            _finish(session, item_id, ItemStatus.failed, error=str(exc))
         return ItemStatus.failed
     document.published = parse_day(meta.get("published")) or document.published
     document.title = meta.get("title") or document.title
@@ -138,8 +148,9 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
     document.url = meta.get("url") or document.url
 
     def record(session: Session, outcome: ImportOutcome) -> None:
-        _finish_item(
-            session.get_one(ImportItem, item_id),
+        _finish(
+            session,
+            item_id,
             outcome.status,
             article_id=outcome.article_id,
             statements=outcome.statements,
@@ -149,7 +160,7 @@ def import_item(factory: sessionmaker[Session], importer: ArticleImporter, item_
         return importer.import_input(article_input(document, None), also=record).status
     except ExtractionTimeout as exc:  # it would take as long again: failed, not retried
         with transaction(factory) as session:
-            _finish_item(session.get_one(ImportItem, item_id), ItemStatus.failed, error=str(exc))
+            _finish(session, item_id, ItemStatus.failed, error=str(exc))
         return ItemStatus.failed
 
 

@@ -69,6 +69,9 @@ class Statement(Base):
     # (migration statement_tally; never loaded). The importer alone writes it, at the insert,
     # with the links it is about to add: the triggers then find it right and leave it alone.
     issue_ids: Mapped[str] = mapped_column(String(400), server_default="", deferred=True)
+    # The issues of that set it ranks first (",3,"; migration issue_tally), for the issue
+    # tally's triggers; written, like ``issue_ids``, by the importer alone, at the insert.
+    lead_issue_ids: Mapped[str] = mapped_column(String(400), server_default="", deferred=True)
 
     article: Mapped[Article] = relationship(lazy="raise")
     speaker: Mapped[Actor | None] = relationship(lazy="raise")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Position, Statement, StatementIssue
@@ -113,23 +113,22 @@ def recompute(session: Session, pairs: set[tuple[int, int]]) -> int:
     if not pairs:
         return 0
     session.execute(delete(Position).where(tuple_(Position.actor_id, Position.issue_id).in_(pairs)))
-    created = 0
-    for (actor_id, issue_id), evidence in _evidence(session, pairs).items():
-        for start in positions_from(evidence):
-            session.add(
-                Position(
-                    actor_id=actor_id,
-                    issue_id=issue_id,
-                    stance=start.stance,
-                    valid_from=start.day,
-                    evidence_statement_id=start.statement_id,
-                    confidence=start.confidence,
-                    human_confirmed=start.human,
-                )
-            )
-            created += 1
-    session.flush()
-    return created
+    rows = [
+        {
+            "actor_id": actor_id,
+            "issue_id": issue_id,
+            "stance": start.stance,
+            "valid_from": start.day,
+            "evidence_statement_id": start.statement_id,
+            "confidence": start.confidence,
+            "human_confirmed": start.human,
+        }
+        for (actor_id, issue_id), evidence in _evidence(session, pairs).items()
+        for start in positions_from(evidence)
+    ]
+    if rows:
+        session.execute(insert(Position), rows)
+    return len(rows)
 
 
 @dataclass

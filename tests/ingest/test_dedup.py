@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.db import transaction
 from app.extraction.pipeline import Extractor
+from app.ingest import dedup
 from app.ingest.dedup import bands, candidates, fingerprint, minhash, similarity
 from app.ingest.importer import ArticleInput, ImportOutcome, store_article
 from app.ingest.jobs import NewItem, create_job, run_job
@@ -63,6 +64,21 @@ def test_fingerprint_similarity_separates_a_rewrite_from_another_report() -> Non
     )
     assert similarity(ap, rewrite) >= 0.6
     assert similarity(ap, other) < 0.4
+
+
+def test_fingerprints_are_kept_for_the_latest_texts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recent fingerprints are reused (each import compares with the same candidates again),
+    and no more than FINGERPRINTS_KEPT are kept, whatever was fingerprinted."""
+    monkeypatch.setattr(dedup, "_fingerprints", {})
+    monkeypatch.setattr(dedup, "FINGERPRINTS_KEPT", 3)
+    texts = [f"Talks in Geneva and Riyadh, said Umerov and Witkoff on day {n}." for n in range(5)]
+    first = fingerprint(texts[0])
+    assert fingerprint(texts[0]) is first
+    assert "geneva" in first and "umerov" in first
+    for text in texts:
+        fingerprint(text)
+    assert len(dedup._fingerprints) == 3
+    assert fingerprint(texts[0]) == first  # fingerprinted again, alike
 
 
 def test_lsh_finds_the_rewrite_by_index_lookup(session: Session) -> None:

@@ -15,7 +15,8 @@ from app.extraction.types import ExtractionResult
 from app.extraction.types import Statement as ExtractedStatement
 from app.ingest.importer import ArticleInput, content_hash, store_article
 from app.ingest.service import ArticleImporter
-from app.models import Actor, Article, Statement
+from app.models import Actor, Article, Statement, StatementIssue
+from app.models.tally import issue_set
 
 TEXT = (
     "Kremlin spokesman Dmitry Peskov said on Tuesday that Moscow was ready for a new round of "
@@ -104,3 +105,53 @@ def test_publication_date_falls_back_to_the_dateline_then_to_unknown() -> None:
     item = article_input(undated, None)
     assert item.published_on is None
     assert item.published_precision == "unknown" and item.needs_review
+
+
+def test_statements_are_inserted_with_the_issue_sets_the_triggers_keep(session: Session) -> None:
+    """The importer writes each statement's sets of issues and of issues ranked first with the
+    row, so the triggers on its links find them right and never rewrite the statement (which
+    would take it out of the tallies and put it back); here they agree with the links."""
+    rows = session.execute(
+        select(
+            Statement.id,
+            Statement.issue_ids,
+            Statement.lead_issue_ids,
+            StatementIssue.issue_id,
+            StatementIssue.rank,
+        ).outerjoin(StatementIssue, StatementIssue.statement_id == Statement.id)
+    ).all()
+    links: dict[int, list[tuple[int, int]]] = {}
+    stored: dict[int, tuple[str, str]] = {}
+    for statement_id, issue_ids, lead_issue_ids, issue_id, rank in rows:
+        stored[statement_id] = (issue_ids, lead_issue_ids)
+        if issue_id is not None:
+            links.setdefault(statement_id, []).append((issue_id, rank))
+    assert any(lead for _, lead in stored.values()), "the seeds rank some issues first"
+    for statement_id, (issue_ids, lead_issue_ids) in stored.items():
+        its = links.get(statement_id, [])
+        assert issue_ids == issue_set(issue for issue, _ in its)
+        assert lead_issue_ids == issue_set(issue for issue, rank in its if rank == 0)
+
+
+def test_a_new_statement_repeating_an_earlier_one_is_linked_to_it(
+    factory: sessionmaker[Session], session: Session, extractor: Extractor
+) -> None:
+    importer = ArticleImporter(factory, extractor)
+    first = importer.import_input(
+        ArticleInput(text=TEXT, title="First", outlet="Wire One", published_on=date(2025, 5, 16))
+    )
+    again = importer.import_input(
+        ArticleInput(
+            text="In other news today. " + TEXT,
+            title="Second",
+            outlet="Wire Two",
+            published_on=date(2025, 5, 16),
+        )
+    )
+    assert first.status == again.status == "imported"
+    earlier = {
+        s.text: s.id
+        for s in session.scalars(select(Statement).where(Statement.article_id == first.article_id))
+    }
+    later = session.scalars(select(Statement).where(Statement.article_id == again.article_id)).all()
+    assert later and all(s.corroborates_id == earlier[s.text] for s in later)

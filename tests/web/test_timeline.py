@@ -257,16 +257,20 @@ def test_pages_make_a_fixed_number_of_queries(client: TestClient, session: Sessi
 
 @pytest.mark.parametrize("words", ["ceasefire", "security guarantees", "zzyzx", "Putin"])
 def test_free_text_finds_the_same_statements_by_either_path(session: Session, words: str) -> None:
-    """Rare words are looked up in the index first, common ones matched on the walk: both
-    must give exactly the statements whose words match."""
+    """Rare words are looked up in the index first, common ones matched on the walk (on
+    SQLite, against the list of matches unless there are too many): every path must give
+    exactly the statements whose words match."""
     from app.queries.timeline import text_match
 
-    def found(rare_bound: int, walk: bool = True) -> set[int]:
-        condition = text_match(session, words, rare_bound=rare_bound, walk=walk)
+    def found(rare_bound: int, walk: bool = True, list_bound: int = 0) -> set[int]:
+        condition = text_match(
+            session, words, rare_bound=rare_bound, walk=walk, list_bound=list_bound
+        )
         return set(session.scalars(select(Statement.id).where(condition)))
 
     by_default = found(2000)  # every one of these words is rare in the seeds
-    assert found(0) == by_default  # every word counts as common: the walk
+    assert found(0) == by_default  # every word counts as common: the walk asks the index
+    assert found(0, list_bound=10**9) == by_default  # the walk checks the list of matches
     assert found(0, walk=False) == by_default  # every match at once, for counting
     texts = session.scalars(select(Statement.text).where(Statement.id.in_(by_default))).all()
     first = words.split()[0].lower()[:6]
