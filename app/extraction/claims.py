@@ -247,7 +247,12 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         and (
             c.dep_ in ("xcomp", "oprd")  # "called the talks “very productive”"
             # "called for Ukraine to give up …", the infinitive parsed as an adverbial clause
-            or (c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))
+            # (not a purpose: "called Putin on Friday to demand a ceasefire")
+            or (
+                c.dep_ == "advcl"
+                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                and any(p.dep_ == "prep" and p.lower_ == "for" for p in children)
+            )
             or (
                 c.dep_ in ("prep", "dative")
                 and c.lower_ in CLAIM_PREPOSITIONS
@@ -284,6 +289,9 @@ def claim_range(verb: Token) -> tuple[int, int] | None:
         if first.dep_ == "prep" and first.lower_ == "in" and _stance_preposition(verb, first):
             left = first.i + 3  # "spoke in favor of X": X
         right = max(c.right_edge.i for c in tail)
+        if verb.dep_ == "relcl" and verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text == ",":
+            # "That draft, which called for X, alarmed Kyiv": the clause ends at its comma
+            right = next((t.i - 1 for t in doc[left : right + 1] if t.text == ","), right)
         return trim_range(doc, left, right + 1)
     return None
 

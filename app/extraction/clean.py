@@ -97,7 +97,9 @@ def is_heading(line: str, first: bool = False) -> bool:
         return False
     if len(stripped) > 2 and stripped[0] in "-–—" and stripped[-1] in "-–—":
         return True  # "- 'Zero gratitude' claim -": a section heading between dashes
-    if stripped[-1] in '.!?"”’»:;…)' or stripped[0] in "-–—\"“«‘'":
+    # A headline may end with a quote ("Trump says talks were “very productive”"), not a stop.
+    ending = stripped.rstrip('"”’»') if first else stripped
+    if not ending or ending[-1] in '.!?"”’»:;…)' or stripped[0] in "-–—\"“«‘'":
         return False
     return first or not re.search(r"\b(said|says|told|stated|added)\b", stripped, re.IGNORECASE)
 

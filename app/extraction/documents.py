@@ -18,9 +18,12 @@ DOCUMENT_KINDS = {
     "communique": "statement",
     "communiqué": "statement",
 }
+# Verbs of authorship (signing or adopting a text is no authoring it: "Kyiv would never sign
+# the plan").
 ISSUING_VERBS = frozenset(
-    "draft issue release publish sign adopt present unveil propose prepare write author".split()
+    "draft issue release publish present unveil propose prepare write author".split()
 )
+UNREAL_AUXILIARIES = frozenset("would could might may should must will".split())
 DEFINITE = frozenset({"the", "that", "this"})
 
 
@@ -38,8 +41,16 @@ def issuer_of(noun: Token) -> Token | None:
             for agent in child.children:
                 if agent.dep_ == "agent":
                     return next((g for g in agent.children if g.dep_ == "pobj"), None)
-    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in ISSUING_VERBS:
-        return next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    verb = noun.head
+    if (
+        noun.dep_ == "dobj"
+        and verb.lemma_.lower() in ISSUING_VERBS
+        and not any(
+            c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in UNREAL_AUXILIARIES)
+            for c in verb.children
+        )
+    ):
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return None
 
 

@@ -4,6 +4,7 @@ prisoner exchanges — one per happening per article, dated, located, with parti
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -210,6 +211,24 @@ def _merge(event: Event, sentence: SentenceFacts, participants: set[str]) -> Non
     event.location = event.location or location_of(sentence.text, sentence.places)
 
 
+# A quote of this many words is somebody's words, not narration quoting a phrase ("Witkoff held
+# what he called “productive talks” with Putin" still reports talks).
+QUOTED_WORDS = 4
+
+
+def _blank_quotes(text: str, start: int, end: int, quotes: Sequence[tuple[int, int]]) -> str:
+    """The sentence with its quoted words blanked, unless a quote is a short phrase. ``quotes``:
+    the paragraph's, sorted; only those that can overlap the sentence are read."""
+    first = bisect_left(quotes, (start, -1)) - 1
+    for left, right in quotes[max(first, 0) :]:
+        if left >= end:
+            break
+        left, right = max(left, start), min(right, end)
+        if left < right and len(text[left - start : right - start].split()) >= QUOTED_WORDS:
+            text = text[: left - start] + " " * (right - left) + text[right - start :]
+    return text
+
+
 def sentence_facts(
     doc: Doc,
     paragraph: Paragraph,
@@ -239,12 +258,7 @@ def sentence_facts(
             )
             for found in dates_from(paragraph_dates, sentence.start_char, sentence.end_char)
         ]
-        text = sentence.text
-        for start, end in quotes:
-            left, right = max(start, sentence.start_char), min(end, sentence.end_char)
-            if left < right:
-                offset = sentence.start_char
-                text = text[: left - offset] + " " * (right - left) + text[right - offset :]
+        text = _blank_quotes(sentence.text, sentence.start_char, sentence.end_char, quotes)
         facts.append(
             SentenceFacts(
                 start=paragraph.start + sentence.start_char,

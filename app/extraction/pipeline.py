@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from bisect import insort
-from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
+from app.extraction.article_state import ArticleState
 from app.extraction.clean import Paragraph, clean, for_parser, paragraphs
 from app.extraction.codebook import Codebook
 from app.extraction.conventions import apply_conventions
@@ -28,7 +28,7 @@ from app.extraction.drafts import (
     reported_drafts,
     take_speaker,
 )
-from app.extraction.events import SentenceFacts, find_events, sentence_facts
+from app.extraction.events import find_events, sentence_facts
 from app.extraction.issues import IssueMatcher
 from app.extraction.nlp import build_pipeline, parse
 from app.extraction.occasions import Undated, carry_named_days, date_by_occasion
@@ -47,58 +47,8 @@ from app.extraction.types import Event, ExtractionResult, MentionedActor, Speake
 from app.vocabulary import Stance, StatementKind
 
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
-# A list introduced by these sets out what its speaker proposes ("the plan's 28 points …:").
-TERMS = re.compile(
-    r"\b(?:plan|plans|proposal|proposals|points|terms|demands|conditions|draft|framework|"
-    r"memorandum|offer)\b",
-    re.IGNORECASE,
-)
-
 BATCH_SIZE = 64
 DEFAULT_RANKER = "learned"
-
-
-@dataclass
-class ArticleState:
-    """What extraction carries from one paragraph to the next, in one place: the discourse
-    (speakers and names so far), the latest speaker, the speaker of a list being read, quotes
-    left open at a paragraph's end, and the statements and sentence facts found."""
-
-    text: str
-    published: date | None
-    title_tokens: list[Token]
-    prior_issue: str | None
-    discourse: Discourse = field(default_factory=Discourse)
-    previous: Speaker | None = None
-    list_speaker: Speaker | None = None  # "X named three results:" introduces the list below
-    list_open: bool = False  # a colon introduced a list, and its items may follow
-    list_of_terms: bool = False  # the list sets out a plan's or a proposal's points
-    in_terms: bool = False  # the paragraph being read is one of those points
-    left_open: list[Statement] = field(default_factory=list)  # run on into the next paragraph
-    statements: list[Statement] = field(default_factory=list)
-    facts: list[SentenceFacts] = field(default_factory=list)
-    undated: list[Undated] = field(default_factory=list)  # dated by publication, for occasions
-
-    def read_list(self, paragraph: str, listed: bool, in_list: bool) -> None:
-        """After a paragraph: whether it introduces a list (ends with a colon), whose, and
-        whether the list sets out a plan's or a proposal's points; an item continues it."""
-        introduces = paragraph.rstrip().endswith(":")
-        if introduces or not listed:
-            self.list_of_terms = introduces and bool(TERMS.search(paragraph))
-        if introduces:
-            # The person the line names, else the issuer of the document it refers to ("The
-            # statement sets out four demands:"), else whoever spoke last, else whom the article
-            # is about (a plan's points set out without its issuer named again).
-            people = self.discourse.paragraph_people
-            named = self.previous if self.previous is not None and self.previous.name else None
-            self.list_speaker = (
-                people[-1][1]
-                if people
-                else self.discourse.paragraph_issuer or named or self.discourse.main
-            )
-        elif not in_list:
-            self.list_speaker = None
-        self.list_open = introduces or in_list
 
 
 class Extractor:
@@ -219,7 +169,11 @@ class Extractor:
         drafts += reported_drafts(doc, attributions, quote_ranges)
         quoted = self.attributor.quoted_speech(doc, quote_ranges, published, discourse)
         drafts += reported_drafts(doc, quoted, Ranges([]))
-        if in_list and not any(d.kind == StatementKind.reported for d in drafts):
+        if (
+            in_list
+            and state.list_of_words
+            and not any(d.kind == StatementKind.reported for d in drafts)
+        ):
             item = list_item_draft(doc, state.list_speaker)
             if item is not None:
                 drafts.append(item)

@@ -29,7 +29,7 @@ from app.extraction.verbs import SUBJECT_DEPS, is_communication_verb
 
 OPENING = {'"', "'", "“", "‘", "«"}
 # What may stand between a quote's last word and a dash that signs it: "….” — Yermak".
-CLOSING = {'"', "'", "”", "’", "»", ".", ",", "!", "?"}
+BEFORE_A_SIGNATURE = {'"', "'", "”", "’", "»", ".", ",", "!", "?"}
 DASHES = {"—", "–", "-", "--"}
 # How far a clue that stands next to the quote is, for the distance features.
 ADJACENT = 0
@@ -149,15 +149,19 @@ class CandidateFinder:
         """ "“…” — Andriy Yermak, head of the presidential office.": a dash and a name right
         after the quote sign it, with no speech verb."""
         position = tokens_before(doc, end)
-        while position < len(doc) and (doc[position].is_space or doc[position].text in CLOSING):
+        while position < len(doc) and (
+            doc[position].is_space or doc[position].text in BEFORE_A_SIGNATURE
+        ):
             position += 1
         if position + 1 >= len(doc) or doc[position].text not in DASHES:
             return None
         name = doc[position + 1]
         if name.ent_type_ not in ("PERSON", "ORG", "GPE") or name.ent_iob_ != "B":
             return None
-        entity = next(e for e in doc.ents if e.start == name.i)
-        speaker = self.resolver.resolve(entity.root, on, discourse)
+        end = name.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1  # the name's entity, read forward (not a scan of all the paragraph's)
+        speaker = self.resolver.resolve(doc[name.i : end].root, on, discourse)
         return speaker if speaker is not None and speaker.name else None
 
     def _first_speaker(

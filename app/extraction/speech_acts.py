@@ -237,9 +237,7 @@ class ParagraphAttributor:
         ):
             return None  # "Russia must agree to a ceasefire": what someone is to say, not said
         if verb.lemma_.lower() == "deny" and any(
-            c.dep_ in ("dobj", "dative") and c.lemma_.lower() in ACCESS_NOUNS
-            for t in (verb, *verb.children)
-            for c in t.children
+            c.dep_ in ("dobj", "dative") and c.lemma_.lower() in ACCESS_NOUNS for c in verb.children
         ):
             return None  # "Russia was denying the Red Cross access": no denial of a claim
         if verb.lemma_.lower() in ASSERTION_VERBS and any(c.dep_ == "neg" for c in verb.children):

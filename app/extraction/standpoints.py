@@ -7,16 +7,13 @@ from spacy.tokens import Token
 
 from app.extraction.lexicon import OPPOSE_WORDS, SUPPORT_WORDS
 
-# What a standpoint calls its object: acceptable or not, a priority, a red line.
+# What a standpoint calls its object: acceptable or not, a precondition, a red line; and what a
+# standpoint names as its aim ("the priority is …").
 STANDPOINT_WORDS = (
-    OPPOSE_WORDS
-    | SUPPORT_WORDS
-    | frozenset(
-        """
-        acceptable priority line non-negotiable precondition condition essential obstacle threat
-        """.split()
-    )
+    OPPOSE_WORDS | SUPPORT_WORDS | frozenset("acceptable non-negotiable precondition".split())
 )
+AIM_NOUNS = frozenset("priority goal aim objective".split())
+UNREAL_AUXILIARIES = frozenset("would could might may".split())
 
 
 def standpoint_root(preposition: Token) -> Token | None:
@@ -33,11 +30,21 @@ def standpoint_root(preposition: Token) -> Token | None:
         or standpoint_comma(holder) is None
     ):
         return None
-    # "… remains unacceptable", "… is a red line", "the priority is …"
-    predicate = [c for c in root.children if c.dep_ in ("acomp", "attr", "nsubj")]
-    if not any(t.lemma_.lower() in STANDPOINT_WORDS for p in predicate for t in p.subtree):
-        return None
-    return root
+    if any(c.dep_ == "aux" and c.lower_ in UNREAL_AUXILIARIES for c in root.children):
+        return None  # "… would be a serious threat": a forecast, not a position
+    # "… remains unacceptable", "… is a red line", "the priority is …": the predicate's own head
+    # judges, not any word of the subject ("the situation on the front line remains difficult")
+    judges = any(
+        (c.dep_ in ("acomp", "attr") and c.lemma_.lower() in STANDPOINT_WORDS)
+        or (c.dep_ == "attr" and _red_line(c))
+        or (c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS)
+        for c in root.children
+    )
+    return root if judges else None
+
+
+def _red_line(noun: Token) -> bool:
+    return noun.lemma_.lower() == "line" and any(c.lower_ == "red" for c in noun.children)
 
 
 def standpoint_comma(holder: Token) -> int | None:
