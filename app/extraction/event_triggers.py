@@ -5,6 +5,7 @@ the mention is speculative, unsettled or only refers back."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from app.extraction.lexicon import NEWS_OUTLET_NAMES
 
@@ -49,7 +50,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bsummit\b|\bG(?:7|20)\s+(?:meeting|leaders)"
             # "European leaders gathered in London", "Gathered in Paris, the leaders of …"
-            r"|\bleaders\b[\w\s,'’-]{0,40}\bgathered\b|\bgathered\b[\w\s,'’-]{0,60}\bleaders\b",
+            r"|\bleaders\s+(?:[\w-]+\s+){0,2}gathered\b|^\W*gathered\s+in\s+[A-Z][\w-]+,\s+the\s+leaders\b",
             re.I,
         ),
     ),
@@ -69,7 +70,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # with his Russian counterpart"; not with reporters, the press or a news outlet
             r"|\bspo(?:ke|ken)\s+(?:by\s+(?:phone|telephone)\s+)?(?:with|to)\s+"
             rf"(?!(?:the\s+)?(?:{OUTLETS})\b)(?:both\s+|his\s+|her\s+|their\s+)?"
-            r"(?:(?-i:[A-Z])|(?:\w+\s+){0,2}counterparts?\b)",
+            r"(?:(?:\w+\s+){0,2}counterparts?\b|(?-i:(?P<callee>[A-Z][\w-]+)))",
             re.I,
         ),
     ),
@@ -106,7 +107,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "meeting",
         re.compile(
             r"\b(?:met|meets|meeting|hosted|hosting|hosts?|visited|received|to\s+meet)\b"
-            r"|\bvisit\s+to\b",
+            r"|\bvisit\s+to\s+(?:the\s+)?(?-i:[A-Z])",  # "a visit to the White House", "to Kyiv"
             re.I,
         ),
     ),
@@ -139,13 +140,18 @@ UNSETTLED = re.compile(
 )
 
 
-def event_kinds(text: str) -> list[tuple[str, int, bool]]:
+def event_kinds(text: str, actors: Sequence[str] = ()) -> list[tuple[str, int, bool]]:
     """The kinds of event a sentence reports, each with where its trigger starts and whether it
-    only refers back ("at the meeting")."""
+    only refers back ("at the meeting"). ``actors``: the codebook names the sentence holds; one
+    spoken with must be among them ("spoke with Macron", not "spoke to Ukrainians")."""
     found: dict[str, tuple[int, bool]] = {}
+    named = {word.lower() for name in actors for word in name.split()}
     for kind, pattern in TRIGGERS:
         match = pattern.search(text)
         if match is None:
+            continue
+        callee = match.groupdict().get("callee")
+        if callee is not None and callee.lower() not in named:
             continue
         before = text[max(0, match.start() - 30) : match.start()]
         if kind in ("ceasefire", "meeting", "summit") and (

@@ -100,7 +100,7 @@ def find_events(sentences: Sequence[SentenceFacts]) -> list[Event]:
     # many, and looking each new name up in the list would cost the square of their number.
     named: dict[int, set[str]] = {}
     for sentence in sentences:
-        for kind, position, referring in event_kinds(sentence.text):
+        for kind, position, referring in event_kinds(sentence.text, sentence.actors):
             dated = _nearest_date(sentence, position)
             antecedent = _antecedent(kind, latest) if referring and dated is None else None
             if antecedent is not None:
