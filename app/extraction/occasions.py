@@ -124,11 +124,14 @@ def _inside_a_claim(position: int, claims: list[tuple[int, int]]) -> bool:
 CARRY_REACH = 800
 
 
-def carry_named_days(statements: list[Statement], undated: list[Undated]) -> None:
-    """ "Zelensky said on Sunday that … ¶ “…,” he said.": words that fell back to the
-    publication day, right after the same speaker's words dated by the article, share that day
-    (in place): the article reports one occasion until someone else speaks."""
-    waiting = {id(u.statement) for u in undated}
+def carry_named_days(
+    statements: list[Statement], undated: list[Undated], published: date | None, dated: list[int]
+) -> None:
+    """ "Zelensky said on Sunday that … ¶ “…,” he said.": words still dated by the publication
+    day (after ``date_by_occasion``), right after the same speaker's words dated otherwise, share
+    that day (in place): the article reports one occasion until someone else speaks or the
+    narration names another day. ``dated``: where the sentences that name a day start, sorted."""
+    waiting = {id(u.statement) for u in undated if u.statement.said_on == published}
     carried: Statement | None = None
     for statement in statements:
         if id(statement) not in waiting:
@@ -139,9 +142,17 @@ def carry_named_days(statements: list[Statement], undated: list[Undated]) -> Non
             and statement.speaker
             and statement.speaker == carried.speaker
             and statement.start - carried.end <= CARRY_REACH
+            and not _day_named_between(dated, carried.end, statement.start)
         ):
             statement.said_on = carried.said_on
             statement.said_on_precision = carried.said_on_precision
             carried = statement
         else:
             carried = None
+
+
+def _day_named_between(dated: list[int], start: int, end: int) -> bool:
+    """Whether a sentence naming a day starts between two statements ("On Friday, Trump met
+    Putin in Alaska"): the words after it are not of the day before it."""
+    index = bisect_right(dated, start)
+    return index < len(dated) and dated[index] < end

@@ -127,8 +127,9 @@ class Extractor:
             following = paras[index + 1] if index + 1 < len(paras) else None
             self._paragraph(state, paragraph, following, doc)
         events = find_events(state.facts)
-        carry_named_days(state.statements, state.undated)
         date_by_occasion(state.statements, state.undated, events, text, published)
+        dated = sorted(facts.start for facts in state.facts if facts.dates)
+        carry_named_days(state.statements, state.undated, published, dated)
         _continue_issues(state.statements)
         statements = apply_conventions(state.statements, text, self.codebook)
         if self.stance_model is not None:
