@@ -13,7 +13,13 @@ from spacy.tokens import Span, Token
 
 from app.extraction.codebook import Codebook, normalize_name
 from app.extraction.discourse import Discourse
-from app.extraction.roles import ANAPHORIC_ROLE_NOUNS, RoleIndex, names_role, role_names
+from app.extraction.roles import (
+    ANAPHORIC_ROLE_NOUNS,
+    ROLE_QUALIFIERS,
+    RoleIndex,
+    names_role,
+    role_names,
+)
 from app.extraction.speaker_phrases import (
     RANKS,
     definite_singular,
@@ -23,6 +29,14 @@ from app.extraction.speaker_phrases import (
 from app.extraction.types import Speaker
 
 MAX_AFFILIATION_DEPTH = 4
+# Role nouns any official answers to, but not a head of state or government.
+SUBORDINATE_NOUNS = frozenset(
+    """
+    official diplomat aide adviser advisor spokesman spokeswoman spokesperson envoy negotiator
+    minister
+    """.split()
+)
+HEADS = ("president", "prime minister", "chancellor", "king", "premier")
 # Bodies an article names again by their noun alone: "the ministry said", "the headquarters said".
 BODY_NOUNS = frozenset("ministry headquarters office council committee command service".split())
 
@@ -64,11 +78,8 @@ class RoleNouns:
             # the official said").
             noun = head.lower_
             found = discourse.latest(
-                ("person or unnamed", noun),
-                lambda s: (
-                    (s.kind == "person" and bool(s.name))
-                    or (s.how == "unnamed" and (s.text or "").lower().split()[-1:] == [noun])
-                ),
+                ("person or unnamed", noun, on),
+                lambda s: self._fits(s, noun, on) or _described_as(s, noun),
             )
             if found is not None and found.name is None:
                 return found
@@ -118,18 +129,51 @@ class RoleNouns:
         if body is None:
             return None
         target: str = body
-        found = discourse.latest(
-            ("affiliated", target, principal, id(self.codebook)),
+        noun = head.lower_
+        # "A senior Russian official told Reuters … The Russian official added": the phrase
+        # echoes a description, and means that one, whoever was named since.
+        echoed = [t.lower_ for t in words[:-1] if t.lower_ not in RANKS]
+        echo = discourse.latest(
+            ("echo", noun, *echoed),
             lambda s: (
-                s.kind == "person"
-                and s.name is not None
-                and s.name != principal
-                and self._belongs(s.name, target)
+                _described_as(s, noun) and all(w in (s.text or "").lower().split() for w in echoed)
             ),
         )
-        if found is None:
-            return None
+        if echo is not None:
+            return echo
+        found = discourse.latest(
+            ("affiliated", target, principal, noun),
+            lambda s: (
+                _described_as(s, noun)
+                or (
+                    s.name is not None
+                    and s.name != principal
+                    and self._fits(s, noun, None)
+                    and self._belongs(s.name, target)
+                )
+            ),
+        )
+        if found is None or found.name is None:
+            return found  # or the unnamed one just described ("a senior Russian official")
         return replace(found, how="pronoun", text=phrase_text, role=strip_determiner(phrase_text))
+
+    def _fits(self, speaker: Speaker, noun: str, on: date | None) -> bool:
+        """Whether a named person can be "the <noun>": a role of theirs says so ("the governor"
+        only of a governor), or the noun is one any official answers to but a head of state or
+        government ("the official", "the diplomat", "the negotiator": not the president)."""
+        if speaker.kind != "person" or not speaker.name:
+            return False
+        entry = self.codebook.actor_named(speaker.name)
+        titles = [(speaker.role or "").lower()]
+        if entry is not None:
+            titles += [name for held in entry.roles for name in role_names(held)]
+        if any(noun in title.split() for title in titles):
+            return True
+        if noun not in SUBORDINATE_NOUNS:
+            return False
+        return entry is None or not any(
+            held.held_on(on) and _heads(role_names(held)[0]) for held in entry.roles
+        )
 
     def _body_slug(self, token: Token) -> str | None:
         """The codebook actor a modifier names: "Kremlin", "Russian" (Russia)."""
@@ -182,3 +226,19 @@ class RoleNouns:
     def _known_person(self, speaker: Speaker) -> bool:
         entry = self.codebook.actor_named(speaker.name) if speaker.name else None
         return entry is not None and entry.kind == "person"
+
+
+def _described_as(speaker: Speaker, noun: str) -> bool:
+    """An unnamed speaker the article described with this noun ("a senior official")."""
+    return speaker.how == "unnamed" and (speaker.text or "").lower().split()[-1:] == [noun]
+
+
+def _heads(title: str) -> bool:
+    """A head of state's or government's title ("president of russia", "us president", "prime
+    minister of …"), not one that only names them ("press secretary of the president")."""
+    words = title.split(" of ")[0].split()
+    return any(
+        words[-len(top.split()) :] == top.split()
+        and (len(words) == len(top.split()) or words[-len(top.split()) - 1] not in ROLE_QUALIFIERS)
+        for top in HEADS
+    )
