@@ -1,5 +1,6 @@
 """Claims the small parser hangs in the wrong place: a "that" clause on a word after the verb,
-a restriction on the speech verb, the words after a colon made the sentence's root."""
+a restriction on the speech verb, the words after a colon made the sentence's root, a claim
+before a trailing "…, a source told Reuters" that was made the verb's head."""
 
 from __future__ import annotations
 

@@ -6,6 +6,15 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+# Texts that "say" things: their issuer speaks, or no one named does.
+DOCUMENT_NOUNS = frozenset(
+    """
+    statement document readout communique communiqué memorandum declaration report
+    publication newspaper outlet agency paper draft text letter
+    """.split()
+)
+# (The kinds below are the documents an article can name again: "the draft", "the statement".)
+
 # One text under several names: a plan is also "the draft", "the proposal".
 DOCUMENT_KINDS = {
     "plan": "plan",

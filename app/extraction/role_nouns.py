@@ -38,7 +38,9 @@ SUBORDINATE_NOUNS = frozenset(
 )
 HEADS = ("president", "prime minister", "chancellor", "king", "premier")
 # Bodies an article names again by their noun alone: "the ministry said", "the headquarters said".
-BODY_NOUNS = frozenset("ministry headquarters office council committee command service".split())
+NAMED_AGAIN_BODIES = frozenset(
+    "ministry headquarters office council committee command service".split()
+)
 
 
 class RoleNouns:
@@ -94,7 +96,7 @@ class RoleNouns:
     ) -> Speaker | None:
         """ "the ministry said", "the headquarters said": the body of that name just named."""
         words = [t for t in phrase if not t.is_punct]
-        if len(words) != 2 or words[0].lower_ != "the" or head.lower_ not in BODY_NOUNS:
+        if len(words) != 2 or words[0].lower_ != "the" or head.lower_ not in NAMED_AGAIN_BODIES:
             return None
         noun = head.lower_
         found = discourse.latest(
@@ -107,8 +109,9 @@ class RoleNouns:
         self, head: Token, phrase: Span, phrase_text: str, discourse: Discourse
     ) -> Speaker | None:
         """ "the Kremlin official", "the Ukrainian diplomat", "Ukraine's top negotiator",
-        "Putin's top aide": the latest person named who belongs to the body or state the phrase
-        names (Peskov, of the Kremlin, of Russia), or to the person's own (not that person)."""
+        "Putin's top aide": the unnamed speaker the phrase echoes, else the latest person named
+        whom the role fits and who belongs to the body or state the phrase names (Peskov, of the
+        Kremlin, of Russia) or to the person's own office (not that person)."""
         words = [t for t in phrase if not t.is_punct and t.tag_ != "POS"]
         if words and words[0].lower_ == "the":
             words = words[1:]

@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from app.extraction.codebook import Codebook, normalize_name
 from app.extraction.discourse import Discourse
-from app.extraction.documents import document_kind, refers_back
+from app.extraction.documents import DOCUMENT_NOUNS, document_kind, refers_back
 from app.extraction.lexicon import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
@@ -336,15 +336,6 @@ def _acronym(text: str) -> bool:
 
 # "those familiar with the matter", "people close to the Kremlin", "persons briefed on …"
 INFORMED_WORDS = frozenset("familiar close briefed knowledgeable aware involved".split())
-
-
-# Texts that "say" things: their issuer speaks, or no one named does.
-DOCUMENT_NOUNS = frozenset(
-    """
-    statement document readout communique communiqué memorandum declaration report
-    publication newspaper outlet agency paper draft text letter
-    """.split()
-)
 
 
 # Nouns for a state's negotiating party: "the Russian side", "the Ukrainian delegation".
