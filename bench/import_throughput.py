@@ -56,7 +56,8 @@ from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from app.extraction.codebook import Codebook  # noqa: E402
 from app.extraction.pipeline import Extractor  # noqa: E402
 from app.ingest.budget import CHILD_NICENESS  # noqa: E402
-from app.ingest.dedup import bands, find_near_duplicate, fingerprint, minhash  # noqa: E402
+from app.ingest.dedup import find_near_duplicate, story_of  # noqa: E402
+from app.ingest.importer import content_hash  # noqa: E402
 from app.ingest.jobs import NewItem, create_job, item_counts, run_job  # noqa: E402
 from app.ingest.queue import defer, make_queue_app  # noqa: E402
 from app.ingest.service import ArticleImporter, load_codebooks  # noqa: E402
@@ -133,7 +134,7 @@ def lookup_times(server: str, sizes: list[int], probe: str, lookups: int) -> dic
                         )
                         band_rows += [
                             {"article_id": n + 1, "band": b, "bucket": k}
-                            for b, k in bands(minhash(fingerprint(body)))
+                            for b, k in story_of(body, content_hash(body)).bands
                         ]
                     session.execute(insert(Article), articles)
                     session.execute(insert(ArticleBand), band_rows)
@@ -144,7 +145,7 @@ def lookup_times(server: str, sizes: list[int], probe: str, lookups: int) -> dic
             for _ in range(lookups):
                 with transaction(factory) as session:
                     started = time.perf_counter()
-                    find_near_duplicate(session, probe)
+                    find_near_duplicate(session, story_of(probe, content_hash(probe)))
                     samples.append(time.perf_counter() - started)
             results[size] = statistics.median(samples)
         engine.dispose()

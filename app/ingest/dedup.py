@@ -169,15 +169,14 @@ def lock_story(session: Session, story: Story) -> None:
 
 
 def find_near_duplicate(
-    session: Session, text: str, exclude: int | None = None, story: Story | None = None
+    session: Session, story: Story, exclude: int | None = None
 ) -> NearDuplicate | None:
-    """The most similar earlier article above the threshold, resolved to its original
-    (``story``: the text's, when the caller has it already)."""
-    features = story.features if story is not None else fingerprint(text)
-    if len(features) < MIN_NAMES:
+    """The most similar earlier article above the threshold to a text (its ``story``),
+    resolved to its original."""
+    features = story.features
+    if not story.comparable:
         return None
-    article_bands = story.bands if story is not None else bands(minhash(features))
-    found = candidates(session, article_bands, exclude)
+    found = candidates(session, story.bands, exclude)
     if not found:
         return None
     best: NearDuplicate | None = None

@@ -73,8 +73,9 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
-def find_duplicate(session: Session, text: str) -> Article | None:
-    return session.scalar(select(Article).where(Article.content_hash == content_hash(text)))
+def find_duplicate(session: Session, text_hash: str) -> Article | None:
+    """The article already stored with this ``content_hash``."""
+    return session.scalar(select(Article).where(Article.content_hash == text_hash))
 
 
 def get_or_create_source(session: Session, name: str) -> Source:
@@ -160,11 +161,11 @@ def store_article(
     """
     story = story_of(item.text, content_hash(item.text))
     lock_story(session, story)
-    existing = find_duplicate(session, item.text)
+    existing = find_duplicate(session, story.content_hash)
     if existing is not None:
         return ImportOutcome(status="duplicate", article_id=existing.id)
     source = get_or_create_source(session, item.outlet) if item.outlet else None
-    near = find_near_duplicate(session, item.text, story=story)
+    near = find_near_duplicate(session, story)
     try:
         with session.begin_nested():
             article = Article(
@@ -192,7 +193,7 @@ def store_article(
             statements, pairs = _store_statements(session, article, result, resolver)
             recompute(session, pairs)
     except IntegrityError:
-        existing = find_duplicate(session, item.text)
+        existing = find_duplicate(session, story.content_hash)
         if existing is None:
             raise
         return ImportOutcome(status="duplicate", article_id=existing.id)

@@ -155,12 +155,7 @@ def test_sqlite_thread_runner_resumes_interrupted_jobs_at_start(
         claim_next(session, job_id)  # as if the last process died while importing it
     runner = ThreadRunner(factory)
     runner.start()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        with transaction(factory) as session:
-            if session.get_one(ImportJob, job_id).state == "done":
-                break
-        time.sleep(0.2)
+    _wait_until_done(factory, job_id, seconds=120, step=0.2)
     runner.stop()
     with transaction(factory) as session:
         view = get_job(session, job_id)
@@ -318,12 +313,7 @@ def test_two_worker_processes_share_a_job_and_keep_one_original_per_story(
         for worker in workers:
             _ready(worker)
         QueueDispatcher(settings).dispatch(job_id)
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with transaction(factory) as session:
-                if session.get_one(ImportJob, job_id).state == "done":
-                    break
-            time.sleep(0.1)
+        _wait_until_done(factory, job_id, seconds=300, step=0.1)
         with transaction(factory) as session:
             busy = session.scalar(text("SELECT count(DISTINCT worker_id) FROM procrastinate_jobs"))
     finally:
@@ -375,3 +365,16 @@ def test_running_job_without_items_is_settled(
     run_job(factory, job_id, ArticleImporter(factory, extractor))
     session.expire_all()
     assert session.get_one(ImportJob, job_id).state == "done"
+
+
+def _wait_until_done(
+    factory: sessionmaker[Session], job_id: int, seconds: float, step: float
+) -> None:
+    """Poll the job, each time in a fresh transaction, until it is done or the time is up (the
+    test's own assertions then say what is wrong)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with transaction(factory) as session:
+            if session.get_one(ImportJob, job_id).state == "done":
+                return
+        time.sleep(step)
